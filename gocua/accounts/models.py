@@ -1,0 +1,88 @@
+"""Users with a role and a scope unit, and the append-only audit log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gocua.places.models import Unit
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+    PROVINCE_OFFICER = "province_officer", _("Province officer")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    TEAM_LEADER = "team_leader", _("Team leader")
+    TEAM_MEMBER = "team_member", _("Team member")
+
+
+# Higher rank manages lower ranks; nobody creates an account at or above their own rank
+# (national admins excepted, who manage everyone).
+ROLE_RANK = {
+    Role.NATIONAL_ADMIN: 4,
+    Role.PROVINCE_OFFICER: 3,
+    Role.COMMUNE_OFFICER: 2,
+    Role.TEAM_LEADER: 1,
+    Role.TEAM_MEMBER: 0,
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEAM_MEMBER)
+    scope_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("scope")
+    )
+    full_name = models.CharField(_("full name"), max_length=120, blank=True)
+    must_change_password = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK[self.role]
+
+
+class AuditEvent(models.Model):
+    """A sensitive action. Rows are never updated or deleted: database triggers refuse it."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        LOGOUT = "logout", _("Logged out")
+        CITIZEN_ID_SHOWN = "citizen_id_shown", _("Citizen ID shown unmasked")
+        EXPORT = "export", _("Export of personal data")
+        ACCOUNT_CREATED = "account_created", _("Account created")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
+        ACCOUNT_REACTIVATED = "account_reactivated", _("Account reactivated")
+        PASSWORD_RESET = "password_reset", _("Password reset by a manager")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        ROLE_CHANGED = "role_changed", _("Role or scope changed")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No database constraint and no cascade: deleting a user must never touch the log.
+    actor = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=24, choices=Action.choices, db_index=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+
+class UserSession(models.Model):
+    """A log-in session of a user, so deactivation or a reset can end exactly those sessions."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)

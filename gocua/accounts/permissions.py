@@ -1,0 +1,72 @@
+"""Who may change what. Visibility is accounts.scope; this module adds the role rules."""
+
+from gocua.accounts.models import ROLE_RANK, Role
+from gocua.accounts.scope import in_scope, scope_of
+from gocua.places.models import Level
+
+OFFICERS = (Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER)
+MANAGERS = (*OFFICERS, Role.TEAM_LEADER)
+
+# Roles that see a citizen ID unmasked, on an explicit, audited "show" action. Commune
+# officers verify identities against their paper rosters; national admins handle support
+# requests. Team members and leaders enter IDs but never read them back; province
+# analysts work with figures, not people (Decree 13/2023: the minimum that the role needs).
+CITIZEN_ID_ROLES = (Role.COMMUNE_OFFICER, Role.NATIONAL_ADMIN)
+# Roles that see residents' phone numbers in full: the people who call residents.
+PHONE_ROLES = (Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER)
+
+
+def can_edit_registry(user, obj) -> bool:
+    """Return whether `user` may create or change households and residents at `obj`."""
+    return in_scope(user, obj)
+
+
+def can_manage_villages(user, commune) -> bool:
+    return getattr(user, "role", None) in OFFICERS and in_scope(user, commune)
+
+
+def can_manage_team(user, team_or_unit) -> bool:
+    """Return whether `user` may create or edit a team (or its members) at this team/unit."""
+    if getattr(user, "role", None) not in MANAGERS or not in_scope(user, team_or_unit):
+        return False
+    if user.role == Role.TEAM_LEADER:
+        member = getattr(user, "member", None)
+        team = team_or_unit if hasattr(team_or_unit, "founded_on") else None
+        return member is not None and team is not None and member.team_id == team.pk
+    return True
+
+
+def can_see_citizen_id(user) -> bool:
+    return getattr(user, "role", None) in CITIZEN_ID_ROLES
+
+
+def can_see_phone(user) -> bool:
+    return getattr(user, "role", None) in PHONE_ROLES
+
+
+def can_browse_audit(user) -> bool:
+    return getattr(user, "role", None) == Role.NATIONAL_ADMIN and user.is_active
+
+
+def manageable_roles(user) -> list[str]:
+    """Return the roles `user` may create accounts for (always below their own)."""
+    role = getattr(user, "role", None)
+    if role is None or scope_of(user) is None:
+        return []
+    if role == Role.NATIONAL_ADMIN:
+        return [r for r in Role]
+    return [r for r in Role if ROLE_RANK[r] < ROLE_RANK[role]]
+
+
+def can_manage_account(user, *, role: str, scope_unit) -> bool:
+    """Return whether `user` may create/deactivate/reset an account with this role and scope."""
+    if role not in manageable_roles(user) or scope_unit is None or not in_scope(user, scope_unit):
+        return False
+    expected_level = {
+        Role.NATIONAL_ADMIN: Level.NATION,
+        Role.PROVINCE_OFFICER: Level.PROVINCE,
+        Role.COMMUNE_OFFICER: Level.COMMUNE,
+    }.get(role)
+    if expected_level is not None:
+        return scope_unit.level == expected_level
+    return scope_unit.level in (Level.COMMUNE, Level.VILLAGE)

@@ -1,0 +1,166 @@
+"""Accounts in the field and the audit log."""
+
+from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from gocua.accounts.models import AuditEvent, Role, User, UserSession
+from gocua.accounts.permissions import can_manage_account
+from gocua.errors import DomainError, Forbidden
+
+
+def client_ip(request) -> str | None:
+    """Return the caller's address (REMOTE_ADDR; the proxy sets it in production)."""
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def audit_record(
+    *, actor, action: str, obj=None, object_type: str = "", object_id: str = "", detail=None, request=None, username=""
+) -> AuditEvent:
+    """Append one event to the audit log. `detail` must never hold personal data itself."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_username=actor_obj.username if actor_obj else username[:150],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail or {},
+        ip=client_ip(request),
+    )
+
+
+def _validate_password(password: str, user: User | None = None) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError("password_weak", " ".join(exc.messages), field="password") from None
+
+
+def account_create(
+    *, actor, username: str, password: str, role: str, scope_unit, full_name: str = "", member=None, request=None
+) -> User:
+    """Create an account below the actor's role, inside their scope; it must change its password."""
+    username = (username or "").strip()
+    if not username:
+        raise DomainError("username_required", _("Enter a user name."), field="username")
+    if role not in Role.values:
+        raise DomainError("role_invalid", _("Choose a role."), field="role")
+    if not can_manage_account(actor, role=role, scope_unit=scope_unit):
+        raise Forbidden("forbidden", _("You cannot create an account with this role here."))
+    if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) and member is not None:
+        if member.team.unit_id != scope_unit.pk:
+            raise DomainError("member_scope", _("The member belongs to another team."), field="member")
+        if member.user_id is not None:
+            raise DomainError("member_has_account", _("This member already has an account."), field="member")
+    user = User(username=username, role=role, scope_unit=scope_unit, full_name=full_name, must_change_password=True)
+    _validate_password(password, user)
+    user.set_password(password)
+    user.is_staff = user.is_superuser = role == Role.NATIONAL_ADMIN
+    try:
+        with transaction.atomic():
+            user.save()
+            if member is not None:
+                member.user = user
+                member.save(update_fields=["user"])
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.ACCOUNT_CREATED,
+                obj=user,
+                detail={"role": role, "scope": scope_unit.code},
+                request=request,
+            )
+    except IntegrityError:
+        raise DomainError("username_taken", _("This user name is taken."), field="username") from None
+    return user
+
+
+def _require_manager(actor, user: User) -> None:
+    if actor.pk == user.pk or not can_manage_account(actor, role=user.role, scope_unit=user.scope_unit):
+        raise Forbidden("forbidden", _("You cannot manage this account."))
+
+
+def end_sessions(user: User) -> int:
+    """Delete every log-in session of `user` recorded by `login_record`."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def login_record(*, user: User, request) -> None:
+    """Remember the new session of `user` and write the log-in to the audit log."""
+    if request.session.session_key:
+        UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+    audit_record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=request)
+
+
+def login_failed_record(*, username: str, request) -> None:
+    """Write a failed log-in (the user name typed, never the password) to the audit log."""
+    audit_record(actor=None, action=AuditEvent.Action.LOGIN_FAILED, username=username or "", request=request)
+
+
+def account_set_active(*, actor, user: User, active: bool, request=None) -> User:
+    """Deactivate (ending all sessions) or reactivate an account."""
+    _require_manager(actor, user)
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            end_sessions(user)
+        action = AuditEvent.Action.ACCOUNT_REACTIVATED if active else AuditEvent.Action.ACCOUNT_DEACTIVATED
+        audit_record(actor=actor, action=action, obj=user, request=request)
+    return user
+
+
+def account_reset_password(*, actor, user: User, new_password: str, request=None) -> User:
+    """Set a temporary password that the user must change at next log-in."""
+    _require_manager(actor, user)
+    _validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        end_sessions(user)
+        audit_record(actor=actor, action=AuditEvent.Action.PASSWORD_RESET, obj=user, request=request)
+    return user
+
+
+def account_change_role(*, actor, user: User, role: str, scope_unit, request=None) -> User:
+    """Change an account's role or scope (both old and new must be within the actor's reach)."""
+    _require_manager(actor, user)
+    if not can_manage_account(actor, role=role, scope_unit=scope_unit):
+        raise Forbidden("forbidden", _("You cannot give this role here."))
+    with transaction.atomic():
+        before = {"role": user.role, "scope": user.scope_unit.code if user.scope_unit else None}
+        user.role, user.scope_unit = role, scope_unit
+        user.is_staff = user.is_superuser = role == Role.NATIONAL_ADMIN
+        user.save(update_fields=["role", "scope_unit", "is_staff", "is_superuser"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.ROLE_CHANGED,
+            obj=user,
+            detail={"before": before, "after": {"role": role, "scope": scope_unit.code}},
+            request=request,
+        )
+    return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str, request=None) -> User:
+    """Change one's own password (clears the must-change flag)."""
+    if not user.check_password(old_password):
+        raise DomainError("password_wrong", _("The current password is wrong."), field="old_password")
+    if old_password == new_password:
+        raise DomainError("password_same", _("Choose a password different from the old one."), field="new_password")
+    _validate_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(actor=user, action=AuditEvent.Action.PASSWORD_CHANGED, obj=user, request=request)
+    return user

@@ -1,0 +1,353 @@
+"""Every write to households and residents goes through these functions."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gocua.accounts.permissions import can_edit_registry
+from gocua.errors import DomainError, Forbidden
+from gocua.households import pii
+from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.models import (
+    Household,
+    HouseholdMove,
+    IndicatorChange,
+    Resident,
+    ResidentMove,
+)
+from gocua.lib import citizen_id, phone
+from gocua.lib.text import clean_name, fold
+from gocua.places.models import Level, Unit
+
+RESIDENT_FIELDS = ("full_name", "birth_year", "birth_date", "gender", "relation", "phone", "status")
+MIN_BIRTH_YEAR = 1900
+
+
+def _require_village(actor, village: Unit) -> None:
+    if village.level != Level.VILLAGE or village.valid_to is not None:
+        raise DomainError("not_a_village", _("Choose a current village."), field="village")
+    if not can_edit_registry(actor, village):
+        raise Forbidden("forbidden", _("This village is outside your area."))
+
+
+def _household_search(household: Household, head_name: str = "") -> str:
+    return " ".join(filter(None, [fold(household.household_key), fold(head_name), fold(household.address_line)]))[
+        :400
+    ]
+
+
+def household_create(*, actor, village: Unit, household_key: str, address_line: str = "") -> Household:
+    """Register a household in `village`; its key must be new in that village."""
+    _require_village(actor, village)
+    household_key = clean_name(household_key)
+    if not household_key:
+        raise DomainError("household_key_required", _("Enter the household key."), field="household_key")
+    household = Household(
+        village=village, household_key=household_key, address_line=clean_name(address_line), created_by=actor
+    )
+    household.set_codes_from(village)
+    household.search_folded = _household_search(household)
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        raise DomainError(
+            "household_key_taken", _("This village already has a household with this key."), field="household_key"
+        ) from None
+    return household
+
+
+def household_update(*, actor, household: Household, household_key: str, address_line: str) -> Household:
+    """Change a household's key or address."""
+    if not can_edit_registry(actor, household):
+        raise Forbidden("forbidden", _("This household is outside your area."))
+    household_key = clean_name(household_key)
+    if not household_key:
+        raise DomainError("household_key_required", _("Enter the household key."), field="household_key")
+    household.household_key = household_key
+    household.address_line = clean_name(address_line)
+    household.search_folded = _household_search(household, household.head.full_name if household.head else "")
+    try:
+        with transaction.atomic():
+            household.save(update_fields=["household_key", "address_line", "search_folded", "updated_at"])
+    except IntegrityError:
+        raise DomainError(
+            "household_key_taken", _("This village already has a household with this key."), field="household_key"
+        ) from None
+    return household
+
+
+def household_move(*, actor, household: Household, to_village: Unit, moved_on: dt.date) -> Household:
+    """Move a household (and its residents) to another village, keeping the date of the move."""
+    if not can_edit_registry(actor, household):
+        raise Forbidden("forbidden", _("This household is outside your area."))
+    _require_village(actor, to_village)
+    if to_village.pk == household.village_id:
+        raise DomainError("same_village", _("The household is already in this village."), field="village")
+    if moved_on > timezone.localdate():
+        raise DomainError("date_in_future", _("The date of the move cannot be in the future."), field="moved_on")
+    with transaction.atomic():
+        if Household.objects.filter(village=to_village, household_key=household.household_key).exists():
+            raise DomainError(
+                "household_key_taken",
+                _("The new village already has a household with this key; change the key first."),
+                field="village",
+            )
+        HouseholdMove.objects.create(
+            household=household,
+            from_village_id=household.village_id,
+            to_village=to_village,
+            moved_on=moved_on,
+            recorded_by=actor,
+        )
+        household.village = to_village
+        household.set_codes_from(to_village)
+        household.save(update_fields=["village", "province_code", "commune_code", "village_code", "updated_at"])
+        Resident.objects.filter(household=household).update(
+            province_code=household.province_code,
+            commune_code=household.commune_code,
+            village_code=household.village_code,
+        )
+        IndicatorChange.objects.filter(resident__household=household).update(province_code=household.province_code)
+    return household
+
+
+# --- residents --------------------------------------------------------------------------------
+
+
+def _clean_resident(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate resident fields; raise DomainError naming the first bad field."""
+    out = dict(data)
+    out["full_name"] = clean_name(out.get("full_name"))
+    if not out["full_name"]:
+        raise DomainError("name_required", _("Enter the full name."), field="full_name")
+    birth_date = out.get("birth_date")
+    birth_year = out.get("birth_year")
+    if birth_date and not birth_year:
+        birth_year = birth_date.year
+    try:
+        birth_year = int(birth_year)
+    except (TypeError, ValueError):
+        raise DomainError("birth_year_required", _("Enter the year of birth."), field="birth_year") from None
+    this_year = timezone.localdate().year
+    if not MIN_BIRTH_YEAR <= birth_year <= this_year:
+        raise DomainError(
+            "birth_year_impossible",
+            _("The year of birth must be between %(low)s and %(high)s.") % {"low": MIN_BIRTH_YEAR, "high": this_year},
+            field="birth_year",
+        )
+    if birth_date and (birth_date.year != birth_year or birth_date > timezone.localdate()):
+        raise DomainError(
+            "birth_date_mismatch", _("The date of birth does not match the year of birth."), field="birth_date"
+        )
+    out["birth_year"] = birth_year
+    if out.get("gender") not in Resident.Gender.values:
+        raise DomainError("gender_required", _("Choose male or female."), field="gender")
+    if out.get("relation") not in Resident.Relation.values:
+        raise DomainError("relation_required", _("Choose the relation to the head of household."), field="relation")
+    status = out.get("status") or Resident.Status.LIVING
+    if status not in Resident.Status.values:
+        raise DomainError("status_invalid", _("Choose a valid status."), field="status")
+    out["status"] = status
+    raw_phone = (out.get("phone") or "").strip()
+    if raw_phone:
+        try:
+            out["phone"] = phone.normalise(raw_phone)
+        except phone.PhoneError:
+            raise DomainError(
+                "phone_invalid", _("This is not a valid Vietnamese phone number."), field="phone"
+            ) from None
+    else:
+        out["phone"] = ""
+    return out
+
+
+CITIZEN_ID_MESSAGES = {
+    "citizen_id_digits": _("The citizen ID may contain digits only."),
+    "citizen_id_length": _("The citizen ID must have exactly 12 digits."),
+    "citizen_id_province": _("The first three digits of the citizen ID are not a province code."),
+    "citizen_id_gender_century": _("The 4th digit of the citizen ID does not match the gender and year of birth."),
+    "citizen_id_birth_year": _("Digits 5–6 of the citizen ID do not match the year of birth."),
+    "citizen_id_year": _("The year of birth is outside what a citizen ID can encode."),
+}
+
+
+def _apply_citizen_id(resident: Resident, raw: str | None) -> None:
+    raw = (raw or "").strip()
+    if not raw:
+        resident.citizen_id_encrypted = ""
+        resident.citizen_id_hash = None
+        resident.citizen_id_masked = ""
+        return
+    try:
+        number = citizen_id.validate(raw, gender=resident.gender, birth_year=resident.birth_year)
+    except citizen_id.CitizenIdError as exc:
+        raise DomainError(exc.code, CITIZEN_ID_MESSAGES[exc.code], field="citizen_id") from None
+    resident.citizen_id_encrypted = pii.encrypt(number)
+    resident.citizen_id_hash = pii.keyed_hash(number)
+    resident.citizen_id_masked = citizen_id.mask(number)
+
+
+def _duplicate_citizen_id() -> DomainError:
+    # Deliberately says nothing about where the other record is.
+    return DomainError("citizen_id_taken", _("This citizen ID is already registered."), field="citizen_id")
+
+
+def _record_changes(
+    resident: Resident, changes: dict[str, tuple[int, int]], *, actor, source: str, source_ref: str = "", at=None
+) -> list[IndicatorChange]:
+    at = at or timezone.now()
+    rows = [
+        IndicatorChange(
+            resident=resident,
+            province_code=resident.province_code,
+            indicator=name,
+            old_value=old,
+            new_value=new,
+            changed_at=at,
+            changed_by=actor,
+            source=source,
+            source_ref=source_ref,
+        )
+        for name, (old, new) in changes.items()
+    ]
+    IndicatorChange.objects.bulk_create(rows)
+    return rows
+
+
+def _clean_indicators(values: dict[str, Any] | None) -> dict[str, int]:
+    cleaned = {}
+    for name, value in (values or {}).items():
+        if name not in INDICATOR_NAMES:
+            raise DomainError("indicator_unknown", _("Unknown indicator: %(name)s") % {"name": name}, field=name)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            value = -1
+        if value not in Tri.values:
+            raise DomainError("indicator_value", _("Indicators are yes, no or unknown."), field=name)
+        cleaned[name] = value
+    return cleaned
+
+
+def resident_create(
+    *,
+    actor,
+    household: Household,
+    data: dict[str, Any],
+    citizen_id_number: str | None = None,
+    indicators: dict[str, Any] | None = None,
+    source: str = IndicatorChange.Source.CREATE,
+) -> Resident:
+    """Register a resident in `household`; the first head of household becomes its head."""
+    if not can_edit_registry(actor, household):
+        raise Forbidden("forbidden", _("This household is outside your area."))
+    cleaned = _clean_resident(data)
+    values = _clean_indicators(indicators)
+    resident = Resident(household=household, created_by=actor, **{k: cleaned.get(k) for k in RESIDENT_FIELDS})
+    resident.name_folded = fold(resident.full_name)
+    resident.set_codes_from(household)
+    _apply_citizen_id(resident, citizen_id_number)
+    for name, value in values.items():
+        setattr(resident, name, value)
+    try:
+        with transaction.atomic():
+            resident.save()
+            changes = {n: (Tri.UNKNOWN, v) for n, v in values.items() if v != Tri.UNKNOWN}
+            _record_changes(resident, changes, actor=actor, source=source)
+            if resident.relation == Resident.Relation.HEAD and household.head_id is None:
+                household.head = resident
+                household.search_folded = _household_search(household, resident.full_name)
+                household.save(update_fields=["head", "search_folded", "updated_at"])
+    except IntegrityError:
+        raise _duplicate_citizen_id() from None
+    return resident
+
+
+def resident_update(
+    *, actor, resident: Resident, data: dict[str, Any], citizen_id_number: str | None = None, keep_citizen_id=True
+) -> Resident:
+    """Change a resident's personal fields; the citizen ID is replaced only when a new one is given."""
+    if not can_edit_registry(actor, resident):
+        raise Forbidden("forbidden", _("This resident is outside your area."))
+    cleaned = _clean_resident(data)
+    for field in RESIDENT_FIELDS:
+        setattr(resident, field, cleaned.get(field))
+    resident.name_folded = fold(resident.full_name)
+    if citizen_id_number or not keep_citizen_id:
+        _apply_citizen_id(resident, citizen_id_number)
+    elif resident.citizen_id_encrypted:
+        # Gender or birth year may have changed: the stored ID must still agree with them.
+        _apply_citizen_id(resident, pii.decrypt(resident.citizen_id_encrypted))
+    try:
+        with transaction.atomic():
+            resident.save()
+            household = resident.household
+            if household.head_id == resident.pk:
+                household.search_folded = _household_search(household, resident.full_name)
+                household.save(update_fields=["search_folded", "updated_at"])
+    except IntegrityError:
+        raise _duplicate_citizen_id() from None
+    return resident
+
+
+def resident_set_indicators(
+    *, actor, resident: Resident, values: dict[str, Any], source: str = IndicatorChange.Source.EDIT, source_ref=""
+) -> dict[str, tuple[int, int]]:
+    """Set indicators on a resident and write one history row per value that changed."""
+    if not can_edit_registry(actor, resident):
+        raise Forbidden("forbidden", _("This resident is outside your area."))
+    cleaned = _clean_indicators(values)
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        changes = {
+            name: (getattr(locked, name), value) for name, value in cleaned.items() if getattr(locked, name) != value
+        }
+        if changes:
+            for name, (_old, new) in changes.items():
+                setattr(locked, name, new)
+                setattr(resident, name, new)
+            locked.save(update_fields=[*changes, "updated_at"])
+            _record_changes(locked, changes, actor=actor, source=source, source_ref=source_ref)
+    return changes
+
+
+def resident_move(*, actor, resident: Resident, to_household: Household, moved_on: dt.date) -> Resident:
+    """Move a resident to another household (possibly in another village), keeping the date."""
+    if not can_edit_registry(actor, resident) or not can_edit_registry(actor, to_household):
+        raise Forbidden("forbidden", _("This resident or household is outside your area."))
+    if to_household.pk == resident.household_id:
+        raise DomainError("same_household", _("The resident is already in this household."), field="household")
+    if moved_on > timezone.localdate():
+        raise DomainError("date_in_future", _("The date of the move cannot be in the future."), field="moved_on")
+    with transaction.atomic():
+        old = resident.household
+        ResidentMove.objects.create(
+            resident=resident, from_household=old, to_household=to_household, moved_on=moved_on, recorded_by=actor
+        )
+        resident.household = to_household
+        resident.set_codes_from(to_household)
+        if resident.relation == Resident.Relation.HEAD:
+            resident.relation = Resident.Relation.OTHER
+        resident.save(update_fields=["household", "province_code", "commune_code", "village_code", "relation"])
+        if old.head_id == resident.pk:
+            old.head = None
+            old.search_folded = _household_search(old)
+            old.save(update_fields=["head", "search_folded", "updated_at"])
+        IndicatorChange.objects.filter(resident=resident).update(province_code=resident.province_code)
+    return resident
+
+
+def household_set_head(*, actor, household: Household, resident: Resident) -> Household:
+    """Make `resident` (who must live in the household) its head."""
+    if not can_edit_registry(actor, household):
+        raise Forbidden("forbidden", _("This household is outside your area."))
+    if resident.household_id != household.pk:
+        raise DomainError("resident_not_in_household", _("This person is not in this household."), field="head")
+    household.head = resident
+    household.search_folded = _household_search(household, resident.full_name)
+    household.save(update_fields=["head", "search_folded", "updated_at"])
+    return household

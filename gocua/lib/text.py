@@ -1,0 +1,28 @@
+"""Text helpers that need no Django: Vietnamese diacritic folding for search."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_D = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str | None) -> str:
+    """Return `text` lower-cased, without diacritics (đ → d) and with single spaces.
+
+    "Nguyễn Văn Trường" → "nguyen van truong"; used for every searchable column
+    so that a query typed on a phone without Vietnamese input still matches.
+    """
+    if not text:
+        return ""
+    text = text.translate(_D)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+def clean_name(text: str | None) -> str:
+    """Return a person or place name in NFC with single spaces (Vietnamese input methods mix NFC/NFD)."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()

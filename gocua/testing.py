@@ -1,0 +1,72 @@
+"""Small factories for tests: build data through the real services."""
+
+import datetime as dt
+import itertools
+
+from gocua.accounts.models import Role, User
+from gocua.households import services as household_services
+from gocua.places import services as place_services
+from gocua.places.models import Kind, Unit
+from gocua.teams import services as team_services
+
+_seq = itertools.count(1)
+PASSWORD = "gocua-test-pass-42"
+
+
+def unit(code: str) -> Unit:
+    return Unit.objects.get(code=code, valid_to__isnull=True)
+
+
+def make_user(role: str, scope: Unit | str, *, username: str | None = None, **extra) -> User:
+    """Create an active user with `role` and scope (a Unit or a unit code); no password change due."""
+    scope_unit = unit(scope) if isinstance(scope, str) else scope
+    user = User(
+        username=username or f"{role}-{next(_seq)}",
+        role=role,
+        scope_unit=scope_unit,
+        is_staff=role == Role.NATIONAL_ADMIN,
+        is_superuser=role == Role.NATIONAL_ADMIN,
+        **extra,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def admin() -> User:
+    return User.objects.filter(role=Role.NATIONAL_ADMIN, username="factory-admin").first() or make_user(
+        Role.NATIONAL_ADMIN, "VN", username="factory-admin"
+    )
+
+
+def make_village(commune: str = "09784", name: str | None = None, kind: str = Kind.THON) -> Unit:
+    return place_services.village_create(actor=admin(), commune=unit(commune), name=name or f"Thôn {next(_seq)}", kind=kind)
+
+
+def make_household(village: Unit, key: str | None = None, **extra):
+    return household_services.household_create(
+        actor=admin(), village=village, household_key=key or f"H{next(_seq):04d}", **extra
+    )
+
+
+def make_resident(household, *, full_name: str = "Nguyễn Văn An", birth_year: int = 1980, gender: str = "male",
+                  relation: str = "head", citizen_id: str | None = None, indicators=None, **extra):
+    data = {"full_name": full_name, "birth_year": birth_year, "gender": gender, "relation": relation, **extra}
+    return household_services.resident_create(
+        actor=admin(), household=household, data=data, citizen_id_number=citizen_id, indicators=indicators
+    )
+
+
+def make_team(unit_: Unit, name: str | None = None):
+    return team_services.team_create(
+        actor=admin(), unit=unit_, name=name or f"Tổ CNSCĐ {unit_.name}", founded_on=dt.date(2023, 3, 1)
+    )
+
+
+def make_member(team, *, full_name: str = "Bùi Văn Trường", role: str = "member", user=None, **extra):
+    data = {"full_name": full_name, "role": role, "joined_on": dt.date(2023, 3, 1), "strengths": [], **extra}
+    member = team_services.member_create(actor=admin(), team=team, data=data)
+    if user is not None:
+        member.user = user
+        member.save(update_fields=["user"])
+    return member

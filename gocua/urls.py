@@ -1,0 +1,22 @@
+"""Root URLconf: pages (web, accounts), the JSON API and, for national admins, Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from gocua.api.api import api
+
+admin.site.site_header = "GõCửa"
+admin.site.site_title = "GõCửa"
+
+urlpatterns = [
+    path("", include("gocua.web.urls")),
+    path("accounts/", include("gocua.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "gocua.web.views.errors.bad_request"
+handler403 = "gocua.web.views.errors.permission_denied"
+handler404 = "gocua.web.views.errors.page_not_found"
+handler500 = "gocua.web.views.errors.server_error"

@@ -1,0 +1,46 @@
+"""Log in, log out, and the home page that sends each role to its starting point."""
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gocua.accounts.services import login_failed_record, login_record
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            login(request, user)
+            login_record(user=user, request=request)
+            target = request.POST.get("next") or request.GET.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = reverse("web:home")
+            return redirect(target)
+        login_failed_record(username=request.POST.get("username", ""), request=request)
+    return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("web:login")
+
+
+@login_required
+def home(request):
+    """Send each role to where its work starts: the scope unit's page."""
+    unit = request.user.scope_unit
+    if unit is None:
+        return render(request, "web/no_scope.html", status=403)
+    return redirect("web:unit", code=unit.code)
