@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gocua.accounts",
     "gocua.teams",
     "gocua.households",
+    "gocua.outreach",
     "gocua.api",
     "gocua.bench",
 ]

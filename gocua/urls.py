@@ -11,6 +11,7 @@ admin.site.site_title = "GõCửa"
 urlpatterns = [
     path("", include("gocua.web.urls")),
     path("accounts/", include("gocua.accounts.urls")),
+    path("outreach/", include("gocua.outreach.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

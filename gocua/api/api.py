@@ -41,3 +41,7 @@ def validation_error(request, exc: ValidationError):
 def http_error(request, exc: HttpError):
     codes = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+api.add_router("/", "gocua.api.routes.router")
+api.add_router("/", "gocua.outreach.api.router")
