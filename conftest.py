@@ -16,6 +16,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         units_load()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash test passwords with MD5: real PBKDF2 costs ~0.2 s per user and the suite makes many."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     """Two villages in Xã Đan Phượng (09784), one in another Hà Nội commune, one in Huế.

@@ -1,6 +1,6 @@
 """Users with a role and a scope unit, and the append-only audit log."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,15 @@ ROLE_RANK = {
 }
 
 
+class GocuaUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """Make `gocua createsuperuser` a national admin scoped to the nation (needs `load_units`)."""
+        extra_fields.setdefault("role", Role.NATIONAL_ADMIN)
+        if "scope_unit" not in extra_fields and "scope_unit_id" not in extra_fields:
+            extra_fields["scope_unit"] = Unit.objects.filter(code="VN", valid_to__isnull=True).first()
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TEAM_MEMBER)
     scope_unit = models.ForeignKey(
@@ -33,6 +42,8 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
     must_change_password = models.BooleanField(default=False)
+
+    objects = GocuaUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -79,6 +90,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_username}".strip() if self.at else self.action
+
 
 class UserSession(models.Model):
     """A log-in session of a user, so deactivation or a reset can end exactly those sessions."""
@@ -86,3 +100,6 @@ class UserSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"  # never the key: it is a credential

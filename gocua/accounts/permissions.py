@@ -58,15 +58,48 @@ def manageable_roles(user) -> list[str]:
     return [r for r in Role if ROLE_RANK[r] < ROLE_RANK[role]]
 
 
+# The level of scope unit each role works at.
+LEVELS_OF_ROLE = {
+    Role.NATIONAL_ADMIN: (Level.NATION,),
+    Role.PROVINCE_OFFICER: (Level.PROVINCE,),
+    Role.COMMUNE_OFFICER: (Level.COMMUNE,),
+    Role.TEAM_LEADER: (Level.COMMUNE, Level.VILLAGE),
+    Role.TEAM_MEMBER: (Level.COMMUNE, Level.VILLAGE),
+}
+
+
+def leader_team(user):
+    """Return the team a team leader leads (through their Member record), or None."""
+    if getattr(user, "role", None) != Role.TEAM_LEADER:
+        return None
+    member = getattr(user, "member", None)
+    return member.team if member is not None and member.is_current else None
+
+
 def can_manage_account(user, *, role: str, scope_unit) -> bool:
     """Return whether `user` may create/deactivate/reset an account with this role and scope."""
     if role not in manageable_roles(user) or scope_unit is None or not in_scope(user, scope_unit):
         return False
-    expected_level = {
-        Role.NATIONAL_ADMIN: Level.NATION,
-        Role.PROVINCE_OFFICER: Level.PROVINCE,
-        Role.COMMUNE_OFFICER: Level.COMMUNE,
-    }.get(role)
-    if expected_level is not None:
-        return scope_unit.level == expected_level
-    return scope_unit.level in (Level.COMMUNE, Level.VILLAGE)
+    if scope_unit.level not in LEVELS_OF_ROLE[role]:
+        return False
+    if user.role == Role.TEAM_LEADER:
+        # Leaders manage their own team's accounts only, never the whole village's.
+        team = leader_team(user)
+        return team is not None and team.unit_id == scope_unit.pk
+    return True
+
+
+def can_manage_user(user, target) -> bool:
+    """Return whether `user` may deactivate, reset or re-scope the account `target`."""
+    if getattr(user, "pk", None) is None or user.pk == target.pk:
+        return False
+    if target.scope_unit is None:
+        # e.g. made by `createsuperuser`: only a national admin can give it an area.
+        return user.role == Role.NATIONAL_ADMIN and scope_of(user) is not None
+    if not can_manage_account(user, role=target.role, scope_unit=target.scope_unit):
+        return False
+    if user.role == Role.TEAM_LEADER:
+        member = getattr(target, "member", None)
+        team = leader_team(user)
+        return member is not None and team is not None and member.team_id == team.pk
+    return True

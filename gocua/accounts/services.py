@@ -4,10 +4,11 @@ from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.models import AuditEvent, Role, User, UserSession
-from gocua.accounts.permissions import can_manage_account
+from gocua.accounts.permissions import can_manage_account, can_manage_user, leader_team
 from gocua.errors import DomainError, Forbidden
 
 
@@ -51,9 +52,16 @@ def account_create(
         raise DomainError("username_required", _("Enter a user name."), field="username")
     if role not in Role.values:
         raise DomainError("role_invalid", _("Choose a role."), field="role")
+    _require_current(scope_unit)
     if not can_manage_account(actor, role=role, scope_unit=scope_unit):
         raise Forbidden("forbidden", _("You cannot create an account with this role here."))
-    if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) and member is not None:
+    if actor.role == Role.TEAM_LEADER:
+        team = leader_team(actor)
+        if member is None or team is None or member.team_id != team.pk:
+            raise DomainError("member_required", _("Choose a member of your team."), field="member")
+    if member is not None and role not in (Role.TEAM_LEADER, Role.TEAM_MEMBER):
+        raise DomainError("member_role", _("Only team leaders and members are linked to a team."), field="member")
+    if member is not None:
         if member.team.unit_id != scope_unit.pk:
             raise DomainError("member_scope", _("The member belongs to another team."), field="member")
         if member.user_id is not None:
@@ -80,8 +88,15 @@ def account_create(
     return user
 
 
+def _require_current(scope_unit) -> None:
+    if scope_unit is None:
+        raise DomainError("scope_required", _("Choose the area of the account."), field="scope_unit")
+    if scope_unit.valid_to is not None:
+        raise DomainError("unit_closed", _("This unit no longer exists; choose its successor."), field="scope_unit")
+
+
 def _require_manager(actor, user: User) -> None:
-    if actor.pk == user.pk or not can_manage_account(actor, role=user.role, scope_unit=user.scope_unit):
+    if not can_manage_user(actor, user):
         raise Forbidden("forbidden", _("You cannot manage this account."))
 
 
@@ -93,11 +108,37 @@ def end_sessions(user: User) -> int:
     return len(keys)
 
 
-def login_record(*, user: User, request) -> None:
-    """Remember the new session of `user` and write the log-in to the audit log."""
+def session_track(*, user: User, request) -> None:
+    """Remember the current session of `user` (after log-in or a session key change)."""
     if request.session.session_key:
         UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+
+
+def _forget_dead_sessions(user: User) -> None:
+    # Sessions expire without logging out; drop their rows so the table stays small.
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    live = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).values_list(
+        "session_key", flat=True
+    )
+    dead = set(keys) - set(live)
+    if dead:
+        UserSession.objects.filter(user=user, session_key__in=dead).delete()
+
+
+def login_record(*, user: User, request) -> None:
+    """Remember the new session of `user` and write the log-in to the audit log."""
+    _forget_dead_sessions(user)
+    session_track(user=user, request=request)
     audit_record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=request)
+
+
+def logout_record(*, user: User, request) -> None:
+    """Forget the session being ended and write the log-out to the audit log."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    if request.session.session_key:
+        UserSession.objects.filter(user=user, session_key=request.session.session_key).delete()
+    audit_record(actor=user, action=AuditEvent.Action.LOGOUT, obj=user, request=request)
 
 
 def login_failed_record(*, username: str, request) -> None:
@@ -134,6 +175,9 @@ def account_reset_password(*, actor, user: User, new_password: str, request=None
 def account_change_role(*, actor, user: User, role: str, scope_unit, request=None) -> User:
     """Change an account's role or scope (both old and new must be within the actor's reach)."""
     _require_manager(actor, user)
+    if role not in Role.values:
+        raise DomainError("role_invalid", _("Choose a role."), field="role")
+    _require_current(scope_unit)
     if not can_manage_account(actor, role=role, scope_unit=scope_unit):
         raise Forbidden("forbidden", _("You cannot give this role here."))
     with transaction.atomic():

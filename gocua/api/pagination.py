@@ -19,7 +19,10 @@ MAX_PAGE = 1_000_000
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
     page_size: int = Field(
-        settings.GOCUA_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Items per page (at most {MAX_PAGE_SIZE})."
+        settings.GOCUA_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Items per page (at most {MAX_PAGE_SIZE}).",
     )
 
 

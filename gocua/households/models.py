@@ -145,6 +145,9 @@ class IndicatorChange(models.Model):
     class Meta:
         indexes = [models.Index(fields=["resident", "indicator", "-changed_at"], name="indchange_resident")]
 
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.old_value} → {self.new_value}"
+
 
 class HouseholdMove(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="moves")
@@ -154,6 +157,9 @@ class HouseholdMove(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.from_village_id} → {self.to_village_id} ({self.moved_on})"
+
 
 class ResidentMove(models.Model):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="moves")
@@ -162,6 +168,9 @@ class ResidentMove(models.Model):
     moved_on = models.DateField()
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.resident_id}: {self.from_household_id} → {self.to_household_id} ({self.moved_on})"
 
 
 class Assignment(models.Model):
@@ -174,3 +183,6 @@ class Assignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "member"], name="assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.household_id}"

@@ -16,7 +16,9 @@ def resident_reveal_citizen_id(*, actor, resident: Resident, request=None) -> st
     if not can_see_citizen_id(actor) or not in_scope(actor, resident):
         raise Forbidden("forbidden", _("Your role cannot see citizen IDs."))
     if not resident.citizen_id_encrypted:
-        raise DomainError("citizen_id_missing", _("No citizen ID is recorded for this person."), field="citizen_id")
+        raise DomainError(
+            "citizen_id_missing", _("No citizen ID is recorded for this person."), field="citizen_id"
+        )
     number = pii.decrypt(resident.citizen_id_encrypted)
     # Written before the number is returned: if the audit row fails, nobody sees the number.
     audit_record(actor=actor, action=AuditEvent.Action.CITIZEN_ID_SHOWN, obj=resident, request=request)

@@ -2,12 +2,31 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 
 from gocua.accounts.scope import scoped
-from gocua.households.indicators import INDICATORS
-from gocua.households.models import Assignment, Household, HouseholdMove, IndicatorChange, Resident, ResidentMove
+from gocua.households.indicators import INDICATORS, Tri
+from gocua.households.models import (
+    Assignment,
+    Household,
+    HouseholdMove,
+    IndicatorChange,
+    Resident,
+    ResidentMove,
+)
 from gocua.places.models import Unit
 from gocua.places.selectors import CHILD_CODE_FIELD, OWN_CODE_FIELD, filter_folded
 from gocua.teams.models import Member, Team
@@ -81,7 +100,9 @@ def household_residents(*, user, household: Household) -> QuerySet[Resident]:
     """Return the residents of a household: counted ones first, the head first, then the eldest."""
     gone = Case(When(status__in=Resident.COUNTED_STATUSES, then=Value(0)), default=Value(1))
     not_head = Case(When(relation=Resident.Relation.HEAD, then=Value(0)), default=Value(1))
-    return scoped(user, Resident.objects.filter(household=household)).order_by(gone, not_head, "birth_year", "pk")
+    return scoped(user, Resident.objects.filter(household=household)).order_by(
+        gone, not_head, "birth_year", "pk"
+    )
 
 
 def household_assignments(*, household: Household) -> list[Assignment]:
@@ -90,7 +111,9 @@ def household_assignments(*, household: Household) -> list[Assignment]:
 
 def household_moves(*, household: Household) -> list[HouseholdMove]:
     return list(
-        household.moves.select_related("from_village", "to_village", "recorded_by").order_by("-moved_on", "-pk")
+        household.moves.select_related("from_village", "to_village", "recorded_by").order_by(
+            "-moved_on", "-pk"
+        )
     )
 
 
@@ -101,7 +124,9 @@ def residents_visible(*, user) -> QuerySet[Resident]:
 
 def resident_moves(*, resident: Resident) -> list[ResidentMove]:
     return list(
-        resident.moves.select_related("from_household", "to_household", "recorded_by").order_by("-moved_on", "-pk")
+        resident.moves.select_related("from_household", "to_household", "recorded_by").order_by(
+            "-moved_on", "-pk"
+        )
     )
 
 
@@ -130,11 +155,17 @@ class IndicatorRow:
     value: int
     change: IndicatorChange | None
 
+    @property
+    def value_label(self) -> str:
+        return Tri(self.value).label
+
 
 def indicator_rows(resident: Resident, changes: dict[tuple[int, str], IndicatorChange]) -> list[IndicatorRow]:
     """Return the resident's 14 indicators in display order with their latest change (no query)."""
     return [
-        IndicatorRow(name=name, label=label, value=getattr(resident, name), change=changes.get((resident.pk, name)))
+        IndicatorRow(
+            name=name, label=label, value=getattr(resident, name), change=changes.get((resident.pk, name))
+        )
         for name, label in INDICATORS
     ]
 

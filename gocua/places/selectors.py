@@ -9,9 +9,17 @@ from gocua.lib.text import fold
 from gocua.places.models import Level, Unit
 
 # The code column that names a unit's children, by the unit's level.
-CHILD_CODE_FIELD = {Level.NATION: "province_code", Level.PROVINCE: "commune_code", Level.COMMUNE: "village_code"}
+CHILD_CODE_FIELD = {
+    Level.NATION: "province_code",
+    Level.PROVINCE: "commune_code",
+    Level.COMMUNE: "village_code",
+}
 # The code column that names the unit itself, by its level (nation: no column, all rows).
-OWN_CODE_FIELD = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
+OWN_CODE_FIELD = {
+    Level.PROVINCE: "province_code",
+    Level.COMMUNE: "commune_code",
+    Level.VILLAGE: "village_code",
+}
 
 
 def units_visible(*, user) -> QuerySet[Unit]:

@@ -41,4 +41,6 @@ def team_members(*, team: Team) -> QuerySet[Member]:
 
 def members_visible(*, user) -> QuerySet[Member]:
     """Return the members the user may see, with their team and its unit."""
-    return scoped(user, Member.objects.all(), via="team__").select_related("team__unit__parent__parent__parent")
+    return scoped(user, Member.objects.all(), via="team__").select_related(
+        "team__unit__parent__parent__parent"
+    )

@@ -1,15 +1,16 @@
 """Log in, log out, and the home page that sends each role to its starting point."""
 
 from django.contrib.auth import login, logout
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gocua.accounts.services import login_failed_record, login_record
+from gocua.accounts.scope import scope_of
+from gocua.accounts.services import login_failed_record, login_record, logout_record
 
 
 @sensitive_post_parameters("password")
@@ -33,6 +34,7 @@ def login_view(request):
 
 @require_POST
 def logout_view(request):
+    logout_record(user=request.user, request=request)
     logout(request)
     return redirect("web:login")
 
@@ -40,7 +42,6 @@ def logout_view(request):
 @login_required
 def home(request):
     """Send each role to where its work starts: the scope unit's page."""
-    unit = request.user.scope_unit
-    if unit is None:
+    if scope_of(request.user) is None:  # no unit, or a unit closed by a reorganisation
         return render(request, "web/no_scope.html", status=403)
-    return redirect("web:unit", code=unit.code)
+    return redirect("web:unit", code=request.user.scope_unit.code)

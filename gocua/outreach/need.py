@@ -1,0 +1,129 @@
+"""What a resident or a household still needs: the definitions behind the work lists.
+
+One place for the rules, as SQL filters (for lists and counts) and as Python checks (for
+the reasons shown on each row), so that the two never disagree:
+
+- a resident *lacks an essential* when they are counted (living here or away for work),
+  aged 15 or over, and one of indicators.ESSENTIALS is "no" (unknown is never "no");
+- a household *has no one proficient in the five basic skills* when it has counted
+  residents and none of them has all of indicators.BASIC_SKILLS at "yes" (the 2024 target);
+- a household *lacks essentials* when either is true.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, INDICATOR_LABELS, Tri
+from gocua.households.models import Resident
+
+ADULT_AGE = 15
+FIVE_SKILLS = "five_skills"
+ESSENTIAL_SHORT = {
+    "smartphone": _("no smartphone"),
+    "vneid_level2": _("no VNeID level 2"),
+    "payment_account": _("no payment account"),
+}
+NO_FIVE_SKILLS = _("no one proficient in all five basic skills")
+NO_FIVE_SKILLS_FILTER = _("Household: no one proficient in all five basic skills")
+
+# Age bands of the left-behind filter: (code, label, lowest age, highest age or None).
+AGE_BANDS = [
+    ("15-35", _("15–35 years"), 15, 35),
+    ("36-59", _("36–59 years"), 36, 59),
+    ("60+", _("60 years and over"), 60, None),
+]
+AGE_BAND_CODES = [code for code, *_rest in AGE_BANDS]
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def counted_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": Resident.COUNTED_STATUSES})
+
+
+def adult_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}birth_year__lte": this_year() - ADULT_AGE})
+
+
+def age_band_q(code: str, prefix: str = "") -> Q:
+    """Return the filter for residents whose age (this year minus birth year) is in the band."""
+    for band, _label, low, high in AGE_BANDS:
+        if band == code:
+            q = Q(**{f"{prefix}birth_year__lte": this_year() - low})
+            if high is not None:
+                q &= Q(**{f"{prefix}birth_year__gte": this_year() - high})
+            return q
+    return Q()
+
+
+def lacking_q(indicator: str = "", prefix: str = "") -> Q:
+    """Return the filter for counted adults lacking `indicator` (any essential when empty)."""
+    names = [indicator] if indicator else ESSENTIALS
+    missing = Q()
+    for name in names:
+        missing |= Q(**{f"{prefix}{name}": Tri.NO})
+    return counted_q(prefix) & adult_q(prefix) & missing
+
+
+def proficient_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}{name}": Tri.YES for name in BASIC_SKILLS})
+
+
+def household_flags(residents=None) -> dict:
+    """Return Exists() annotations on households: has_people, has_proficient, lacks_essential.
+
+    `residents` narrows which residents count for has_people and lacks_essential (an age band).
+    """
+    base = Resident.objects.filter(counted_q(), household=OuterRef("pk"))
+    narrowed = base.filter(residents) if residents is not None else base
+    return {
+        "has_people": Exists(narrowed),
+        "has_proficient": Exists(base.filter(proficient_q())),
+        "lacks_essential": Exists(narrowed.filter(lacking_q())),
+    }
+
+
+def lacks_q() -> Q:
+    """Return the filter on households annotated with household_flags() that lack essentials."""
+    return Q(lacks_essential=True) | Q(has_people=True, has_proficient=False)
+
+
+# --- the same rules in Python, for the reasons on each row --------------------------------------
+
+
+def resident_is_counted(resident) -> bool:
+    return resident.status in Resident.COUNTED_STATUSES
+
+
+def resident_lacks(resident) -> list[str]:
+    """Return the essentials this resident lacks (empty for children and people no longer here)."""
+    if not resident_is_counted(resident) or resident.birth_year > this_year() - ADULT_AGE:
+        return []
+    return [name for name in ESSENTIALS if getattr(resident, name) == Tri.NO]
+
+
+def resident_is_proficient(resident) -> bool:
+    return all(getattr(resident, name) == Tri.YES for name in BASIC_SKILLS)
+
+
+def household_gaps(residents) -> list[str]:
+    """Return short phrases for what a household lacks, from its (prefetched) residents."""
+    counted = [r for r in residents if resident_is_counted(r)]
+    counts = {name: 0 for name in ESSENTIALS}
+    for resident in counted:
+        for name in resident_lacks(resident):
+            counts[name] += 1
+    gaps = [f"{ESSENTIAL_SHORT.get(name, INDICATOR_LABELS[name])} ({n})" for name, n in counts.items() if n]
+    if counted and not any(resident_is_proficient(r) for r in counted):
+        gaps.append(str(NO_FIVE_SKILLS))
+    return gaps
+
+
+def resident_needs(resident, items) -> list:
+    """Return the catalogue items whose indicators are not all "yes" for this resident."""
+    if not resident_is_counted(resident):
+        return []
+    return [item for item in items if any(getattr(resident, name, Tri.YES) != Tri.YES for name in item.indicators)]

@@ -1,0 +1,354 @@
+"""Reads for the outreach pages and API: work lists, the left-behind list, team progress.
+
+Every list is one query for its rows plus a fixed number of prefetches and counts, so
+that its query count does not grow with the number of households (see the tests).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from gocua.accounts.scope import scoped
+from gocua.households.indicators import ESSENTIALS, INDICATOR_NAMES
+from gocua.households.models import Assignment, Household, Resident
+from gocua.lib.text import fold
+from gocua.outreach import need
+from gocua.outreach.models import ServiceItem, Visit, VisitResident
+from gocua.outreach.rules import team_area_q
+from gocua.places.models import Level
+from gocua.teams.models import Member, Team
+
+DEFAULT_DAYS = 30
+
+# Work-list groups, in order of need.
+NEVER_VISITED, LACKING, FOLLOW_UP_DUE, THE_REST = 0, 1, 2, 3
+
+
+def live_visits():
+    return Visit.objects.live()
+
+
+def _latest_visit(field_name: str):
+    latest = live_visits().filter(household=OuterRef("pk")).order_by("-visited_on", "-id")
+    return Subquery(latest.values(field_name)[:1])
+
+
+def counted_residents_prefetch() -> Prefetch:
+    return Prefetch("residents", queryset=Resident.objects.filter(need.counted_q()).order_by("id"),
+                    to_attr="counted_residents")
+
+
+def current_assignments_prefetch() -> Prefetch:
+    rows = Assignment.objects.filter(member__left_on__isnull=True).select_related("member").order_by("member__full_name")
+    return Prefetch("assignments", queryset=rows, to_attr="current_assignments")
+
+
+def with_need(households, *, today: dt.date | None = None):
+    """Annotate households with last visit, due follow-up and the work-list group `need`."""
+    today = today or timezone.localdate()
+    return (
+        households.annotate(
+            last_visit_on=_latest_visit("visited_on"),
+            open_follow_up_on=_latest_visit("follow_up_on"),
+            **need.household_flags(),
+        )
+        .annotate(
+            need=Case(
+                When(last_visit_on__isnull=True, then=Value(NEVER_VISITED)),
+                When(need.lacks_q(), then=Value(LACKING)),
+                When(open_follow_up_on__lte=today, then=Value(FOLLOW_UP_DUE)),
+                default=Value(THE_REST),
+            )
+        )
+    )
+
+
+# --- work list ("việc của tôi") ----------------------------------------------------------------
+
+
+@dataclass
+class WorkRow:
+    household: Household
+    need: int
+    reasons: list[str]
+    residents: list = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+
+def _reasons(household, today: dt.date) -> list[str]:
+    reasons = []
+    if household.last_visit_on is None:
+        reasons.append(_("Never visited"))
+    gaps = need.household_gaps(household.counted_residents)
+    if gaps:
+        reasons.append(_("Lacks essentials: %(gaps)s") % {"gaps": ", ".join(gaps)})
+    follow_up = household.open_follow_up_on
+    if follow_up is not None and follow_up <= today:
+        reasons.append(_("Follow-up due since %(date)s") % {"date": date_format(follow_up, "SHORT_DATE_FORMAT")})
+    if household.last_visit_on is not None and not reasons:
+        reasons.append(_("Last visit on %(date)s") % {"date": date_format(household.last_visit_on, "SHORT_DATE_FORMAT")})
+    return reasons
+
+
+def work_list_queryset(member: Member, *, today: dt.date | None = None):
+    """Return the member's households ordered by need (never visited, lacking, follow-up due, the rest)."""
+    households = Household.objects.filter(assignments__member=member).select_related("village", "head")
+    return with_need(households, today=today).order_by(
+        "need", F("last_visit_on").asc(nulls_first=True), "household_key", "pk"
+    )
+
+
+def work_rows(households, *, today: dt.date | None = None, with_needs: bool = False) -> list[WorkRow]:
+    """Turn a page of `work_list_queryset` rows into WorkRows with reasons (2 extra queries)."""
+    today = today or timezone.localdate()
+    households = list(households)
+    prefetch_related_objects(households, counted_residents_prefetch())
+    items = list(ServiceItem.objects.filter(is_active=True)) if with_needs else []
+    rows = []
+    for household in households:
+        residents = [
+            (resident, need.resident_needs(resident, items), need.resident_lacks(resident))
+            for resident in household.counted_residents
+        ]
+        rows.append(WorkRow(household, getattr(household, "need", LACKING), _reasons(household, today), residents))
+    return rows
+
+
+# --- left behind ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LeftBehindFilters:
+    unit: object  # a province, commune or village Unit inside the user's scope
+    indicator: str = ""  # an indicator name, need.FIVE_SKILLS, or "" for any essential
+    age_band: str = ""
+    village: object = None
+    member: Member | None = None
+    days: int = DEFAULT_DAYS
+
+
+_CODE_FIELD = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
+
+
+def unit_q(unit, prefix: str = "") -> Q:
+    """Return the filter for rows carrying scope codes inside `unit`."""
+    if unit.level == Level.NATION:
+        return Q()
+    return Q(**{f"{prefix}{_CODE_FIELD[unit.level]}": unit.code})
+
+
+def unit_contains(unit, obj) -> bool:
+    return unit.level == Level.NATION or getattr(obj, _CODE_FIELD[unit.level]) == unit.code
+
+
+def left_behind_queryset(user, filters: LeftBehindFilters, *, today: dt.date | None = None):
+    """Return the households in scope that lack the essentials and had no visit in the last N days."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=filters.days)
+    households = scoped(user, Household.objects.filter(unit_q(filters.unit)))
+    if filters.village is not None:
+        households = households.filter(village=filters.village)
+    if filters.member is not None:
+        households = households.filter(Exists(Assignment.objects.filter(household=OuterRef("pk"), member=filters.member)))
+    recent = live_visits().filter(household=OuterRef("pk"), visited_on__gte=since)
+    band = need.age_band_q(filters.age_band) if filters.age_band else None
+    households = households.annotate(**need.household_flags(band)).filter(~Exists(recent))
+    if filters.indicator in INDICATOR_NAMES:
+        residents = Resident.objects.filter(need.lacking_q(filters.indicator), household=OuterRef("pk"))
+        if band is not None:
+            residents = residents.filter(band)
+        households = households.filter(Exists(residents))
+    elif filters.indicator == need.FIVE_SKILLS:
+        households = households.filter(has_people=True, has_proficient=False)
+    else:
+        households = households.filter(need.lacks_q())
+    return households
+
+
+def left_behind_counts(households, filters: LeftBehindFilters) -> dict:
+    """Return the counts shown above the left-behind list (3 queries whatever its size)."""
+    totals = households.aggregate(
+        households=Count("pk"),
+        no_five_skills=Count("pk", filter=Q(has_people=True, has_proficient=False)),
+    )
+    residents = Resident.objects.filter(household__in=households.values("pk"))
+    if filters.age_band:
+        residents = residents.filter(need.age_band_q(filters.age_band))
+    lacking = need.lacking_q(filters.indicator if filters.indicator in INDICATOR_NAMES else "")
+    per_essential = {name: Count("pk", filter=need.lacking_q(name)) for name in ESSENTIALS}
+    totals.update(residents.aggregate(residents=Count("pk", filter=lacking), **per_essential))
+    totals["by_village"] = list(
+        households.order_by().values("village_id", "village__name").annotate(n=Count("pk")).order_by("-n", "village__name")
+    )
+    return totals
+
+
+def left_behind_ordered(households):
+    """Return the left-behind households, longest without a visit first, ready for `left_behind_rows`."""
+    return (
+        households.annotate(last_visit_on=_latest_visit("visited_on"), open_follow_up_on=_latest_visit("follow_up_on"))
+        .select_related("village", "head")
+        .prefetch_related(current_assignments_prefetch())
+        .order_by(F("last_visit_on").asc(nulls_first=True), "village_id", "household_key", "pk")
+    )
+
+
+def left_behind_rows(households, *, today: dt.date | None = None) -> list[WorkRow]:
+    """Turn a page of `left_behind_ordered` into rows with reasons and the residents lacking."""
+    rows = work_rows(households, today=today)
+    for row in rows:
+        row.need = NEVER_VISITED if row.household.last_visit_on is None else LACKING
+    return rows
+
+
+# --- team progress --------------------------------------------------------------------------------
+
+
+def week_start(today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=today.weekday())  # weeks start on Monday
+
+
+def team_households(team: Team):
+    return Household.objects.filter(team_area_q(team))
+
+
+def team_progress(team: Team, *, today: dt.date | None = None) -> dict:
+    """Return the leader's figures: coverage, residents checked, visits per member, overdue, unassigned."""
+    today = today or timezone.localdate()
+    households = team_households(team)
+    visited = live_visits().filter(household=OuterRef("pk"))
+    assigned = Assignment.objects.filter(household=OuterRef("pk"), member__team=team, member__left_on__isnull=True)
+    figures = households.annotate(
+        visited=Exists(visited), assigned=Exists(assigned), open_follow_up_on=_latest_visit("follow_up_on")
+    ).aggregate(
+        households=Count("pk"),
+        covered=Count("pk", filter=Q(visited=True)),
+        unassigned=Count("pk", filter=Q(assigned=False)),
+        overdue=Count("pk", filter=Q(open_follow_up_on__lt=today)),
+    )
+    checked = VisitResident.objects.filter(resident=OuterRef("pk"), visit__deleted_at__isnull=True)
+    figures.update(
+        Resident.objects.filter(team_area_q(team), need.counted_q())
+        .annotate(checked=Exists(checked))
+        .aggregate(residents=Count("pk"), residents_checked=Count("pk", filter=Q(checked=True)))
+    )
+    live = Q(visits__deleted_at__isnull=True)
+    figures["members"] = list(
+        team.members.filter(left_on__isnull=True)
+        .annotate(
+            visits_week=Count("visits", filter=live & Q(visits__visited_on__gte=week_start(today)), distinct=True),
+            visits_month=Count("visits", filter=live & Q(visits__visited_on__gte=today.replace(day=1)), distinct=True),
+            households_assigned=Coalesce(
+                Subquery(
+                    Assignment.objects.filter(member=OuterRef("pk")).order_by().values("member")
+                    .annotate(n=Count("pk")).values("n")[:1]
+                ),
+                0,
+            ),
+        )
+        .order_by("full_name")
+    )
+    figures["overdue_households"] = list(
+        households.annotate(open_follow_up_on=_latest_visit("follow_up_on"))
+        .filter(open_follow_up_on__lt=today)
+        .select_related("head")
+        .order_by("open_follow_up_on", "household_key")[:20]
+    )
+    figures["week_start"], figures["month_start"] = week_start(today), today.replace(day=1)
+    return figures
+
+
+# --- assignments, visits, sessions, search ----------------------------------------------------------
+
+
+def assignment_households(team: Team, *, unassigned_only: bool = False, member: Member | None = None, q: str = ""):
+    """Return the team's households with their current members (for the assignments page)."""
+    households = team_households(team).select_related("village", "head").prefetch_related(
+        current_assignments_prefetch()
+    )
+    assigned = Assignment.objects.filter(household=OuterRef("pk"), member__team=team, member__left_on__isnull=True)
+    if unassigned_only:
+        households = households.filter(~Exists(assigned))
+    if member is not None:
+        households = households.filter(Exists(Assignment.objects.filter(household=OuterRef("pk"), member=member)))
+    if q:
+        households = households.filter(search_folded__contains=fold(q))
+    return households.order_by("village_id", "household_key", "pk")
+
+
+def village_coverage(village) -> dict:
+    """Return who covers what in a village: current members with their household counts, and the unassigned."""
+    current = Assignment.objects.filter(household__village=village, member__left_on__isnull=True)
+    members = list(
+        current.values("member_id", "member__full_name", "member__team_id")
+        .annotate(households=Count("household_id", distinct=True))
+        .order_by("member__full_name")
+    )
+    unassigned = Household.objects.filter(village=village).exclude(
+        Exists(current.filter(household=OuterRef("pk")))
+    ).count()
+    return {"members": members, "unassigned": unassigned}
+
+
+def visits_in_scope(user, *, household=None, member=None, since=None, until=None):
+    visits = scoped(user, live_visits()).select_related("household", "team", "entered_by__member")
+    visits = visits.prefetch_related("members")
+    if household is not None:
+        visits = visits.filter(household=household)
+    if member is not None:
+        visits = visits.filter(members=member)
+    if since is not None:
+        visits = visits.filter(visited_on__gte=since)
+    if until is not None:
+        visits = visits.filter(visited_on__lte=until)
+    return visits.order_by("-visited_on", "-id")
+
+
+def visit_detail_queryset(user):
+    """Return the visits (deleted ones too) the user may open, with everything the detail page shows."""
+    return scoped(user, Visit.objects.all()).select_related(
+        "household", "team", "entered_by__member", "deleted_by"
+    ).prefetch_related(
+        "members",
+        Prefetch(
+            "visit_residents",
+            queryset=VisitResident.objects.select_related("resident").prefetch_related("outcomes__item").order_by("id"),
+        ),
+        "revisions__revised_by",
+    )
+
+
+def resident_search(user, query: str, *, commune_code: str | None = None, limit: int = 20):
+    """Return residents in scope whose name contains `query`, ignoring diacritics ("truong" finds "Trường")."""
+    folded = fold(query)
+    if len(folded) < 2:
+        return Resident.objects.none()
+    residents = scoped(user, Resident.objects.filter(need.counted_q(), name_folded__contains=folded))
+    if commune_code:
+        residents = residents.filter(commune_code=commune_code)
+    return residents.select_related("household").order_by("name_folded", "pk")[:limit]
+
+
+def indicator_is_known(name: str) -> bool:
+    return name in INDICATOR_NAMES or name == need.FIVE_SKILLS
+
