@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "gocua.teams",
     "gocua.households",
     "gocua.outreach",
+    "gocua.indicators",
+    "gocua.imports",
+    "gocua.community",
+    "gocua.field",
     "gocua.api",
     "gocua.bench",
 ]

@@ -121,3 +121,7 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", "gocua.api.routes.router")
 api.add_router("/", "gocua.outreach.api.router")
+api.add_router("/", "gocua.indicators.api.router")
+api.add_router("/", "gocua.imports.api.router")
+api.add_router("/", "gocua.community.api.router")
+api.add_router("/", "gocua.field.api.router")

@@ -1,0 +1,183 @@
+import datetime as dt
+import re
+
+import pytest
+from django.core.management import CommandError
+from django.db import transaction
+from django.db.models import Count
+
+from gocua import testing as f
+from gocua.accounts.models import Role
+from gocua.bench.models import GeneratedVillage
+from gocua.bench.tests.helpers import run
+from gocua.households import pii
+from gocua.households import services as household_services
+from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.models import Household, Resident
+from gocua.households.services import _household_search
+from gocua.lib import citizen_id, phone
+from gocua.lib.text import fold
+from gocua.places.models import Level, Unit
+from gocua.teams.models import Member, Team
+
+pytestmark = pytest.mark.django_db
+SMALL = ("--provinces", "1", "--residents", "300")
+
+
+def snapshot() -> list[tuple]:
+    """Return the generated content that a seed must fix, without database ids."""
+    residents = Resident.objects.order_by("village_code", "household__household_key", "pk")
+    return [
+        (
+            r.village_code,
+            r.household.household_key,
+            r.name_folded,
+            r.birth_year,
+            r.gender,
+            r.relation,
+            r.status,
+        )
+        + tuple(getattr(r, name) for name in INDICATOR_NAMES)
+        for r in residents.select_related("household")
+    ] + list(
+        Member.objects.order_by("team__village_code", "pk").values_list("name_folded", "role", "strengths")
+    )
+
+
+def generate_in_rollback(*args) -> list[tuple]:
+    with transaction.atomic():
+        run("generate", *args)
+        data = snapshot()
+        transaction.set_rollback(True)
+    return data
+
+
+def test_the_same_seed_gives_the_same_people_in_a_fresh_database():
+    first = generate_in_rollback(*SMALL, "--seed", "7")
+    assert Resident.objects.count() == 0  # rolled back: the second run starts fresh
+    second = generate_in_rollback(*SMALL, "--seed", "7")
+    other = generate_in_rollback(*SMALL, "--seed", "8")
+    assert len(first) > 300
+    assert first == second
+    assert first != other
+
+
+def test_it_creates_exactly_the_residents_asked_for_in_the_first_provinces():
+    output = run("generate", "--provinces", "2", "--residents", "500", "--seed", "3")
+    assert Resident.objects.count() == 500
+    assert set(Resident.objects.values_list("province_code", flat=True)) == {"01", "04"}
+    assert "500 residents" in output and "residents/s" in output
+
+
+def test_denormalised_codes_follow_each_village_ancestry():
+    run("generate", *SMALL)
+    villages = {v.pk: v for v in Unit.objects.filter(level=Level.VILLAGE).select_related("parent")}
+    assert set(GeneratedVillage.objects.values_list("village_id", flat=True)) == set(villages)
+    for village in villages.values():
+        commune = village.parent
+        assert re.fullmatch(rf"{commune.code}-\d{{3}}", village.code)
+        assert (village.province_code, village.commune_code, village.village_code) == (
+            commune.province_code,
+            commune.code,
+            village.code,
+        )
+        assert village.name_folded == fold(village.name)
+    for household in Household.objects.select_related("head"):
+        village = villages[household.village_id]
+        assert (household.province_code, household.commune_code, household.village_code) == (
+            village.province_code,
+            village.commune_code,
+            village.code,
+        )
+        assert household.head.relation == "head" and household.head.household_id == household.pk
+        assert household.search_folded == _household_search(household, household.head.full_name)
+    for resident in Resident.objects.select_related("household"):
+        assert resident.village_code == resident.household.village_code
+        assert resident.commune_code == resident.household.commune_code
+        assert resident.name_folded == fold(resident.full_name)
+    for team in Team.objects.all():
+        assert team.village_code == villages[team.unit_id].code and team.name_folded == fold(team.name)
+
+
+def test_generated_people_are_consistent():
+    run("generate", *SMALL)
+    residents = list(Resident.objects.all())
+    assert all(r.gender == "female" for r in residents if r.relation in ("wife", "mother", "child_in_law"))
+    assert all(r.gender == "male" for r in residents if r.relation in ("husband", "father"))
+    with_id = [r for r in residents if r.citizen_id_hash]
+    assert with_id
+    for resident in with_id:
+        number = pii.decrypt(resident.citizen_id_encrypted)
+        assert resident.citizen_id_hash == pii.keyed_hash(number)
+        assert resident.citizen_id_masked == citizen_id.mask(number)
+        citizen_id.validate(number, gender=resident.gender, birth_year=resident.birth_year)
+    assert all(phone.normalise(r.phone) == r.phone for r in residents if r.phone)
+    values = [getattr(r, name) for r in residents for name in INDICATOR_NAMES]
+    assert {Tri.UNKNOWN, Tri.YES, Tri.NO} <= set(values)
+    sizes = list(Household.objects.annotate(n=Count("residents")).values_list("n", flat=True))
+    assert sum(sizes) == len(residents)
+    assert sum(2 <= n <= 6 for n in sizes) >= len(sizes) - 1  # the last one takes what is left
+    members = Member.objects.all()
+    assert all(4 <= t.members.count() <= 9 for t in Team.objects.all())
+    assert all(phone.normalise(m.phone) == m.phone for m in members)
+
+
+def test_a_later_village_create_never_reuses_a_generated_code():
+    run("generate", *SMALL)
+    generated = Unit.objects.get(level=Level.VILLAGE)
+    village = f.make_village(generated.commune_code, "Thôn Mới Lập")
+    assert village.code != generated.code
+    assert int(village.code.rsplit("-", 1)[1]) > int(generated.code.rsplit("-", 1)[1])
+
+
+def test_a_second_run_adds_alongside_and_reset_removes_only_generated_data(world):
+    run("generate", *SMALL)
+    run("generate", *SMALL)  # same seed again: new villages, citizen IDs already taken are left out
+    generated = GeneratedVillage.objects.count()
+    assert Resident.objects.count() == 600 + 2
+    output = run("generate", "--reset")
+    assert "Deleted" in output and f"{generated} generated villages" in output
+    assert GeneratedVillage.objects.count() == 0
+    assert set(Resident.objects.values_list("pk", flat=True)) == {world.resident.pk, world.other_resident.pk}
+    assert Unit.objects.filter(pk=world.village.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--provinces", "0", "--residents", "10"),
+        ("--provinces", "35", "--residents", "10"),
+        ("--provinces", "1", "--residents", "-5"),
+        ("--provinces", "1", "--residents", "0"),
+        ("--provinces", "1"),
+        (),
+    ],
+)
+def test_it_rejects_bad_arguments(args):
+    with pytest.raises(CommandError, match="/"):
+        run("generate", *args)
+    assert not GeneratedVillage.objects.exists()
+
+
+def test_reset_refuses_and_keeps_everything_when_other_data_points_at_generated_rows(world):
+    run("generate", *SMALL)
+    moved = Resident.objects.filter(household__village__level=Level.VILLAGE).exclude(relation="head").first()
+    household_services.resident_move(
+        actor=world.users["national_admin"],
+        resident=moved,
+        to_household=world.household,
+        moved_on=dt.date(2025, 9, 1),
+    )
+    before = Resident.objects.count()
+    with pytest.raises(CommandError, match="Cannot reset"):
+        run("generate", "--reset")
+    assert Resident.objects.count() == before
+    assert GeneratedVillage.objects.count() == 1
+
+
+def test_reset_refuses_while_a_login_is_scoped_to_a_generated_village():
+    run("generate", *SMALL)
+    f.make_user(Role.TEAM_LEADER, Unit.objects.get(level=Level.VILLAGE))
+    with pytest.raises(CommandError, match="Cannot reset"):
+        run("generate", "--reset")
+    assert Resident.objects.count() == 300

@@ -1,0 +1,5 @@
+"""Field endpoints under /api/v1/."""
+
+from ninja import Router
+
+router = Router(tags=["field"])
