@@ -18,6 +18,7 @@ from gocua.households.models import (
     Resident,
     ResidentMove,
 )
+from gocua.indicators.rollups import track
 from gocua.lib import citizen_id, phone
 from gocua.lib.text import clean_name, fold
 from gocua.places.models import Level, Unit
@@ -51,8 +52,9 @@ def household_create(*, actor, village: Unit, household_key: str, address_line: 
     household.set_codes_from(village)
     household.search_folded = _household_search(household)
     try:
-        with transaction.atomic():
+        with track() as tracker:
             household.save()
+            tracker.add(household.pk)
     except IntegrityError:
         raise DomainError(
             "household_key_taken", _("This village already has a household with this key."), field="household_key"
@@ -89,7 +91,7 @@ def household_move(*, actor, household: Household, to_village: Unit, moved_on: d
         raise DomainError("same_village", _("The household is already in this village."), field="village")
     if moved_on > timezone.localdate():
         raise DomainError("date_in_future", _("The date of the move cannot be in the future."), field="moved_on")
-    with transaction.atomic():
+    with track([household.pk]):
         if Household.objects.filter(village=to_village, household_key=household.household_key).exists():
             raise DomainError(
                 "household_key_taken",
@@ -254,7 +256,7 @@ def resident_create(
     for name, value in values.items():
         setattr(resident, name, value)
     try:
-        with transaction.atomic():
+        with track([household.pk]):
             resident.save()
             changes = {n: (Tri.UNKNOWN, v) for n, v in values.items() if v != Tri.UNKNOWN}
             _record_changes(resident, changes, actor=actor, source=source)
@@ -283,7 +285,7 @@ def resident_update(
         # Gender or birth year may have changed: the stored ID must still agree with them.
         _apply_citizen_id(resident, pii.decrypt(resident.citizen_id_encrypted))
     try:
-        with transaction.atomic():
+        with track([resident.household_id]):
             resident.save()
             household = resident.household
             if household.head_id == resident.pk:
@@ -301,7 +303,7 @@ def resident_set_indicators(
     if not can_edit_registry(actor, resident):
         raise Forbidden("forbidden", _("This resident is outside your area."))
     cleaned = _clean_indicators(values)
-    with transaction.atomic():
+    with track([resident.household_id]):
         locked = Resident.objects.select_for_update().get(pk=resident.pk)
         changes = {
             name: (getattr(locked, name), value) for name, value in cleaned.items() if getattr(locked, name) != value
@@ -323,7 +325,7 @@ def resident_move(*, actor, resident: Resident, to_household: Household, moved_o
         raise DomainError("same_household", _("The resident is already in this household."), field="household")
     if moved_on > timezone.localdate():
         raise DomainError("date_in_future", _("The date of the move cannot be in the future."), field="moved_on")
-    with transaction.atomic():
+    with track([resident.household_id, to_household.pk]):
         old = resident.household
         ResidentMove.objects.create(
             resident=resident, from_household=old, to_household=to_household, moved_on=moved_on, recorded_by=actor

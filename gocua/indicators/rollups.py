@@ -1,23 +1,278 @@
-"""Rolled-up indicator figures kept exact as data changes (full design in docs/ARCHITECTURE.md).
+"""Rolled-up indicator figures kept exact as data changes, in the writer's transaction.
 
-Public API for write paths:
+Design (see docs/ARCHITECTURE.md, "Rollups"): a write service wraps its work in
+``with track(household_ids):``. Before and after the block, the *contribution* of those
+households (their own figures plus their residents' and visits') is computed in Python from a
+handful of indexed queries; the difference is added to the rows of their village, commune,
+province and the nation with ``UPDATE … SET col = col + delta``. Moves work unchanged: the
+before-snapshot counts a household in its old village, the after-snapshot in the new one.
 
-- ``with track(household_ids):`` around any write that touches these households or their
-  residents (or their visits): the figures of their village, commune, province and nation are
-  adjusted by the difference, in the same transaction.
-- ``refresh_villages(village_codes)`` after a bulk write that bypassed the services: recompute
-  those villages from the raw rows and push the difference up the hierarchy.
+Public API:
+
+- ``track(household_ids)`` — context manager; ``tracker.add(id)`` for households created inside.
+- ``activity_add(codes, day, sessions=±1)`` — community sessions (visits are tracked via households).
+- ``refresh_villages(village_codes)`` — after a bulk write that bypassed the services.
+- ``reference_date()`` — the date that age and "left behind" are computed at (moved by roll_day).
+
+`gocua check_rollups` verifies all of this against independent GROUP BY queries (recompute.py).
 """
 
+import datetime as dt
+import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
+from gocua.households.models import Household, Resident
+from gocua.indicators.metrics import ADULT_AGE, LEFT_BEHIND_DAYS, METRICS, PERSONAL
+from gocua.indicators.models import RollupState, UnitActivity, UnitStat
+
+NATION = "VN"
+_local = threading.local()
+
+
+def reference_date() -> dt.date:
+    """Return the reference date of the rollups, creating the state row on first use."""
+    state = RollupState.objects.filter(pk=1).first()
+    if state is None:
+        state, _created = RollupState.objects.get_or_create(
+            pk=1, defaults={"reference_date": timezone.localdate(), "rolled_at": timezone.now()}
+        )
+    return state.reference_date
+
+
+def level_of(code: str) -> int:
+    if code == NATION:
+        return 0
+    if "-" in code:
+        return 3
+    return 1 if len(code) <= 2 else 2
+
+
+# --- contributions ------------------------------------------------------------------------------
+
+
+class Snapshot:
+    """Contributions of some households, keyed by village code, plus visits per (village, day)."""
+
+    def __init__(self):
+        self.stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.visits: dict[tuple[str, str, str, dt.date], int] = defaultdict(int)
+        self.ancestry: dict[str, tuple[str, str]] = {}
+
+
+def snapshot(household_ids: set[int], ref: dt.date) -> Snapshot:
+    """Return the contribution of `household_ids` (5 queries, whatever the number of ids)."""
+    from gocua.outreach.models import Visit, VisitResident
+
+    snap = Snapshot()
+    if not household_ids:
+        return snap
+    households = list(
+        Household.objects.filter(pk__in=household_ids).values_list("pk", "village_code", "commune_code", "province_code")
+    )
+    if not households:
+        return snap
+    ids = [h[0] for h in households]
+    residents = list(
+        Resident.objects.filter(household_id__in=ids, status__in=Resident.COUNTED_STATUSES).values(
+            "pk", "household_id", "birth_year", *ESSENTIALS, *BASIC_SKILLS, *PERSONAL, "internet"
+        )
+    )
+    # A visit counts as activity where it happened (its own codes), even if the household moved since.
+    visits = list(
+        Visit.objects.filter(household_id__in=ids, deleted_at__isnull=True).values_list(
+            "household_id", "visited_on", "village_code", "commune_code", "province_code"
+        )
+    )
+    checked = set(
+        VisitResident.objects.filter(
+            resident_id__in=[r["pk"] for r in residents], visit__deleted_at__isnull=True
+        ).values_list("resident_id", flat=True)
+    )
+    recent_after = ref - dt.timedelta(days=LEFT_BEHIND_DAYS)
+    adult_year = ref.year - ADULT_AGE
+    by_household = defaultdict(list)
+    for resident in residents:
+        by_household[resident["household_id"]].append(resident)
+    visits_of = defaultdict(list)
+    for household_id, day, v_village, v_commune, v_province in visits:
+        visits_of[household_id].append(day)
+        snap.visits[(v_village, v_commune, v_province, day)] += 1
+
+    for pk, village, commune, province in households:
+        snap.ancestry[village] = (commune, province)
+        row = snap.stats[village]
+        people = by_household[pk]
+        days = visits_of[pk]
+        recently_visited = any(day > recent_after for day in days)
+        row["households"] += 1
+        row["households_covered"] += bool(days)
+        proficient = [all(r[s] == Tri.YES for s in BASIC_SKILLS) for r in people]
+        row["households_target"] += any(proficient)
+        internet = {r["internet"] for r in people}
+        row["households_internet_yes"] += Tri.YES in internet
+        row["households_internet_no"] += Tri.YES not in internet and Tri.NO in internet
+        lacking_adult = False
+        for resident, is_proficient in zip(people, proficient, strict=True):
+            row["residents"] += 1
+            row["residents_checked"] += resident["pk"] in checked
+            if resident["birth_year"] > adult_year:
+                continue
+            row["adults"] += 1
+            row["adults_proficient"] += is_proficient
+            for name in PERSONAL:
+                if resident[name] == Tri.YES:
+                    row[f"{name}_yes"] += 1
+                elif resident[name] == Tri.NO:
+                    row[f"{name}_no"] += 1
+            lacks = any(resident[name] == Tri.NO for name in ESSENTIALS)
+            lacking_adult = lacking_adult or lacks
+            row["residents_left_behind"] += lacks and not recently_visited
+        household_lacks = lacking_adult or (bool(people) and not any(proficient))
+        row["households_left_behind"] += household_lacks and not recently_visited
+    return snap
+
+
+# --- applying differences -----------------------------------------------------------------------
+
+
+def _add_up(target: dict, code: str, values: dict[str, int], sign: int) -> None:
+    row = target[code]
+    for name, value in values.items():
+        if value:
+            row[name] += sign * value
+
+
+def diff(before: Snapshot, after: Snapshot) -> tuple[dict, dict]:
+    """Return (stats delta per unit code at every level, visits delta per (code, day))."""
+    ancestry = {**before.ancestry, **after.ancestry}
+    stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    visits: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for snap, sign in ((before, -1), (after, 1)):
+        for village, values in snap.stats.items():
+            commune, province = ancestry[village]
+            for code in (village, commune, province, NATION):
+                _add_up(stats, code, values, sign)
+        for (village, commune, province, day), count in snap.visits.items():
+            for code in (village, commune, province, NATION):
+                if code:
+                    visits[(code, day)] += sign * count
+    return stats, visits
+
+
+def apply_stats(delta: dict[str, dict[str, int]]) -> None:
+    """Add `delta` to the UnitStat rows (creating missing rows), in a fixed order against deadlocks."""
+    for code in sorted(delta):
+        changes = {name: value for name, value in delta[code].items() if value}
+        if not changes:
+            continue
+        if UnitStat.objects.filter(code=code).update(**{n: F(n) + v for n, v in changes.items()}):
+            continue
+        try:
+            with transaction.atomic():
+                UnitStat.objects.create(code=code, level=level_of(code), **changes)
+        except IntegrityError:  # created by a concurrent writer a moment ago
+            UnitStat.objects.filter(code=code).update(**{n: F(n) + v for n, v in changes.items()})
+
+
+def apply_activity(visits: dict[tuple[str, dt.date], int], *, field: str = "visits") -> None:
+    for code, day in sorted(visits):
+        value = visits[(code, day)]
+        if not value:
+            continue
+        if UnitActivity.objects.filter(code=code, day=day).update(**{field: F(field) + value}):
+            continue
+        try:
+            with transaction.atomic():
+                UnitActivity.objects.create(code=code, day=day, **{field: value})
+        except IntegrityError:
+            UnitActivity.objects.filter(code=code, day=day).update(**{field: F(field) + value})
+
+
+# --- the public API -----------------------------------------------------------------------------
+
+
+class Tracker:
+    def __init__(self, ids: set[int]):
+        self.ids = ids
+
+    def add(self, household_id: int) -> None:
+        """Include a household created inside the block (its before-contribution is zero)."""
+        if household_id not in _tracked():
+            self.ids.add(household_id)
+
+
+def _tracked() -> set[int]:
+    stack = getattr(_local, "stack", [])
+    return set().union(*[t.ids for t in stack]) if stack else set()
+
 
 @contextmanager
-def track(household_ids: Iterable[int]):
-    """Adjust the rollups of the given households by what the enclosed block changes."""
-    yield
+def track(household_ids: Iterable[int] = ()):
+    """Adjust the rollups by whatever the block changes in these households, atomically."""
+    ids = {int(pk) for pk in household_ids if pk is not None} - _tracked()
+    tracker = Tracker(ids)
+    with transaction.atomic():
+        ref = reference_date()
+        before = snapshot(set(ids), ref)
+        stack = _local.__dict__.setdefault("stack", [])
+        stack.append(tracker)
+        try:
+            yield tracker
+        finally:
+            stack.pop()
+        if tracker.ids:
+            stats, visits = diff(before, snapshot(tracker.ids, ref))
+            apply_stats(stats)
+            apply_activity(visits)
+
+
+def activity_add(*, village_code: str, commune_code: str, province_code: str, day: dt.date, sessions: int) -> None:
+    """Count (or uncount) community sessions on `day` for a unit and its ancestors."""
+    codes = [c for c in (village_code, commune_code, province_code, NATION) if c]
+    apply_activity({(code, day): sessions for code in codes}, field="sessions")
 
 
 def refresh_villages(village_codes: Iterable[str]) -> None:
     """Recompute the given villages from raw rows and apply the difference to their ancestors."""
+    from gocua.indicators import recompute
+    from gocua.places.models import Unit
+
+    codes = sorted(set(village_codes))
+    if not codes:
+        return
+    with transaction.atomic():
+        ref = reference_date()
+        fresh = recompute.stats("village_code", ref, village_codes=codes)
+        stored = {s.code: s.values() for s in UnitStat.objects.filter(code__in=codes)}
+        ancestry = dict(
+            Unit.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "commune_code")
+        )
+        provinces = dict(Unit.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "province_code"))
+        stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for code in codes:
+            new, old = fresh.get(code, {}), stored.get(code, {})
+            delta = {m: new.get(m, 0) - old.get(m, 0) for m in METRICS}
+            for target in (code, ancestry.get(code), provinces.get(code), NATION):
+                if target:
+                    _add_up(stats, target, delta, 1)
+        apply_stats(stats)
+        fresh_visits = recompute.visits("village_code", village_codes=codes)
+        stored_visits = {
+            (a.code, a.day): a.visits for a in UnitActivity.objects.filter(code__in=codes) if a.visits
+        }
+        visits: dict[tuple[str, dt.date], int] = defaultdict(int)
+        for key in set(fresh_visits) | set(stored_visits):
+            delta = fresh_visits.get(key, 0) - stored_visits.get(key, 0)
+            if delta:
+                code, day = key
+                for target in (code, ancestry.get(code), provinces.get(code), NATION):
+                    if target:
+                        visits[(target, day)] += delta
+        apply_activity(visits)

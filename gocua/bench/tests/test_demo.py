@@ -1,9 +1,14 @@
+import random
+
 import pytest
 from django.core.management import CommandError
 
+from gocua import testing as f
 from gocua.accounts.models import AuditEvent, Role, User
+from gocua.bench import demo
 from gocua.bench.demo import LEADER
 from gocua.bench.tests.helpers import run_demo, thap_thuong
+from gocua.households import pii
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.places.models import Unit
 from gocua.teams.models import Member, Team
@@ -77,3 +82,23 @@ def test_in_production_it_refuses_the_public_default_password(settings):
     assert not User.objects.exists()
     run_demo("--password", "a-private-demo-pass-31")
     assert User.objects.get(username="quantri").check_password("a-private-demo-pass-31")
+
+
+def test_a_citizen_id_already_registered_elsewhere_is_left_out_instead_of_failing():
+    spec = demo.VILLAGES[0]  # Tháp Thượng: its members are fixed, so the RNG goes to households first
+    planned = demo._planned_households(spec, random.Random(f"gocua-demo:{spec.name}"))
+    person = next(p for _key, _address, folks in planned for p in folks if p.citizen_id)
+    elsewhere = f.make_household(f.make_village("00004", "Tổ dân phố 9", kind="to_dan_pho"))
+    f.make_resident(
+        elsewhere,
+        full_name="Người Đã Có",
+        gender=person.gender,
+        birth_year=person.birth_year,
+        citizen_id=person.citizen_id,
+    )
+    run_demo()
+    twin = Resident.objects.get(
+        village_code=thap_thuong().code, full_name=person.full_name, birth_year=person.birth_year
+    )
+    assert twin.citizen_id_hash is None
+    assert Resident.objects.filter(citizen_id_hash=pii.keyed_hash(person.citizen_id)).count() == 1

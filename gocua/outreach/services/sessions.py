@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.scope import in_scope, scoped
 from gocua.errors import Conflict, DomainError, Forbidden
 from gocua.households.models import Resident
+from gocua.indicators.rollups import activity_add
 from gocua.outreach import rules
 from gocua.outreach.models import CommunitySession
 from gocua.outreach.services._common import (
@@ -54,6 +55,13 @@ def _clean_attendees(actor, team: Team, attendee_ids) -> list[Resident]:
         raise DomainError("attendee_unknown", _("Some attendees are not residents of this commune."),
                           field="attendees")
     return residents
+
+
+def _count_session(session: CommunitySession, sign: int) -> None:
+    activity_add(
+        village_code=session.village_code, commune_code=session.commune_code,
+        province_code=session.province_code, day=session.held_on, sessions=sign,
+    )
 
 
 def session_record(
@@ -103,6 +111,7 @@ def session_record(
             session.topics.set(topics)
             session.members.set(members)
             session.attendees.set(attendees)
+            _count_session(session, +1)
     except IntegrityError:
         existing = CommunitySession.objects.filter(uuid=uuid, team=team).first()
         if existing is None:
@@ -117,10 +126,12 @@ def session_delete(*, actor, session: CommunitySession, reason: str) -> Communit
     reason = clean_text(reason, limit=300, field="reason")
     if not reason:
         raise DomainError("reason_required", _("Say why this session is being deleted."), field="reason")
-    updated = CommunitySession.objects.filter(pk=session.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now(), deleted_by=actor, delete_reason=reason
-    )
-    if not updated:
-        raise DomainError("session_deleted", _("This session has been deleted."))
+    with transaction.atomic():
+        updated = CommunitySession.objects.filter(pk=session.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), deleted_by=actor, delete_reason=reason
+        )
+        if not updated:
+            raise DomainError("session_deleted", _("This session has been deleted."))
+        _count_session(session, -1)
     session.refresh_from_db()
     return session

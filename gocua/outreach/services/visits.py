@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from gocua.errors import Conflict, DomainError, Forbidden
 from gocua.households.indicators import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
+from gocua.indicators.rollups import track
 from gocua.outreach import rules
 from gocua.outreach.models import Outcome, Visit, VisitOutcome, VisitResident, VisitRevision
 from gocua.outreach.services._common import (
@@ -316,7 +317,7 @@ def visit_record(
     entries = _clean_content(household, residents, visited_on)
     note = clean_text(note, limit=2000, field="note")
     try:
-        with transaction.atomic():
+        with track([household.pk]):
             visit = Visit(
                 uuid=uuid, household=household, team=members[0].team, visited_on=visited_on, note=note,
                 from_paper=bool(from_paper), follow_up_on=_follow_up_on(entries, visited_on), entered_by=actor,
@@ -361,7 +362,7 @@ def visit_correct(
         raise DomainError("members_one_team", _("The members must belong to the visit's team."), field="members")
     note = clean_text(note, limit=2000, field="note")
     reason = clean_text(reason, limit=300, field="reason")
-    with transaction.atomic():
+    with track([visit.household_id]):
         # Two corrections at once would each keep a revision of the same old content: queue them.
         if not Visit.objects.select_for_update().filter(pk=visit.pk, deleted_at__isnull=True).exists():
             raise DomainError("visit_deleted", _("This visit has been deleted."))
@@ -396,7 +397,7 @@ def visit_delete(*, actor, visit: Visit, reason: str) -> Visit:
     if not reason:
         raise DomainError("reason_required", _("Say why this visit is being deleted."), field="reason")
     old_entries = _stored_entries(visit)
-    with transaction.atomic():
+    with track([visit.household_id]):
         updated = Visit.objects.filter(pk=visit.pk, deleted_at__isnull=True).update(
             deleted_at=timezone.now(), deleted_by=actor, delete_reason=reason
         )

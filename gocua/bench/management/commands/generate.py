@@ -36,6 +36,7 @@ class Command(BaseCommand):
         ensure_units(self.stdout)
         if reset:
             self._reset()
+            self._rebuild_rollups()
         if provinces is None:
             return
         started = time.monotonic()
@@ -52,6 +53,15 @@ class Command(BaseCommand):
                 f"({counts.residents / max(seconds, 1e-9):,.0f} residents/s)."
             )
         )
+        self._rebuild_rollups()
+
+    def _rebuild_rollups(self) -> None:
+        """Bulk inserts bypass the services, so rebuild the rollups in bulk once at the end."""
+        from gocua.indicators.services import rollups_rebuild
+
+        started = time.monotonic()
+        units = rollups_rebuild(snapshot=False)
+        self.stdout.write(f"Rollups: {units:,} units rebuilt in {time.monotonic() - started:.1f}s.")
 
     def _check(self, provinces, residents) -> None:
         available = Unit.objects.filter(level=Level.PROVINCE, valid_to__isnull=True).count() or 34

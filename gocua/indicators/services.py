@@ -1,0 +1,108 @@
+"""Rebuild and verify the rollups: the daily roll and the drift check."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from gocua.indicators import recompute
+from gocua.indicators.metrics import METRICS
+from gocua.indicators.models import RollupState, UnitActivity, UnitSnapshot, UnitStat
+from gocua.indicators.rollups import NATION, level_of, reference_date
+from gocua.places.models import Level, Unit
+
+_WHERE_OF_LEVEL = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
+
+
+def _scope(unit: Unit | None) -> tuple[dict, list[int]]:
+    """Return the raw-row filter and the levels to compare for the subtree of `unit`."""
+    if unit is None or unit.level == Level.NATION:
+        return {}, [0, 1, 2, 3]
+    return {_WHERE_OF_LEVEL[unit.level]: unit.code}, [lvl for lvl in (1, 2, 3) if lvl >= unit.level]
+
+
+def expected_figures(unit: Unit | None, ref: dt.date) -> tuple[dict, dict]:
+    """Return (stats per code, activity per (code, day)) recomputed from raw rows for the subtree."""
+    where, levels = _scope(unit)
+    stats, activity = {}, {}
+    for level in levels:
+        group = recompute.LEVEL_FIELDS[level]
+        stats.update(recompute.stats(group, ref, where=where))
+        for (code, day), n in recompute.visits(group, where=where).items():
+            activity.setdefault((code, day), [0, 0])[0] += n
+        for (code, day), n in recompute.sessions(group, where=where).items():
+            activity.setdefault((code, day), [0, 0])[1] += n
+    return stats, activity
+
+
+def _subtree_codes(unit: Unit | None) -> set[str] | None:
+    if unit is None or unit.level == Level.NATION:
+        return None
+    where, _levels = _scope(unit)
+    return set(Unit.objects.filter(**where).values_list("code", flat=True))
+
+
+@dataclass
+class DriftReport:
+    reference_date: dt.date
+    units_checked: int = 0
+    differences: list[str] = field(default_factory=list)
+
+
+def rollups_check(*, unit: Unit | None = None) -> DriftReport:
+    """Compare stored rollups of `unit`'s subtree (all when None) with a recomputation from raw rows."""
+    ref = reference_date()
+    report = DriftReport(reference_date=ref)
+    expected, activity = expected_figures(unit, ref)
+    codes = _subtree_codes(unit)
+    _where, levels = _scope(unit)
+    stored_rows = UnitStat.objects.filter(level__in=levels)
+    stored_acts = UnitActivity.objects.all()
+    if codes is not None:
+        stored_rows = stored_rows.filter(code__in=codes)
+        stored_acts = stored_acts.filter(code__in=codes)
+    stored = {row.code: row.values() for row in stored_rows}
+    for code in sorted(set(expected) | set(stored)):
+        report.units_checked += 1
+        want, have = expected.get(code, {}), stored.get(code, {})
+        for metric in METRICS:
+            if want.get(metric, 0) != have.get(metric, 0):
+                report.differences.append(f"{code} {metric}: stored {have.get(metric, 0)}, actual {want.get(metric, 0)}")
+    stored_activity = {(a.code, a.day): [a.visits, a.sessions] for a in stored_acts}
+    for key in sorted(set(activity) | set(stored_activity)):
+        want, have = activity.get(key, [0, 0]), stored_activity.get(key, [0, 0])
+        if list(want) != list(have):
+            code, day = key
+            report.differences.append(f"{code} activity {day}: stored {have}, actual {want}")
+    return report
+
+
+def rollups_rebuild(*, reference: dt.date | None = None, snapshot: bool = True) -> int:
+    """Recompute every rollup at `reference` (default today), store it, and take the weekly snapshot."""
+    ref = reference or timezone.localdate()
+    with transaction.atomic():
+        RollupState.objects.update_or_create(pk=1, defaults={"reference_date": ref, "rolled_at": timezone.now()})
+        stats, activity = expected_figures(None, ref)
+        UnitStat.objects.all().delete()
+        UnitStat.objects.bulk_create(
+            [UnitStat(code=code, level=level_of(code), **values) for code, values in stats.items()], batch_size=1000
+        )
+        UnitActivity.objects.all().delete()
+        UnitActivity.objects.bulk_create(
+            [UnitActivity(code=c, day=d, visits=v, sessions=s) for (c, d), (v, s) in activity.items()],
+            batch_size=1000,
+        )
+        if snapshot:
+            snapshot_take(on=ref)
+    return len(stats)
+
+
+def snapshot_take(*, on: dt.date) -> int:
+    """Store today's figures of every unit as the snapshot of `on`'s week (Monday), once per week."""
+    monday = on - dt.timedelta(days=on.weekday())
+    if UnitSnapshot.objects.filter(code=NATION, on__gte=monday, on__lte=on).exists():
+        return 0
+    rows = [UnitSnapshot(code=s.code, on=on, values=s.values()) for s in UnitStat.objects.all()]
+    UnitSnapshot.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
