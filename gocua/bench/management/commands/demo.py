@@ -22,6 +22,24 @@ class Command(BaseCommand):
             "Given explicitly, it also resets the password of demo logins that already exist.",
         )
 
+    def _extras(self) -> str:
+        """Add the demo's outreach work and community projects (each idempotent) to Tháp Thượng."""
+        from gocua.accounts.models import User
+        from gocua.outreach.demo import demo_outreach
+
+        leader = User.objects.filter(username="totruong").select_related("member__team").first()
+        if leader is None or getattr(leader, "member", None) is None:
+            return ""
+        done = demo_outreach(leader_user=leader, team=leader.member.team)
+        parts = [f"{n} {what}" for what, n in done.items() if n]
+        try:
+            from gocua.community.demo import demo_community
+        except ImportError:  # the community app is optional in this command
+            return ", ".join(parts)
+        community = demo_community() or {}
+        parts += [f"{n} {what}" for what, n in community.items() if isinstance(n, int) and n]
+        return ", ".join(parts)
+
     def handle(self, *args, password=None, **options):
         if settings.PRODUCTION and password is None:
             # The default password is printed in the docs: never give it to logins on a real server.
@@ -35,7 +53,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Không tạo được dữ liệu mẫu / Cannot create the demo data: {exc.message}"
             ) from None
+        extras = self._extras()
         seconds = time.monotonic() - started
+        if extras:
+            self.stdout.write(f"Hoạt động mẫu / Demo activity: {extras}")
         if not report.changed:
             self.stdout.write(
                 f"Dữ liệu mẫu đã có, không thay đổi gì / Demo data already present, nothing changed ({seconds:.1f}s)."
