@@ -18,9 +18,8 @@ class Command(BaseCommand):
                     catalogue = polib.pofile(str(po_path))
                 except (OSError, ValueError) as exc:
                     raise CommandError(f"Tệp dịch hỏng / Broken translation file {po_path}: {exc}") from None
-                mo_path = po_path.with_suffix(".mo")
-                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                    continue
-                catalogue.save_as_mofile(str(mo_path))
+                # Always rebuild: it takes milliseconds, and an mtime check can keep a stale .mo
+                # after a checkout that leaves the .po older than the compiled file.
+                catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
                 compiled += 1
         self.stdout.write(f"i18n: {compiled} catalogue(s) compiled.")
