@@ -104,3 +104,9 @@ def test_api_error_message_follows_accept_language(client):
     assert en.json()["message"] == "Not found, or outside your area."
     assert vi.json()["message"] != en.json()["message"]
     assert "địa bàn" in vi.json()["message"]
+
+
+def test_pages_stay_vietnamese_for_a_browser_set_to_english(client):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in page
+    assert "Log in" not in page

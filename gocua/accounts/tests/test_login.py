@@ -64,13 +64,17 @@ def test_it_ignores_a_next_address_on_another_site(world, target):
         ("province_officer", "01"),
         ("commune_officer", "09784"),
         ("team_leader", None),
-        ("team_member", None),
     ],
 )
 def test_home_sends_each_role_to_its_unit_page(world, client_as, role, code):
     response = client_as(world.users[role]).get(reverse("web:home"))
     assert response.status_code == 302
     assert response.url == reverse("web:unit", kwargs={"code": code or world.village.code})
+
+
+def test_home_sends_a_team_member_to_the_work_list(world, client_as):
+    response = client_as(world.users["team_member"]).get(reverse("web:home"))
+    assert response.status_code == 302 and response.url == reverse("outreach:work")
 
 
 def test_home_tells_a_user_without_a_unit_to_ask_for_one(world, client_as):

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gocua.accounts.models import Role
 from gocua.accounts.scope import scope_of
 from gocua.accounts.services import login_failed_record, login_record, logout_record
 
@@ -41,7 +42,9 @@ def logout_view(request):
 
 @login_required
 def home(request):
-    """Send each role to where its work starts: the scope unit's page."""
+    """Send each role to where its work starts: members to their work list, others to their area."""
     if scope_of(request.user) is None:  # no unit, or a unit closed by a reorganisation
         return render(request, "web/no_scope.html", status=403)
+    if request.user.role == Role.TEAM_MEMBER and getattr(request.user, "member", None) is not None:
+        return redirect("outreach:work")
     return redirect("web:unit", code=request.user.scope_unit.code)
