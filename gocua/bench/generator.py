@@ -28,7 +28,7 @@ from gocua.bench.bulk import delete_rows, insert_rows
 from gocua.bench.models import GeneratedVillage
 from gocua.households import pii
 from gocua.households.models import Household, Resident
-from gocua.households.services import _household_search
+from gocua.households.services import household_search_text
 from gocua.lib import citizen_id
 from gocua.lib.text import fold
 from gocua.places.models import LEVEL_OF_KIND, Kind, Level, Unit
@@ -274,7 +274,7 @@ class Generator:
             for key, address, persons in plan.households:
                 household = Household(village=village, household_key=key, address_line=address)
                 household.set_codes_from(village)
-                household.search_folded = _household_search(household, persons[0].full_name)
+                household.search_folded = household_search_text(household, persons[0].full_name)
                 households.append(household)
                 folks.append(persons)
         return households, folks

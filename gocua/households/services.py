@@ -34,7 +34,8 @@ def _require_village(actor, village: Unit) -> None:
         raise Forbidden("forbidden", _("This village is outside your area."))
 
 
-def _household_search(household: Household, head_name: str = "") -> str:
+def household_search_text(household: Household, head_name: str = "") -> str:
+    """Return the folded text a household is found by: its key, its head's name, its address."""
     return " ".join(filter(None, [fold(household.household_key), fold(head_name), fold(household.address_line)]))[
         :400
     ]
@@ -50,7 +51,7 @@ def household_create(*, actor, village: Unit, household_key: str, address_line: 
         village=village, household_key=household_key, address_line=clean_name(address_line), created_by=actor
     )
     household.set_codes_from(village)
-    household.search_folded = _household_search(household)
+    household.search_folded = household_search_text(household)
     try:
         with track() as tracker:
             household.save()
@@ -71,7 +72,7 @@ def household_update(*, actor, household: Household, household_key: str, address
         raise DomainError("household_key_required", _("Enter the household key."), field="household_key")
     household.household_key = household_key
     household.address_line = clean_name(address_line)
-    household.search_folded = _household_search(household, household.head.full_name if household.head else "")
+    household.search_folded = household_search_text(household, household.head.full_name if household.head else "")
     try:
         with transaction.atomic():
             household.save(update_fields=["household_key", "address_line", "search_folded", "updated_at"])
@@ -116,6 +117,8 @@ def household_move(*, actor, household: Household, to_village: Unit, moved_on: d
         IndicatorChange.objects.filter(resident__household=household).update(province_code=household.province_code)
     return household
 
+
+_household_search = household_search_text  # old private name, still imported by bulk writers
 
 # --- residents --------------------------------------------------------------------------------
 
@@ -262,7 +265,7 @@ def resident_create(
             _record_changes(resident, changes, actor=actor, source=source)
             if resident.relation == Resident.Relation.HEAD and household.head_id is None:
                 household.head = resident
-                household.search_folded = _household_search(household, resident.full_name)
+                household.search_folded = household_search_text(household, resident.full_name)
                 household.save(update_fields=["head", "search_folded", "updated_at"])
     except IntegrityError:
         raise _duplicate_citizen_id() from None
@@ -289,7 +292,7 @@ def resident_update(
             resident.save()
             household = resident.household
             if household.head_id == resident.pk:
-                household.search_folded = _household_search(household, resident.full_name)
+                household.search_folded = household_search_text(household, resident.full_name)
                 household.save(update_fields=["search_folded", "updated_at"])
     except IntegrityError:
         raise _duplicate_citizen_id() from None
@@ -337,7 +340,7 @@ def resident_move(*, actor, resident: Resident, to_household: Household, moved_o
         resident.save(update_fields=["household", "province_code", "commune_code", "village_code", "relation"])
         if old.head_id == resident.pk:
             old.head = None
-            old.search_folded = _household_search(old)
+            old.search_folded = household_search_text(old)
             old.save(update_fields=["head", "search_folded", "updated_at"])
         IndicatorChange.objects.filter(resident=resident).update(province_code=resident.province_code)
     return resident
@@ -350,6 +353,6 @@ def household_set_head(*, actor, household: Household, resident: Resident) -> Ho
     if resident.household_id != household.pk:
         raise DomainError("resident_not_in_household", _("This person is not in this household."), field="head")
     household.head = resident
-    household.search_folded = _household_search(household, resident.full_name)
+    household.search_folded = household_search_text(household, resident.full_name)
     household.save(update_fields=["head", "search_folded", "updated_at"])
     return household

@@ -14,7 +14,7 @@ from gocua.households import pii
 from gocua.households import services as household_services
 from gocua.households.indicators import INDICATOR_NAMES, Tri
 from gocua.households.models import Household, Resident
-from gocua.households.services import _household_search
+from gocua.households.services import household_search_text
 from gocua.lib import citizen_id, phone
 from gocua.lib.text import fold
 from gocua.places.models import Level, Unit
@@ -90,7 +90,7 @@ def test_denormalised_codes_follow_each_village_ancestry():
             village.code,
         )
         assert household.head.relation == "head" and household.head.household_id == household.pk
-        assert household.search_folded == _household_search(household, household.head.full_name)
+        assert household.search_folded == household_search_text(household, household.head.full_name)
     for resident in Resident.objects.select_related("household"):
         assert resident.village_code == resident.household.village_code
         assert resident.commune_code == resident.household.commune_code
