@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gocua.imports",
     "gocua.community",
     "gocua.field",
+    "gocua.ops",
     "gocua.api",
     "gocua.bench",
 ]

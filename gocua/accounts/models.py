@@ -72,6 +72,13 @@ class AuditEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset by a manager")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         ROLE_CHANGED = "role_changed", _("Role or scope changed")
+        PROJECT_CREATED = "project_created", _("Community project created")
+        PROJECT_CHANGED = "project_changed", _("Community project changed")
+        PROJECT_STATUS = "project_status", _("Community project status changed")
+        PROJECT_PHOTO_ADDED = "project_photo_added", _("Project photo added")
+        PROJECT_PHOTO_REMOVED = "project_photo_removed", _("Project photo removed")
+        LEDGER_ENTRY = "ledger_entry", _("Ledger entry recorded")
+        LEDGER_REVERSAL = "ledger_reversal", _("Ledger entry reversed")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # No database constraint and no cascade: deleting a user must never touch the log.

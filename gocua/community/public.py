@@ -1,0 +1,115 @@
+"""Public transparency pages (no login): a village's or commune's projects, the QR poster, photos.
+
+These pages are read by whole villages from cheap phones and from a QR code on the notice
+board, so they are cacheable: `Cache-Control: public`, an ETag and Last-Modified derived from
+one aggregate query, and a 304 without rendering when nothing changed. The rest of the page
+takes a constant number of queries, however many projects and entries there are.
+"""
+
+import hashlib
+from pathlib import Path
+
+import segno
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from gocua.community.models import ProjectPhoto
+from gocua.community.selectors import public_commune, public_unit, public_version, public_village
+from gocua.places.models import Level
+
+
+def _build_stamp() -> str:
+    """Return a digest of this app's templates and stylesheet, so a deploy that changes them changes ETags."""
+    digest = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted([*root.glob("templates/community/*.html"), *root.glob("static/community/*.css")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+BUILD = _build_stamp()
+PUBLIC_MAX_AGE = 300  # five minutes: a new contribution shows soon, a crowd at the notice board costs little
+PHOTO_MAX_AGE = 24 * 3600
+
+
+def _public_unit_or_404(code: str):
+    unit = public_unit(code)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _validators(request, unit, page: str, *extra) -> tuple[str, int | None]:
+    count, latest = public_version(unit)
+    stamp = int(latest.timestamp()) if latest else None
+    parts = [BUILD, page, unit.code, unit.name, str(count), latest.isoformat() if latest else "-",
+             get_language() or "", *extra]
+    return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"', stamp
+
+
+def _cacheable(response, etag: str, stamp: int | None, max_age: int = PUBLIC_MAX_AGE):
+    response["ETag"] = etag
+    if stamp is not None:
+        response["Last-Modified"] = http_date(stamp)
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def _public_url(request, unit) -> str:
+    return request.build_absolute_uri(reverse("community:public", args=[unit.code]))
+
+
+@require_safe
+def public_page(request, code: str):
+    unit = _public_unit_or_404(code)
+    etag, stamp = _validators(request, unit, "page")
+    not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)
+    if not_modified is not None:
+        return _cacheable(not_modified, etag, stamp)
+    if unit.level == Level.VILLAGE:
+        response = render(request, "community/public_village.html", {
+            "unit": unit, "projects": public_village(unit), "poster_url": reverse("community:poster", args=[code]),
+        })
+    else:
+        commune_wide, groups = public_commune(unit)
+        response = render(request, "community/public_commune.html", {
+            "unit": unit, "projects": commune_wide, "groups": groups,
+            "poster_url": reverse("community:poster", args=[code]),
+        })
+    return _cacheable(response, etag, stamp)
+
+
+@require_safe
+def poster(request, code: str):
+    unit = _public_unit_or_404(code)
+    url = _public_url(request, unit)
+    etag, stamp = _validators(request, unit, "poster", url)
+    not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)
+    if not_modified is not None:
+        return _cacheable(not_modified, etag, stamp)
+    # Generated here, never by an online QR service: the poster must print with no network.
+    qr_svg = segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, omitsize=True,
+                                                                 title=url)
+    response = render(request, "community/poster.html", {"unit": unit, "url": url, "qr_svg": qr_svg})
+    return _cacheable(response, etag, stamp)
+
+
+@require_safe
+def photo(request, photo_id: int, size: str = "full"):
+    item = ProjectPhoto.objects.filter(pk=photo_id).only("image", "thumb").first()
+    if item is None:
+        raise Http404
+    field = item.thumb if size == "thumb" else item.image
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

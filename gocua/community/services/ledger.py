@@ -1,0 +1,184 @@
+"""Every write to a project's ledger: contributions, expenses and reversing entries.
+
+Entries are only ever inserted (the database refuses UPDATE and DELETE). Each insert locks
+the project row, writes the entry, adjusts the unit figures (community.rollups), moves the
+project's `updated_at` and appends an audit event, all in one transaction.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gocua.accounts.models import AuditEvent
+from gocua.accounts.scope import in_scope
+from gocua.accounts.services import audit_record
+from gocua.community import audit, rollups
+from gocua.community.exports import statement, statement_xlsx
+from gocua.community.images import clean_image
+from gocua.community.models import LedgerEntry, Project
+from gocua.community.money import clean_labour, clean_vnd
+from gocua.community.rules import can_manage_project
+from gocua.community.services._common import clean_date, clean_line
+from gocua.community.services.projects import touch
+from gocua.errors import Conflict, DomainError, Forbidden, NotFound
+from gocua.households.models import Household
+
+Giver, Display = LedgerEntry.Giver, LedgerEntry.Display
+# How each kind of giver may choose to appear publicly.
+DISPLAYS_OF_GIVER = {
+    Giver.HOUSEHOLD: (Display.NAME, Display.HOUSEHOLD_KEY, Display.ANONYMOUS),
+    Giver.PERSON: (Display.NAME, Display.ANONYMOUS),
+    Giver.ORGANISATION: (Display.NAME, Display.ANONYMOUS),
+    Giver.ANONYMOUS: (Display.ANONYMOUS,),
+}
+
+
+def _require_manager(actor, project: Project) -> None:
+    if not can_manage_project(actor, project):
+        raise Forbidden("forbidden", _("You cannot record entries for this project."))
+
+
+def _locked_open_project(project: Project, *, for_expense: bool = False) -> Project:
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.status == Project.Status.DONE or (locked.status == Project.Status.CANCELLED and not for_expense):
+        raise DomainError(
+            "project_closed",
+            _("This project is %(status)s: it takes no new entries. Reopen it first if it must.")
+            % {"status": locked.get_status_display().lower()},
+        )
+    return locked
+
+
+def _clean_giver(actor, project: Project, *, giver: str, display: str, giver_name: str, household):
+    if giver not in Giver.values:
+        raise DomainError("giver_invalid", _("Choose who gives."), field="giver")
+    if display not in DISPLAYS_OF_GIVER[giver]:
+        raise DomainError("display_invalid", _("Choose how this giver may appear publicly."), field="display")
+    name = clean_line(giver_name, limit=120, field="giver_name")
+    if giver == Giver.ANONYMOUS:
+        return "", None  # nothing about an anonymous giver is kept
+    if giver == Giver.HOUSEHOLD:
+        if household is None:
+            raise DomainError("household_required", _("Choose the household."), field="household")
+        if not in_scope(actor, household) or household.commune_code != project.commune_code:
+            raise DomainError("household_elsewhere", _("Choose a household of this commune in your area."),
+                              field="household")
+    else:
+        household = None
+    if display == Display.NAME and not name:
+        raise DomainError("giver_name_required", _("Enter the name to show, or choose another way to appear."),
+                          field="giver_name")
+    if giver == Giver.ORGANISATION and not name:
+        raise DomainError("giver_name_required", _("Enter the organisation's name."), field="giver_name")
+    return name, household
+
+
+def contribution_record(
+    *, actor, project: Project, entry_on: dt.date, giver: str, display: str, giver_name: str = "",
+    household: Household | None = None, money_vnd=0, labour_days=0, materials: str = "", request=None,
+) -> LedgerEntry:
+    """Record money, labour days and/or materials given to an open project."""
+    _require_manager(actor, project)
+    entry = LedgerEntry(
+        project=project, kind=LedgerEntry.Kind.CONTRIBUTION, recorded_by=actor, giver=giver, display=display,
+        entry_on=clean_date(entry_on, field="entry_on", past=True),
+        money_vnd=clean_vnd(money_vnd, field="money_vnd"),
+        labour_days=clean_labour(labour_days, field="labour_days"),
+        materials=clean_line(materials, limit=300, field="materials"),
+    )
+    if not (entry.money_vnd or entry.labour_days or entry.materials):
+        raise DomainError("contribution_empty", _("Enter money, labour days or materials."), field="money_vnd")
+    entry.giver_name, entry.household = _clean_giver(
+        actor, project, giver=giver, display=display, giver_name=giver_name, household=household
+    )
+    with transaction.atomic():
+        locked = _locked_open_project(project)
+        if entry.household is not None:
+            # Two contributions of one household must not both count it as "new" in the figures.
+            Household.objects.select_for_update().filter(pk=entry.household.pk).first()
+        return _insert(actor, locked, entry, request=request)
+
+
+def expense_record(
+    *, actor, project: Project, entry_on: dt.date, description: str, money_vnd, receipt=None, request=None
+) -> LedgerEntry:
+    """Record money spent, with what it paid for and optionally a photo of the receipt."""
+    _require_manager(actor, project)
+    entry = LedgerEntry(
+        project=project, kind=LedgerEntry.Kind.EXPENSE, recorded_by=actor, display=Display.ANONYMOUS,
+        entry_on=clean_date(entry_on, field="entry_on", past=True),
+        money_vnd=clean_vnd(money_vnd, field="money_vnd", allow_zero=False),
+        description=clean_line(description, limit=300, field="description", required=True,
+                               message=_("Say what the money paid for.")),
+    )
+    image = clean_image(receipt, field="receipt") if receipt else None
+    if image is not None:
+        entry.receipt.save(image.full.name, image.full, save=False)
+    try:
+        with transaction.atomic():
+            locked = _locked_open_project(project, for_expense=True)
+            return _insert(actor, locked, entry, request=request)
+    except Exception:
+        if entry.receipt:
+            entry.receipt.storage.delete(entry.receipt.name)
+        raise
+
+
+def entry_reverse(*, actor, project: Project, entry: LedgerEntry, reason: str, request=None) -> LedgerEntry:
+    """Cancel `entry` with a reversing entry that negates it and says why; the original stays."""
+    _require_manager(actor, project)
+    if entry.project_id != project.pk:
+        raise DomainError("entry_other_project", _("This entry belongs to another project."), field="entry")
+    if entry.is_reversal:
+        raise DomainError("entry_is_reversal", _("A correction cannot itself be reversed; record a new entry."),
+                          field="entry")
+    reason = clean_line(reason, limit=300, field="reason", required=True,
+                        message=_("Say why the entry is reversed."))
+    reversal = LedgerEntry(
+        project=project, kind=entry.kind, recorded_by=actor, reverses=entry, reason=reason,
+        entry_on=timezone.localdate(), money_vnd=-entry.money_vnd,
+        labour_days=-Decimal(entry.labour_days) if entry.labour_days else Decimal(0), display=Display.ANONYMOUS,
+    )
+    try:
+        with transaction.atomic():
+            locked = Project.objects.select_for_update().get(pk=project.pk)
+            if entry.household_id:
+                # As in contribution_record: the household's "still contributing" count must not race.
+                Household.objects.select_for_update().filter(pk=entry.household_id).first()
+            if LedgerEntry.objects.filter(reverses=entry).exists():
+                raise Conflict("entry_already_reversed", _("This entry has already been reversed."), field="entry")
+            return _insert(actor, locked, reversal, request=request)
+    except IntegrityError:
+        # The one-to-one `reverses` is the last line against two people reversing at once.
+        raise Conflict("entry_already_reversed", _("This entry has already been reversed."), field="entry") from None
+
+
+def _insert(actor, project: Project, entry: LedgerEntry, *, request) -> LedgerEntry:
+    entry.project = project
+    entry.set_codes_from(project)
+    entry.save()
+    rollups.entry_recorded(entry)
+    touch(project)
+    detail = {
+        "project": project.pk, "kind": entry.kind, "money_vnd": entry.money_vnd,
+        "labour_days": str(entry.labour_days), "giver": entry.giver, "display": entry.display,
+    }
+    if entry.reverses_id:
+        detail["reverses"] = entry.reverses_id
+    action = audit.LEDGER_REVERSAL if entry.reverses_id else audit.LEDGER_ENTRY
+    audit_record(actor=actor, action=action, obj=entry, detail=detail, request=request)
+    return entry
+
+
+def ledger_export(*, actor, project: Project, request=None) -> bytes:
+    """Return the project's statement as XLSX and write the export to the audit log."""
+    if not in_scope(actor, project):
+        raise NotFound("not_found", _("Not found, or outside your area."))
+    data = statement(project)
+    content = statement_xlsx(data, unit_name=project.unit.name, generated_at=timezone.localtime())
+    audit_record(actor=actor, action=AuditEvent.Action.EXPORT, obj=project,
+                 detail={"format": "xlsx", "entries": len(data.rows)}, request=request)
+    return content

@@ -1,0 +1,104 @@
+"""Consistent backups and restores of the database, for SQLite and PostgreSQL.
+
+SQLite uses the online backup API (a consistent copy while the app keeps running); PostgreSQL
+uses pg_dump's custom format and pg_restore. Both refuse to overwrite silently.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.db import connection, connections
+
+from gocua.errors import DomainError
+
+
+class BackupError(DomainError):
+    pass
+
+
+def _pg_env_and_args(settings_dict) -> tuple[dict, list[str]]:
+    env = dict(os.environ)
+    if settings_dict.get("PASSWORD"):
+        env["PGPASSWORD"] = settings_dict["PASSWORD"]
+    args = []
+    for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):
+        if settings_dict.get(key):
+            args += [flag, str(settings_dict[key])]
+    return env, args
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError("tool_missing", f"Không tìm thấy {name} / {name} is not installed (postgresql-client).")
+    return found
+
+
+def backup_create(target: Path) -> Path:
+    """Write a consistent copy of the database to `target` (which must not exist)."""
+    target = Path(target)
+    if target.exists():
+        raise BackupError("target_exists", f"Tệp đã tồn tại / File already exists: {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        destination = sqlite3.connect(target)
+        try:
+            connection.connection.backup(destination)
+        finally:
+            destination.close()
+        return target
+    env, args = _pg_env_and_args(settings_dict)
+    result = subprocess.run(
+        [_tool("pg_dump"), *args, "--format=custom", "--no-owner", f"--file={target}", settings_dict["NAME"]],
+        env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        target.unlink(missing_ok=True)
+        raise BackupError("pg_dump_failed", f"pg_dump thất bại / failed: {result.stderr.strip()[:500]}")
+    return target
+
+
+def _check_sqlite_backup(source: Path) -> None:
+    try:
+        probe = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            ok = probe.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError("backup_unreadable", f"Tệp sao lưu hỏng / Backup file unreadable: {exc}") from None
+    if ok != "ok" or "django_migrations" not in tables:
+        raise BackupError("backup_invalid", "Đây không phải bản sao lưu GõCửa / Not a GõCửa backup.")
+
+
+def backup_restore(source: Path) -> None:
+    """Replace the database's content with the backup in `source`."""
+    source = Path(source)
+    if not source.is_file():
+        raise BackupError("backup_missing", f"Không tìm thấy tệp / File not found: {source}")
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        _check_sqlite_backup(source)
+        connection.ensure_connection()
+        origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            origin.backup(connection.connection)
+        finally:
+            origin.close()
+        return
+    env, args = _pg_env_and_args(settings_dict)
+    for alias in connections:
+        connections[alias].close()
+    result = subprocess.run(
+        [_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--single-transaction",
+         f"--dbname={settings_dict['NAME']}", str(source)],
+        env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise BackupError("pg_restore_failed", f"pg_restore thất bại / failed: {result.stderr.strip()[:500]}")

@@ -1,0 +1,93 @@
+"""A backup round trip: back up, damage the data, restore, and find the same rows and rollups."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.db import connection
+
+TABLES = ["households_household", "households_resident", "teams_member", "places_unit", "indicators_unitstat"]
+
+
+def _env(tmp_path, database_url=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOCUA_", "DATABASE_URL", "DJANGO_"))}
+    env["GOCUA_DATA_DIR"] = str(tmp_path)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _gocua(env, *args, input_text=None):
+    result = subprocess.run(
+        [sys.executable, "-m", "gocua.manage", *args], env=env, capture_output=True, text=True, timeout=600,
+        input=input_text,
+    )
+    return result
+
+
+def _counts(env) -> str:
+    code = (
+        "from django.db import connection\n"
+        "c = connection.cursor()\n"
+        f"for table in {TABLES!r}:\n"
+        "    c.execute('SELECT COUNT(*) FROM ' + table)\n"
+        "    print(table, c.fetchone()[0])\n"
+        "c.execute('SELECT SUM(residents), SUM(households_covered) FROM indicators_unitstat')\n"
+        "print('rollups', c.fetchone())\n"
+    )
+    result = _gocua(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def database_url(db):
+    """Return a throwaway database URL of the vendor the suite runs on."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    name = f"gocua_backup_{uuid.uuid4().hex[:8]}"
+    dsn = f"host={settings_dict['HOST'] or '127.0.0.1'} port={settings_dict['PORT'] or 5432} user={settings_dict['USER']}"
+    with psycopg.connect(dsn + " dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/{name}"
+    with psycopg.connect(dsn + " dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_backup_and_restore_round_trip_keeps_rows_and_rollups(tmp_path, database_url):
+    env = _env(tmp_path / "data", database_url)
+    for args in (("migrate", "-v", "0"), ("generate", "--provinces", "1", "--residents", "300", "--seed", "3")):
+        result = _gocua(env, *args)
+        assert result.returncode == 0, result.stderr
+    before = _counts(env)
+    assert "households_resident 300" in before
+    backup = tmp_path / "gocua.backup"
+    assert _gocua(env, "backup", str(backup)).returncode == 0
+    assert backup.stat().st_size > 10_000
+    assert _gocua(env, "generate", "--reset").returncode == 0
+    assert _counts(env) != before  # the damage is real
+    restored = _gocua(env, "restore", str(backup), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert _counts(env) == before
+    check = _gocua(env, "check_rollups", "VN")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_backup_refuses_to_overwrite_and_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    env = _env(tmp_path / "data")
+    assert _gocua(env, "migrate", "-v", "0").returncode == 0
+    existing = tmp_path / "exists.backup"
+    existing.write_text("x")
+    result = _gocua(env, "backup", str(existing))
+    assert result.returncode != 0 and "already exists" in result.stderr
+    bogus = tmp_path / "bogus.backup"
+    bogus.write_bytes(b"definitely not a database" * 50)
+    result = _gocua(env, "restore", str(bogus), "--yes")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "backup" in result.stderr.lower()
