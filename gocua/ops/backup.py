@@ -8,8 +8,10 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, connections
 
 from gocua.errors import DomainError
@@ -37,8 +39,42 @@ def _tool(name: str) -> str:
     return found
 
 
+def _media_dir() -> Path:
+    return Path(settings.DATA_DIR) / "media"
+
+
+def _media_archive(target: Path) -> Path:
+    return target.with_name(target.name + ".media.tar")
+
+
+def _backup_media(target: Path) -> None:
+    """Archive uploaded photos beside the database backup (the database only holds their names)."""
+    media = _media_dir()
+    if media.is_dir() and any(media.iterdir()):
+        with tarfile.open(_media_archive(target), "w") as archive:
+            archive.add(media, arcname="media")
+
+
+def _restore_media(source: Path) -> None:
+    archive_path = _media_archive(source)
+    if not archive_path.is_file():
+        return
+    media = _media_dir()
+    if media.exists():
+        shutil.rmtree(media)
+    with tarfile.open(archive_path) as archive:
+        archive.extractall(media.parent, filter="data")
+
+
 def backup_create(target: Path) -> Path:
-    """Write a consistent copy of the database to `target` (which must not exist)."""
+    """Write a consistent copy of the database to `target` (must not exist), photos to `target`.media.tar."""
+    target = Path(target)
+    path = _backup_database(target)
+    _backup_media(target)
+    return path
+
+
+def _backup_database(target: Path) -> Path:
     target = Path(target)
     if target.exists():
         raise BackupError("target_exists", f"Tệp đã tồn tại / File already exists: {target}")
@@ -78,7 +114,13 @@ def _check_sqlite_backup(source: Path) -> None:
 
 
 def backup_restore(source: Path) -> None:
-    """Replace the database's content with the backup in `source`."""
+    """Replace the database's content (and the photos, when archived) with the backup in `source`."""
+    source = Path(source)
+    _restore_database(source)
+    _restore_media(source)
+
+
+def _restore_database(source: Path) -> None:
     source = Path(source)
     if not source.is_file():
         raise BackupError("backup_missing", f"Không tìm thấy tệp / File not found: {source}")

@@ -67,14 +67,19 @@ def test_backup_and_restore_round_trip_keeps_rows_and_rollups(tmp_path, database
         assert result.returncode == 0, result.stderr
     before = _counts(env)
     assert "households_resident 300" in before
+    photo = tmp_path / "data" / "media" / "projects" / "den.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"\xff\xd8 photo bytes")
     backup = tmp_path / "gocua.backup"
     assert _gocua(env, "backup", str(backup)).returncode == 0
     assert backup.stat().st_size > 10_000
+    photo.unlink()
     assert _gocua(env, "generate", "--reset").returncode == 0
     assert _counts(env) != before  # the damage is real
     restored = _gocua(env, "restore", str(backup), "--yes")
     assert restored.returncode == 0, restored.stderr
     assert _counts(env) == before
+    assert photo.read_bytes() == b"\xff\xd8 photo bytes"
     check = _gocua(env, "check_rollups", "VN")
     assert check.returncode == 0, check.stdout + check.stderr
 
