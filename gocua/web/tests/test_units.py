@@ -237,3 +237,18 @@ def test_village_households_are_paginated_keeping_the_page_size(world, login, se
     assert [h.household_key for h in second.context["page_obj"]] == ["TT-003"]
     assert 'rel="prev" href="?page=1"' in second.content.decode()
     assert client.get(unit_url(world.village.code), {"page": "zz"}).status_code == 200
+
+
+def test_village_page_shows_who_covers_what_and_the_unassigned(world, login):
+    from gocua.teams.models import Member
+
+    member = Member.objects.get(user=world.users["team_member"])
+    f.make_household(world.village, "TT-002")
+    Assignment.objects.create(household=world.household, member=member)
+    page = login("team_leader").get(f"/units/{world.village.code}/").content.decode()
+    assert "Who covers what" in page
+    assert f"{member.full_name}: 1 household" in page
+    assert "1 household not assigned to anyone" in page
+    assert f"/outreach/teams/{world.team.pk}/assignments/" in page  # the leader may assign
+    member_page = login("team_member").get(f"/units/{world.village.code}/").content.decode()
+    assert f"/outreach/teams/{world.team.pk}/assignments/" not in member_page

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gocua.accounts.permissions import can_edit_registry, can_manage_team, can_manage_villages, can_see_phone
 from gocua.households.selectors import household_list, unit_child_counts
+from gocua.outreach.rules import can_manage_assignments
+from gocua.outreach.selectors import village_coverage
 from gocua.places import services as place_services
 from gocua.places.models import Level
 from gocua.places.selectors import unit_children, units_visible
@@ -61,8 +63,10 @@ def _village_context(request, village) -> dict:
     teams = teams_of_unit(user=user, unit=village)
     for team in teams:
         team.can_manage = can_manage_team(user, team)
+        team.can_assign = can_manage_assignments(user, team)
     return {
         "teams": teams,
+        "coverage": village_coverage(village),
         "page_obj": paginate(request, household_list(user=user, village=village)),
         "can_see_phone": can_see_phone(user),
         "can_create_household": can_edit_registry(user, village),
