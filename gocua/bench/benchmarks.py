@@ -242,4 +242,5 @@ def run(name: str, iterations: int) -> dict:
 
 
 # Registered by their apps' modules (imported last: they use the helpers above).
+from gocua.field import bench as _sync  # noqa: E402, F401
 from gocua.indicators import bench as _dashboards  # noqa: E402, F401

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+"""Dashboards, printable reports and downloads under /dashboards/."""
+
+from django.urls import path
+
+from gocua.indicators import views
 
 app_name = "indicators"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/", views.unit_dashboard, name="unit"),
+    path("<str:code>/report/", views.report_page, name="report"),
+    path("<str:code>/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("<str:code>/indicators.csv", views.indicators_csv, name="indicators_csv"),
+    path("<str:code>/children.csv", views.children_csv, name="children_csv"),
+    path("<str:code>/teams.csv", views.teams_csv, name="teams_csv"),
+    path("<str:code>/trend.csv", views.trend_csv, name="trend_csv"),
+]

@@ -1,0 +1,381 @@
+"""Scoped reads behind the dashboards, reports and indicator API: rollups, never raw rows.
+
+Figures come from `UnitStat` (now) or `UnitSnapshot` (a past date); teams and members are
+counted live from their small tables; visits and sessions are sums of `UnitActivity` days. The
+targets and how they map onto the metrics are documented in gocua/indicators/figures.py.
+Every function runs a fixed number of queries whatever the number of children or teams.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from gocua.accounts.scope import scoped
+from gocua.errors import NotFound
+from gocua.indicators.figures import PERCENT_KEYS, Summary, summary_of
+from gocua.indicators.models import RollupState, UnitActivity, UnitSnapshot, UnitStat
+from gocua.indicators.periods import Period, period_of
+from gocua.places.models import Level, Unit
+from gocua.places.selectors import CHILD_CODE_FIELD, OWN_CODE_FIELD
+from gocua.teams.models import Member, Team
+
+NATION = "VN"
+TREND_POINTS = 104  # two years of weekly snapshots
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Why there are no figures for the asked date (the API's `notice`, a banner on pages)."""
+
+    code: str  # before_unit_existed | after_unit_closed | no_snapshot
+    message: str
+
+
+def unit_not_found(code: str) -> NotFound:
+    return NotFound(
+        "unit_not_found",
+        _("There is no unit with code “%(code)s” in your area. Codes look like VN, 01, 09784 or 09784-001.")
+        % {"code": code[:32]},
+        field="code",
+    )
+
+
+def unit_for(*, user, code: str, on: dt.date | None = None, ancestors: bool = True) -> Unit:
+    """Return the period of unit `code` valid on `on` (else the latest) if `user` may see it; else NotFound.
+
+    `ancestors` fetches the parent chain in the same query (pages draw breadcrumbs); the API,
+    whose every millisecond counts, leaves it out.
+    """
+    units = scoped(user, Unit.objects.filter(code=code))
+    if ancestors:
+        units = units.select_related("parent__parent__parent")
+    periods = list(units.order_by("valid_from"))
+    if not periods:
+        raise unit_not_found(code)
+    if on is not None:
+        for period in periods:
+            if period.valid_from <= on and (period.valid_to is None or on <= period.valid_to):
+                period.first_valid_from = periods[0].valid_from
+                return period
+    unit = periods[-1]
+    unit.first_valid_from = periods[0].valid_from
+    return unit
+
+
+def reference_date() -> dt.date | None:
+    """Return the date that age and "left behind" were computed at (None before the first rollup)."""
+    return RollupState.objects.filter(pk=1).values_list("reference_date", flat=True).first()
+
+
+# --- one unit -----------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitFigures:
+    unit: Unit
+    on: dt.date | None  # the asked date; None = now
+    source: str  # "current" | "snapshot" | "none"
+    snapshot_on: dt.date | None
+    notice: Notice | None
+    summary: Summary | None
+    period: Period
+    visits: int = 0
+    sessions: int = 0
+    teams: int = 0
+    members: int = 0
+    teams_started: dt.date | None = None
+    community: dict | None = None
+    reference_date: dt.date | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.summary is not None
+
+
+def _existence_notice(unit: Unit, on: dt.date) -> Notice | None:
+    first = getattr(unit, "first_valid_from", unit.valid_from)
+    if on < first:
+        return Notice(
+            "before_unit_existed",
+            _("%(unit)s did not exist yet on %(date)s: it exists since %(since)s.")
+            % {"unit": unit.name, "date": date_format(on, "SHORT_DATE_FORMAT"),
+               "since": date_format(first, "SHORT_DATE_FORMAT")},
+        )
+    if unit.valid_to is not None and on > unit.valid_to:
+        return Notice(
+            "after_unit_closed",
+            _("%(unit)s no longer existed on %(date)s: it was closed on %(closed)s.")
+            % {"unit": unit.name, "date": date_format(on, "SHORT_DATE_FORMAT"),
+               "closed": date_format(unit.valid_to, "SHORT_DATE_FORMAT")},
+        )
+    return None
+
+
+def snapshot_date(on: dt.date) -> dt.date | None:
+    """Return the date of the latest weekly snapshot taken on or before `on` (all units share it)."""
+    return UnitSnapshot.objects.filter(code=NATION, on__lte=on).order_by("-on").values_list("on", flat=True).first()
+
+
+def _no_snapshot_notice(on: dt.date) -> Notice:
+    first = UnitSnapshot.objects.filter(code=NATION).order_by("on").values_list("on", flat=True).first()
+    if first is None:
+        message = _("No figures were recorded on or before %(date)s: no weekly snapshot has been taken yet.")
+    else:
+        message = _("No figures were recorded on or before %(date)s: the first weekly snapshot is from %(first)s.")
+    return Notice("no_snapshot", message % {
+        "date": date_format(on, "SHORT_DATE_FORMAT"),
+        "first": date_format(first, "SHORT_DATE_FORMAT") if first else "",
+    })
+
+
+def _values_at(unit: Unit, on: dt.date | None) -> tuple[str, dt.date | None, Notice | None, dict | None]:
+    """Return (source, snapshot date, notice, values) of `unit` now or at `on`."""
+    if on is None:
+        row = UnitStat.objects.filter(code=unit.code).first()
+        return "current", None, None, row.values() if row else {}
+    notice = _existence_notice(unit, on)
+    if notice is not None:
+        return "none", None, notice, None
+    if on >= timezone.localdate() and unit.valid_to is None:
+        return _values_at(unit, None)
+    taken = snapshot_date(on)
+    if taken is None:
+        return "none", None, _no_snapshot_notice(on), None
+    row = UnitSnapshot.objects.filter(code=unit.code, on=taken).values_list("values", flat=True).first()
+    # A unit without a row in a snapshot had nothing registered that week: its figures were zero.
+    return "snapshot", taken, None, row or {}
+
+
+def _teams_filter(on: dt.date | None, via: str = "") -> tuple[Q, Q]:
+    """Return (team filter, member filter within those teams) for teams existing now or on `on`."""
+    if on is None:
+        return Q(**{f"{via}is_active": True}), Q(members__left_on__isnull=True)
+    alive = Q(members__joined_on__lte=on) & (Q(members__left_on__isnull=True) | Q(members__left_on__gt=on))
+    return Q(**{f"{via}founded_on__lte": on}), alive
+
+
+def _teams_of(user, unit: Unit, on: dt.date | None, group: str | None, codes=None) -> dict:
+    """Return {code: (teams, current members, first founding date)} with one GROUP BY."""
+    teams_q, members_q = _teams_filter(on)
+    qs = scoped(user, Team.objects.filter(teams_q))
+    own = OWN_CODE_FIELD.get(unit.level)
+    if own:
+        qs = qs.filter(**{own: unit.code})
+    if codes is not None:
+        qs = qs.filter(**{f"{group}__in": codes})
+    aggregates = {
+        "n_teams": Count("pk", distinct=True),
+        "n_members": Count("members", filter=members_q),
+        "started": Min("founded_on"),
+    }
+    if group is None:
+        row = qs.aggregate(**aggregates)
+        return {unit.code: (row["n_teams"], row["n_members"], row["started"])}
+    rows = qs.order_by().values(group).annotate(**aggregates)
+    return {row[group]: (row["n_teams"], row["n_members"], row["started"]) for row in rows}
+
+
+def activity_in(codes: list[str], period: Period) -> dict[str, tuple[int, int]]:
+    """Return {code: (visits, sessions)} summed over the days of `period` (one query)."""
+    rows = (
+        UnitActivity.objects.filter(code__in=codes, day__gte=period.start, day__lte=period.end)
+        .order_by().values("code").annotate(v=Sum("visits"), s=Sum("sessions"))
+    )
+    found = {row["code"]: (row["v"] or 0, row["s"] or 0) for row in rows}
+    return {code: found.get(code, (0, 0)) for code in codes}
+
+
+def community_of(codes: list[str]) -> dict[str, dict] | None:
+    """Return community contributions per code, or None when the community app offers none."""
+    try:
+        from gocua.community.selectors import unit_contributions
+    except ImportError:
+        return None
+    try:
+        return unit_contributions(list(codes))
+    except Exception:  # noqa: BLE001 - a half-built neighbour app must not take the dashboard down
+        return None
+
+
+def unit_figures(*, user, unit: Unit, on: dt.date | None = None, period: Period | None = None,
+                 with_community: bool = True) -> UnitFigures:
+    """Return the figures of `unit` now (or at `on`), with activity in `period` (default: its month)."""
+    if on is None and unit.valid_to is not None:
+        on = unit.valid_to  # a closed unit (merged, split): its last figures, not today's zeros
+    period = period or period_of("month", on or timezone.localdate())
+    source, taken, notice, values = _values_at(unit, on)
+    figures = UnitFigures(
+        unit=unit, on=on, source=source, snapshot_on=taken, notice=notice,
+        summary=summary_of(values) if values is not None else None, period=period,
+        reference_date=reference_date(),
+    )
+    figures.visits, figures.sessions = activity_in([unit.code], period)[unit.code]
+    group = None if unit.level == Level.NATION else OWN_CODE_FIELD[unit.level]
+    counts = _teams_of(user, unit, on if source == "snapshot" else None, group)
+    figures.teams, figures.members, figures.teams_started = counts.get(unit.code, (0, 0, None))
+    if with_community and values is not None:
+        figures.community = (community_of([unit.code]) or {}).get(unit.code)
+    return figures
+
+
+# --- children -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ChildFigures:
+    unit: Unit
+    summary: Summary
+    teams: int = 0
+    members: int = 0
+    visits: int = 0
+    sessions: int = 0
+    community: dict | None = None
+
+    def percent(self, key: str) -> float | None:
+        return self.summary.percent_of(key)
+
+
+SORTS = ["coverage", "name", "households", *[k for k in PERCENT_KEYS if k != "coverage"]]
+
+
+def _children_units(user, unit: Unit, on: dt.date | None) -> list[Unit]:
+    qs: QuerySet = Unit.objects.filter(parent__code=unit.code, level=unit.level + 1)
+    if on is None:
+        qs = qs.filter(valid_to__isnull=True)
+    else:
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+    return list(scoped(user, qs).order_by("code"))
+
+
+def children_figures(*, user, figures: UnitFigures, sort: str = "coverage", descending: bool = False,
+                     with_community: bool = True) -> list[ChildFigures]:
+    """Return the children of `figures.unit` that existed at its date, with their figures (≤ 5 queries)."""
+    unit = figures.unit
+    if unit.level >= Level.VILLAGE or not figures.available:
+        return []
+    on = figures.on if figures.source == "snapshot" else None
+    children = _children_units(user, unit, on)
+    codes = [child.code for child in children]
+    if not codes:
+        return []
+    if figures.source == "snapshot":
+        values = dict(UnitSnapshot.objects.filter(code__in=codes, on=figures.snapshot_on).values_list("code", "values"))
+    else:
+        values = {row.code: row.values() for row in UnitStat.objects.filter(code__in=codes)}
+    teams = _teams_of(user, unit, on, CHILD_CODE_FIELD[unit.level], codes)
+    activity = activity_in(codes, figures.period)
+    community = community_of(codes) if with_community else None
+    rows = []
+    for child in children:
+        n_teams, n_members, _started = teams.get(child.code, (0, 0, None))
+        rows.append(ChildFigures(
+            unit=child, summary=summary_of(values.get(child.code)), teams=n_teams, members=n_members,
+            visits=activity[child.code][0], sessions=activity[child.code][1],
+            community=(community or {}).get(child.code),
+        ))
+    return sort_children(rows, sort, descending=descending)
+
+
+def sort_children(rows: list[ChildFigures], sort: str, *, descending: bool = False) -> list[ChildFigures]:
+    """Sort by `sort` (weakest first unless `descending`); units without data always come last."""
+    if sort == "name":
+        return sorted(rows, key=lambda r: r.unit.name_folded or r.unit.name, reverse=descending)
+    if sort == "households":
+        return sorted(rows, key=lambda r: (r.summary.households, r.unit.code), reverse=descending)
+    key = sort if sort in PERCENT_KEYS else "coverage"
+    known = [r for r in rows if r.percent(key) is not None]
+    unknown = [r for r in rows if r.percent(key) is None]
+    known.sort(key=lambda r: (r.percent(key), r.unit.code), reverse=descending)
+    return known + unknown
+
+
+# --- teams ranked -------------------------------------------------------------------------------
+
+
+@dataclass
+class RankedTeam:
+    team: Team
+    households: int
+    covered: int
+    members: int
+
+    @property
+    def progress(self) -> float | None:
+        return round(100 * self.covered / self.households, 1) if self.households else None
+
+
+def teams_ranked(*, user, unit: Unit, limit: int = 50) -> tuple[list[RankedTeam], int]:
+    """Return the active teams in `unit` by progress (households covered / households of their unit), and their total."""
+    stat = UnitStat.objects.filter(code=OuterRef("unit__code"))
+    members = (
+        Member.objects.filter(team=OuterRef("pk"), left_on__isnull=True).order_by()
+        .values("team").annotate(n=Count("pk")).values("n")
+    )
+    qs = scoped(user, Team.objects.filter(is_active=True))
+    own = OWN_CODE_FIELD.get(unit.level)
+    if own:
+        qs = qs.filter(**{own: unit.code})
+    qs = qs.select_related("unit").annotate(
+        hh=Subquery(stat.values("households")[:1]),
+        covered=Subquery(stat.values("households_covered")[:1]),
+        n_members=Subquery(members),
+    ).annotate(
+        progress=Case(
+            When(hh__gt=0, then=Cast(F("covered"), FloatField()) / Cast(F("hh"), FloatField())),
+            default=Value(None), output_field=FloatField(),
+        )
+    )
+    rows = list(qs.order_by(F("progress").desc(nulls_last=True), "name", "pk")[:limit])
+    total = len(rows) if len(rows) < limit else qs.count()
+    return [RankedTeam(t, t.hh or 0, t.covered or 0, t.n_members or 0) for t in rows], total
+
+
+# --- trend --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Trend:
+    points: list[tuple[dt.date, Summary]] = field(default_factory=list)
+    teams_started: dt.date | None = None
+
+    def series(self, key: str) -> list[tuple[dt.date, float | None]]:
+        return [(day, summary.percent_of(key)) for day, summary in self.points]
+
+    def change(self, key: str) -> tuple[float, float] | None:
+        """Return (first, last) known percentage of `key` over the trend, None with fewer than two."""
+        known = [value for _day, value in self.series(key) if value is not None]
+        return (known[0], known[-1]) if len(known) >= 2 else None
+
+
+def unit_trend(*, figures: UnitFigures, points: int = TREND_POINTS) -> Trend:
+    """Return the weekly snapshots of the unit up to its date, plus its current value (one query)."""
+    unit = figures.unit
+    upto = figures.snapshot_on if figures.source == "snapshot" else timezone.localdate()
+    rows = list(
+        UnitSnapshot.objects.filter(code=unit.code, on__lte=upto).order_by("-on").values_list("on", "values")[:points]
+    )
+    trend = Trend([(day, summary_of(values)) for day, values in reversed(rows)], figures.teams_started)
+    if figures.source == "current" and figures.summary is not None:
+        today = timezone.localdate()
+        if trend.points and trend.points[-1][0] == today:
+            trend.points.pop()
+        trend.points.append((today, figures.summary))
+    return trend

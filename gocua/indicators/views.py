@@ -1,0 +1,207 @@
+"""Dashboard pages, the printable report and the downloads under /dashboards/.
+
+Every page reads through gocua.indicators.selectors, which starts from accounts.scope: a unit
+outside the user's area is a 404, exactly like a unit that does not exist.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from gocua.accounts.scope import in_scope, scope_of
+from gocua.errors import DomainError, NotFound
+from gocua.indicators import charts, reports, selectors
+from gocua.indicators.figures import (
+    KEY_MEASURES,
+    KEY_SHORT_LABELS,
+    MEASURE_BY_KEY,
+    PERCENT_CHOICES,
+    PERCENT_KEYS,
+)
+from gocua.indicators.periods import KIND_LABELS, Period, parse_date, parse_period
+from gocua.places.models import Level, Unit
+
+CHILDREN_TITLE = {
+    Level.NATION: gettext_lazy("Provinces"),
+    Level.PROVINCE: gettext_lazy("Communes"),
+    Level.COMMUNE: gettext_lazy("Villages"),
+}
+
+
+def _error_page(request, status: int, message):
+    return render(request, "web/error.html", {"status": status, "message": message}, status=status)
+
+
+@dataclass
+class Request:
+    """What a dashboard URL asks for, parsed and checked."""
+
+    unit: Unit
+    on: dt.date | None
+    period: Period
+    sort: str
+    descending: bool
+    map_key: str
+
+
+def _parse(request, code: str) -> Request:
+    """Parse `?date=`, `?period=`, `?start=`, `?sort=`, `?map=`; raise DomainError/NotFound on bad input."""
+    on = parse_date(request.GET.get("date"))
+    period = parse_period(request.GET.get("period"), request.GET.get("start"), default_day=on or timezone.localdate())
+    unit = selectors.unit_for(user=request.user, code=code.strip(), on=on)
+    sort = request.GET.get("sort") or "coverage"
+    map_key = request.GET.get("map") or "coverage"
+    return Request(
+        unit=unit, on=on, period=period,
+        sort=sort if sort in selectors.SORTS else "coverage",
+        descending=request.GET.get("desc") == "1",
+        map_key=map_key if map_key in PERCENT_KEYS else "coverage",
+    )
+
+
+def dashboard_view(view):
+    """Wrap a view taking (request, parsed Request): bad input is a 400 page, unknown units a 404 page."""
+
+    @login_required
+    @require_GET
+    def wrapper(request, code: str):
+        try:
+            parsed = _parse(request, code)
+        except NotFound as exc:
+            return _error_page(request, 404, exc.message)
+        except DomainError as exc:
+            return _error_page(request, 400, exc.message)
+        return view(request, parsed)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@login_required
+@require_GET
+def index(request):
+    """Send the user to the dashboard of their own area."""
+    scope = scope_of(request.user)
+    if scope is None:
+        return _error_page(request, 404, _("Your account has no area yet; ask an officer to set one."))
+    return redirect("indicators:unit", code=scope.code)
+
+
+def crumbs(user, unit: Unit) -> list[tuple[str, str | None]]:
+    """Return (label, dashboard url) from the nation down to `unit`'s parent; out-of-scope ones unlinked."""
+    return [
+        (a.name, reverse("indicators:unit", args=[a.code]) if in_scope(user, a) else None) for a in unit.ancestors()
+    ]
+
+
+def _trend_chart(trend: selectors.Trend) -> tuple:
+    series = [
+        charts.Series(str(MEASURE_BY_KEY[key].label), trend.series(key), MEASURE_BY_KEY[key].target)
+        for key in KEY_MEASURES
+    ]
+    series.insert(0, charts.Series(_("Households covered"), trend.series("coverage")))
+    marker = (trend.teams_started, _("team started")) if trend.teams_started else None
+    svg = charts.line_chart(series, title=_("Trend"), marker=marker)
+    legend = [(index, s.label, trend.change(key)) for index, (s, key) in
+              enumerate(zip(series, ["coverage", *KEY_MEASURES], strict=True))]
+    return svg, legend
+
+
+def _map(request, parsed: Request, children) -> str:
+    if parsed.unit.level != Level.PROVINCE:
+        return ""
+    label = dict(PERCENT_CHOICES)[parsed.map_key]
+    points = [
+        charts.MapPoint(row.unit.name, row.unit.latitude, row.unit.longitude, row.percent(parsed.map_key),
+                        reverse("indicators:unit", args=[row.unit.code]))
+        for row in children
+    ]
+    return charts.scatter_map(points, title=str(label))
+
+
+def _keep(request) -> str:
+    """Return the query string of the date and period, kept when moving to another unit or a report."""
+    return urlencode({k: request.GET[k] for k in ("date", "period", "start") if request.GET.get(k)})
+
+
+def dashboard_context(request, parsed: Request) -> dict:
+    user = request.user
+    figures = selectors.unit_figures(user=user, unit=parsed.unit, on=parsed.on, period=parsed.period)
+    children = selectors.children_figures(user=user, figures=figures, sort=parsed.sort, descending=parsed.descending)
+    teams, teams_total = selectors.teams_ranked(user=user, unit=parsed.unit) if figures.available else ([], 0)
+    trend = selectors.unit_trend(figures=figures) if figures.available else selectors.Trend()
+    trend_svg, trend_legend = _trend_chart(trend)
+    return {
+        "unit": parsed.unit, "parsed": parsed, "figures": figures, "summary": figures.summary,
+        "children": children, "children_title": CHILDREN_TITLE.get(parsed.unit.level, ""),
+        "teams": teams, "teams_total": teams_total, "trend": trend, "trend_svg": trend_svg,
+        "trend_legend": trend_legend, "map_svg": _map(request, parsed, children), "map_bins": charts.BINS,
+        "map_choices": PERCENT_CHOICES, "sort_choices": PERCENT_CHOICES, "period_kinds": KIND_LABELS.items(),
+        "crumbs": crumbs(user, parsed.unit), "key_labels": KEY_SHORT_LABELS,
+        "children_rows": [(row, [row.percent(key) for key in KEY_MEASURES]) for row in children],
+        "keep": _keep(request), "report_query": _keep(request),
+        "today": timezone.localdate(),
+    }
+
+
+def _bar(indicator):
+    return charts.stacked_bar(
+        indicator.percent, indicator.no_percent, indicator.unknown_percent, indicator.target,
+        label=str(indicator.label),
+    )
+
+
+@dashboard_view
+def unit_dashboard(request, parsed: Request):
+    """Show a unit's indicators against the targets, its trend, children, teams and (province) map."""
+    context = dashboard_context(request, parsed)
+    summary = context["summary"]
+    cards = [(indicator, _bar(indicator)) for indicator in summary.indicators] if summary else []
+    context["cards"] = [card for card in cards if card[0].target is not None]
+    context["other_cards"] = [card for card in cards if card[0].target is None]
+    return render(request, "indicators/dashboard.html", context)
+
+
+@dashboard_view
+def report_page(request, parsed: Request):
+    """Show the printable A4 report of a unit for a period (aggregate figures only)."""
+    return render(request, "indicators/report_a4.html", reports.report_context(request.user, parsed))
+
+
+@dashboard_view
+def report_xlsx(request, parsed: Request):
+    """Download the period report as an XLSX workbook."""
+    return reports.xlsx_response(reports.report_context(request.user, parsed))
+
+
+@dashboard_view
+def indicators_csv(request, parsed: Request):
+    """Download the unit's indicator table as CSV."""
+    return reports.csv_response(reports.report_context(request.user, parsed), "indicators")
+
+
+@dashboard_view
+def children_csv(request, parsed: Request):
+    """Download the children's table as CSV."""
+    return reports.csv_response(reports.report_context(request.user, parsed), "children")
+
+
+@dashboard_view
+def teams_csv(request, parsed: Request):
+    """Download the teams ranking as CSV."""
+    return reports.csv_response(reports.report_context(request.user, parsed), "teams")
+
+
+@dashboard_view
+def trend_csv(request, parsed: Request):
+    """Download the weekly trend as CSV."""
+    return reports.csv_response(reports.report_context(request.user, parsed), "trend")
