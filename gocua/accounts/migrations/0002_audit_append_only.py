@@ -2,35 +2,10 @@
 
 from django.db import migrations
 
+from gocua.lib.append_only import migration_functions
+
 TABLE = "accounts_auditevent"
-
-SQLITE_UP = [
-    f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
-    f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
-]
-SQLITE_DOWN = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
-
-POSTGRES_UP = [
-    """CREATE OR REPLACE FUNCTION gocua_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'table %% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$""",
-    f"""CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION gocua_append_only()""",
-]
-POSTGRES_DOWN = [f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}"]
-
-
-def forwards(apps, schema_editor):
-    statements = POSTGRES_UP if schema_editor.connection.vendor == "postgresql" else SQLITE_UP
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    statements = POSTGRES_DOWN if schema_editor.connection.vendor == "postgresql" else SQLITE_DOWN
-    for sql in statements:
-        schema_editor.execute(sql)
+forwards, backwards = migration_functions(TABLE, "the audit log is append-only")
 
 
 class Migration(migrations.Migration):
