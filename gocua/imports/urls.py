@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gocua.imports import views
 
 app_name = "imports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("template.xlsx", views.template, name="template"),
+    path("<uuid:uuid>/", views.preview, name="preview"),
+    path("<uuid:uuid>/problems.xlsx", views.problem_rows, name="problem_rows"),
+    # Units by their official code, like the registry pages.
+    path("export/<str:code>/", views.export, name="export"),
+]
