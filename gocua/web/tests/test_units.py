@@ -252,3 +252,10 @@ def test_village_page_shows_who_covers_what_and_the_unassigned(world, login):
     assert f"/outreach/teams/{world.team.pk}/assignments/" in page  # the leader may assign
     member_page = login("team_member").get(f"/units/{world.village.code}/").content.decode()
     assert f"/outreach/teams/{world.team.pk}/assignments/" not in member_page
+
+
+def test_only_officers_see_import_and_export_links_on_a_commune(world, login):
+    officer_page = login("commune_officer").get("/units/09784/").content.decode()
+    assert "/imports/?commune=09784" in officer_page and "/imports/export/09784/" in officer_page
+    leader_page = login("team_leader").get(f"/units/{world.village.code}/").content.decode()
+    assert "/imports/" not in leader_page

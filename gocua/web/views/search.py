@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gocua.accounts.permissions import can_see_phone
-from gocua.households.selectors import household_search, resident_search
+from gocua.households.search import household_search, resident_search
 from gocua.places.selectors import unit_search
 
 LIMIT = 20

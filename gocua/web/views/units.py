@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gocua.accounts.permissions import can_edit_registry, can_manage_team, can_manage_villages, can_see_phone
 from gocua.households.selectors import household_list, unit_child_counts
+from gocua.imports.services import can_export, can_import
 from gocua.outreach.rules import can_manage_assignments
 from gocua.outreach.selectors import village_coverage
 from gocua.places import services as place_services
@@ -31,7 +32,12 @@ CHILDREN_TITLE = {
 def unit_detail(request, code: str):
     user = request.user
     unit = get_object_or_404(units_visible(user=user), code=code)
-    context = {"unit": unit, "crumbs": unit_crumbs(user, unit, include_self=False)}
+    context = {
+        "unit": unit,
+        "crumbs": unit_crumbs(user, unit, include_self=False),
+        "can_import": unit.level == Level.COMMUNE and can_import(user, unit),
+        "can_export": unit.level >= Level.COMMUNE and can_export(user, unit),
+    }
     if unit.is_village:
         context.update(_village_context(request, unit))
     else:
