@@ -145,6 +145,21 @@ class RollupMachine(RuleBasedStateMachine):
         if delete:
             ss.session_delete(actor=self.admin, session=session, reason="trùng")
 
+    @rule(key=st.sampled_from(["IM-1", "IM-2"]), birth_year=birth_years,
+          smartphone=st.sampled_from(["x", "không", ""]), vneid=st.sampled_from(["có", "0", ""]))
+    def import_roster(self, key, birth_year, smartphone, vneid):
+        from gocua.imports import planner
+        from gocua.imports.reader import read_roster
+        from gocua.imports.services import roster_import
+
+        text = (
+            "Mã hộ,Họ và tên,Năm sinh,Giới tính,Quan hệ với chủ hộ,Địa chỉ,Có điện thoại thông minh,VNeID mức 2\n"
+            f'{key},Nguyễn Văn Nhập,{birth_year},Nam,Chủ hộ,"Thôn Một, Xã Đan Phượng, Thành phố Hà Nội",'
+            f"{smartphone},{vneid}\n"
+        )
+        roster_import(actor=self.admin, commune=f.unit("09784"), sheet=read_roster(text.encode(), "roster.csv"),
+                      choices=planner.Choices(), dry_run=False)
+
     @invariant()
     def rollups_equal_recomputation(self):
         report = rollups_check()
