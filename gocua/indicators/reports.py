@@ -105,7 +105,7 @@ def _indicators(context: dict) -> Table:
             None if ind.meets_target is None else (_("met") if ind.meets_target else _("not met")),
         ])
     headers = [
-        _("Indicator"), _("Yes"), _("No"), _("Out of"), _("Counted over"), _("% yes"), _("% unknown"),
+        _("Indicator"), _("Yes"), _("No"), _("Out of"), _("Counted over"), _("Yes (%)"), _("Unknown (%)"),
         _("Unknown means"), _("Target %"), _("% at start of period"), _("Target"),
     ]
     return Table("indicators", _("Indicators"), headers, rows, frozenset({5, 6, 8, 9}))
@@ -114,7 +114,7 @@ def _indicators(context: dict) -> Table:
 def _children(context: dict) -> Table:
     keys = ["household_target", *KEY_MEASURES]
     headers = [
-        _("Code"), _("Name"), _("Households"), _("Covered"), _("% covered"), _("Residents"), _("% checked"),
+        _("Code"), _("Name"), _("Households"), _("Covered"), _("Covered (%)"), _("Residents"), _("Checked (%)"),
         *[f"% {MEASURE_BY_KEY[k].label}" for k in keys], _("Households left behind"), _("Teams"), _("Members"),
         _("Visits in the period"), _("Sessions in the period"),
     ]
@@ -132,7 +132,7 @@ def _children(context: dict) -> Table:
 
 
 def _teams(context: dict) -> Table:
-    headers = [_("Rank"), _("Team"), _("Unit"), _("Members"), _("Households"), _("Covered"), _("% covered")]
+    headers = [_("Rank"), _("Team"), _("Unit"), _("Members"), _("Households"), _("Covered"), _("Covered (%)")]
     rows = [
         [rank, r.team.name, r.team.unit.name, r.members, r.households, r.covered, r.progress]
         for rank, r in enumerate(context["teams"], start=1)

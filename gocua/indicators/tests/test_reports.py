@@ -87,7 +87,7 @@ def test_the_children_csv_parses_and_matches_the_table(data, officer):
     response = officer.get("/dashboards/09784/children.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Code", "Name", "Households", "Covered", "% covered"]
+    assert rows[0][:5] == ["Code", "Name", "Households", "Covered", "Covered (%)"]
     assert [(r[0], r[1], r[2], r[4]) for r in rows[1:]] == [
         (data.world.village2.code, "Thôn Tháp Hạ", "1", "0.0"),
         (data.world.village.code, "Thôn Tháp Thượng", "2", "50.0"),
