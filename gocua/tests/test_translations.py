@@ -10,6 +10,8 @@ from django.conf import settings
 from gocua import testing as f
 from gocua.accounts.models import Role
 
+pytestmark = pytest.mark.vietnamese
+
 PO_PATH = Path(settings.BASE_DIR) / "gocua" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
 # A printf-style conversion: %(name)s, %s, %d, %.1f ... ("%%" is a literal percent sign, not a placeholder).

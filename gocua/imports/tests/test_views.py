@@ -42,6 +42,7 @@ def upload(client, data: bytes, name: str = "danh-sach.xlsx", **extra):
     return client.post("/imports/", {"file": SimpleUploadedFile(name, data), **extra})
 
 
+@pytest.mark.vietnamese
 def test_an_officer_imports_a_messy_legacy_roster_fixes_a_problem_row_and_reimports_without_duplicates(
     client, lien_minh
 ):

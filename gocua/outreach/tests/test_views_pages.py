@@ -58,6 +58,7 @@ def test_an_area_outside_scope_falls_back_to_ones_own(client, world):
     assert response.status_code == 200 and "AL-001" not in response.content.decode()
 
 
+@pytest.mark.vietnamese
 def test_the_paper_work_list_has_tick_boxes_and_print_css(client, world, member):
     assignment_bulk(actor=world.users["team_leader"], team=world.team, households=[world.household], member=member)
     body = login(client, world, "team_member").get(reverse("outreach:work_print")).content.decode()
