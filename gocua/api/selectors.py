@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.scope import Scope, scoped
 from gocua.errors import NotFound
+from gocua.households import search
 from gocua.households.models import Household, Resident
 from gocua.lib.text import fold
 from gocua.places.models import Level, Unit
@@ -37,8 +38,13 @@ def current_children(user, unit: Unit) -> QuerySet:
 
 
 def _search(qs: QuerySet, field: str, q: str | None) -> QuerySet:
-    # A blank search is no filter (filter_folded would match nothing).
-    return filter_folded(qs, field, q) if fold(q) else qs
+    # A blank search is no filter (search.match would match nothing); names and households go through
+    # the word index (households/search.py), other columns through the plain folded filter.
+    if not fold(q):
+        return qs
+    if field in ("name_folded", "search_folded") and qs.model in (Household, Resident):
+        return search.match(qs, q)
+    return filter_folded(qs, field, q)
 
 
 def unit_detail(user, code: str) -> Unit:

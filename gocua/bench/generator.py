@@ -1,15 +1,16 @@
-"""Bulk generation of villages, teams, households and residents for benchmarks.
+"""Bulk generation of villages, teams, households, residents and a year of outreach.
 
-The per-row services (village_create, resident_create, …) cost several queries and an
-IndicatorChange insert per resident; at 100,000 residents that is minutes instead of
-seconds. This module writes the same rows in bulk — `bulk_create` for villages, teams,
-members and households (whose ids are needed), `bulk.insert_rows` for residents —
-and sets everything the services would set: the denormalised province/commune/village
-codes, the folded columns, the household search text and head, the encrypted/hashed/masked
-citizen ID, and each commune's `next_child_seq` so that a later `village_create` never
-reuses a code. It writes no IndicatorChange rows (generated data has no history yet).
-Generated villages are listed in `GeneratedVillage`, so `generated_reset` removes them
-(and everything in them) without touching other data.
+The per-row services (village_create, resident_create, visit_record, …) cost several queries
+per row; at a million residents that is hours. This module writes the same rows in bulk —
+`bulk_create` for the few villages, teams and members, `bulk.Table` (COPY on PostgreSQL,
+executemany on SQLite, keys handed out in advance) for households, residents, assignments,
+visits, residents checked, outcomes and indicator history (`history.py`) — and sets
+everything the services would set: the denormalised province/commune/village codes, the
+folded columns, the household search text and head, the encrypted/hashed/masked citizen ID,
+and each commune's `next_child_seq` so that a later `village_create` never reuses a code.
+Rollups are rebuilt once at the end by the caller. Generated villages are listed in
+`GeneratedVillage`, so `generated_reset` removes them (and everything in them) without
+touching other data, and `real_households` tells whether anything else is there.
 """
 
 import datetime as dt
@@ -18,25 +19,52 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from gocua.bench import names, people
-from gocua.bench.bulk import delete_rows, insert_rows
+from gocua.bench.bulk import (
+    IdBlock,
+    Table,
+    analyze,
+    delete_rows,
+    fast_load,
+    fast_load_done,
+    indexes_build,
+    indexes_drop,
+    optimize_search,
+    reset_sequences,
+    skip_row_checks,
+    uuid_hex,
+)
+from gocua.bench.history import History, Home
 from gocua.bench.models import GeneratedVillage
 from gocua.households import pii
-from gocua.households.models import Household, Resident
+from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.models import Assignment, Household, IndicatorChange, Resident
 from gocua.households.services import household_search_text
 from gocua.lib import citizen_id
 from gocua.lib.text import fold
+from gocua.outreach.models import Visit, VisitOutcome, VisitResident
 from gocua.places.models import LEVEL_OF_KIND, Kind, Level, Unit
 from gocua.places.services import REFORM_DATE
 from gocua.teams.models import Member, Team
 
-CHUNK_RESIDENTS = 10_000  # rows written per transaction: bounds memory, keeps progress visible
+CHUNK_RESIDENTS = 20_000  # residents written per transaction: bounds memory, keeps progress visible
 BATCH_SIZE = 2_000
+RESIDENT_COLUMNS = [
+    "id", "uuid", "household_id", "full_name", "name_folded", "birth_year", "gender", "relation", "status", "phone",
+    "province_code", "commune_code", "village_code", "citizen_id_encrypted", "citizen_id_hash", "citizen_id_masked",
+    *INDICATOR_NAMES,
+]
+HOUSEHOLD_COLUMNS = [
+    "id", "uuid", "village_id", "household_key", "address_line", "head_id", "search_folded",
+    "province_code", "commune_code", "village_code",
+]
+BIG_TABLES = (Household, Resident, Assignment, Visit, VisitResident, VisitOutcome, IndicatorChange)
+DROP_INDEXES_FROM = 50_000  # residents; from here, building indexes once after the load is faster
 MOUNTAIN_PROVINCES = {"04", "08", "11", "12", "14", "15", "20"}  # "bản" are common here
 SOUTH_PROVINCES = {"75", "79", "80", "82", "86", "91", "92", "96"}  # villages are "ấp" here
 FOUNDED_FIRST, FOUNDED_LAST = dt.date(2022, 3, 1), dt.date(2024, 10, 31)
@@ -52,6 +80,12 @@ class Counts:
     households: int = 0
     residents: int = 0
     citizen_ids: int = 0
+    visits: int = 0
+    visit_residents: int = 0
+    outcomes: int = 0
+    indicator_changes: int = 0
+    assignments: int = 0
+    index_seconds: float = 0.0  # building the secondary indexes after a big load
 
     def add(self, other: "Counts") -> None:
         for name in self.__dataclass_fields__:
@@ -92,8 +126,10 @@ class CommuneCursor:
 class Generator:
     """Plan people in memory with one seeded RNG, then write them chunk by chunk."""
 
-    def __init__(self, *, provinces: int, residents: int, seed: int, progress: Callable | None = None):
-        self.target, self.seed = residents, seed
+    def __init__(
+        self, *, provinces: int, residents: int, seed: int, progress: Callable | None = None, history: bool = True
+    ):
+        self.target, self.seed, self.with_history = residents, seed, history
         self.rng = random.Random(seed)
         self.year = timezone.localdate().year
         self.today = timezone.localdate()
@@ -181,8 +217,31 @@ class Generator:
     # --- writing ------------------------------------------------------------------------
 
     def run(self) -> Counts:
+        """Write everything; for a big run, drop the secondary indexes first and build them at the end."""
+        indexes_build()  # what a run that died half-way left to build
+        if self.target < DROP_INDEXES_FROM or transaction.get_connection().in_atomic_block:
+            counts = self._run()
+            analyze(*BIG_TABLES)
+            return counts
+        indexes_drop(*BIG_TABLES, Visit.members.through)
+        try:
+            counts = self._run()
+        finally:
+            started = time.monotonic()
+            indexes_build()
+            optimize_search()
+            analyze(*BIG_TABLES)
+        counts.index_seconds = time.monotonic() - started
+        return counts
+
+    def _run(self) -> Counts:
         total, pending, planned = Counts(), [], 0
         started = time.monotonic()
+        fast_load()
+        self.keys = IdBlock(Household, Resident, Visit, VisitResident)
+        # UUIDs from their own RNG (they never shift the people drawn), new for each run on the same database.
+        self.key_rng = random.Random(f"{self.seed}:uuid:{self.keys.next[Household]}")
+        self.history = History(random.Random(f"{self.seed}:history:{self.keys.next[Visit]}"), self.today, self.keys)
         # Each province gets an equal share; villages are planned round-robin so chunks mix provinces.
         share, extra = divmod(self.target, len(self.cursors))
         left = [share + (1 if i < extra else 0) for i in range(len(self.cursors))]
@@ -198,34 +257,57 @@ class Generator:
                 total.add(self.write(pending))
                 pending = []
                 self.progress(counts=total, target=self.target, seconds=time.monotonic() - started)
+        reset_sequences(Household, Resident, Visit, VisitResident)
+        fast_load_done()
         return total
 
     @transaction.atomic
     def write(self, planned: list[PlannedVillage]) -> Counts:
         counts = Counts()
+        skip_row_checks()
         villages = self._write_villages(planned)
         counts.villages = len(villages)
-        counts.teams, counts.members = self._write_teams(planned, villages)
-        households, folks = self._build_households(planned, villages)
-        Household.objects.bulk_create(households, batch_size=BATCH_SIZE)
-        rows = [
-            self._resident_row(h, person)
-            for h, people_ in zip(households, folks, strict=True)
-            for person in people_
-        ]
-        self._drop_taken_citizen_ids(rows)
-        insert_rows(Resident, rows)
-        first_head = (
-            Resident.objects.filter(household=OuterRef("pk"), relation="head").order_by("pk").values("pk")[:1]
-        )
-        Household.objects.filter(village__in=villages).update(head=Subquery(first_head))
-        counts.households, counts.residents = len(households), len(rows)
-        counts.citizen_ids = sum(1 for r in rows if r.get("citizen_id_hash"))
+        teams = self._write_teams(planned, villages)
+        counts.teams = sum(1 for team_id, _members in teams if team_id)
+        counts.members = sum(len(p.members) for p in planned if p.team)
+        households = Table(Household, HOUSEHOLD_COLUMNS)
+        residents = Table(Resident, RESIDENT_COLUMNS)
+        homes = self._add_households(planned, villages, teams, households, residents)
+        counts.citizen_ids = self._drop_taken_citizen_ids(residents)
+        households.flush()
+        residents.flush()
+        before = self.history.counts
+        if self.with_history:
+            for home, assign_to in homes:
+                self.history.add(home, assign_to)
+            self.history.flush()
+        after = self.history.counts
+        for name in ("visits", "visit_residents", "outcomes", "indicator_changes", "assignments"):
+            setattr(counts, name, getattr(after, name) - getattr(before, name))
+        counts.households, counts.residents = households.written, residents.written
         return counts
 
-    @staticmethod
-    def _write_teams(planned: list[PlannedVillage], villages: list[Unit]) -> tuple[int, int]:
-        teams, members = [], []
+    def _add_households(self, planned, villages, teams, households: Table, residents: Table) -> list[tuple[Home, int | None]]:
+        keys, uuids, homes = self.keys, self.key_rng, []
+        for plan, village, (team_id, member_ids) in zip(planned, villages, teams, strict=True):
+            codes = (village.province_code, village.commune_code, village.village_code)
+            coverage = self.profiles[plan.commune.pk].coverage
+            for n, (key, address, persons) in enumerate(plan.households):
+                household_id = keys.take(Household)
+                first = keys.take(Resident, len(persons))
+                text = household_search_text(SimpleNamespace(household_key=key, address_line=address), persons[0].full_name)
+                households.add((household_id, uuid_hex(uuids.getrandbits(128)), village.pk, key, address, first, text, *codes))
+                people_ = []
+                for i, person in enumerate(persons):
+                    residents.add(self._resident_row(first + i, uuid_hex(uuids.getrandbits(128)), household_id, codes, person))
+                    people_.append((first + i, person.birth_year, person.status, person.indicators))
+                home = Home(household_id, codes, people_, team_id, member_ids, coverage)
+                homes.append((home, member_ids[n % len(member_ids)] if member_ids else None))
+        return homes
+
+    def _write_teams(self, planned: list[PlannedVillage], villages: list[Unit]) -> list[tuple[int | None, list[int]]]:
+        """Write teams and members; remember (team id, current member ids) per village for the history."""
+        teams, members, current = [], [], []
         for plan, village in zip(planned, villages, strict=True):
             if not plan.team:
                 continue
@@ -239,7 +321,15 @@ class Generator:
         for member in members:
             member.team_id = member.team.pk
         Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
-        return len(teams), len(members)
+        by_team: dict[int, list[int]] = {}
+        for member in members:
+            if member.left_on is None:
+                by_team.setdefault(member.team_id, []).append(member.pk)
+        team_of_village = {team.unit_id: team.pk for team in teams}
+        for village in villages:
+            team_id = team_of_village.get(village.pk)
+            current.append((team_id, by_team.get(team_id, [])))
+        return current
 
     def _write_villages(self, planned: list[PlannedVillage]) -> list[Unit]:
         communes = {p.commune.pk for p in planned}
@@ -268,57 +358,50 @@ class Generator:
         GeneratedVillage.objects.bulk_create([GeneratedVillage(village=v, seed=self.seed) for v in villages])
         return villages
 
-    def _build_households(self, planned, villages) -> tuple[list[Household], list[list[people.Person]]]:
-        households, folks = [], []
-        for plan, village in zip(planned, villages, strict=True):
-            for key, address, persons in plan.households:
-                household = Household(village=village, household_key=key, address_line=address)
-                household.set_codes_from(village)
-                household.search_folded = household_search_text(household, persons[0].full_name)
-                households.append(household)
-                folks.append(persons)
-        return households, folks
+    @staticmethod
+    def _resident_row(pk: int, uuid: str, household_id: int, codes: tuple, person: people.Person) -> tuple:
+        """Return the columns (RESIDENT_COLUMNS) `resident_create` would write for `person`."""
+        encrypted = hashed = masked = None
+        if person.citizen_id:
+            encrypted = pii.encrypt(person.citizen_id)
+            hashed = pii.keyed_hash(person.citizen_id)
+            masked = citizen_id.mask(person.citizen_id)
+        values = person.indicators
+        return (
+            pk, uuid, household_id, person.full_name, folded(person.full_name), person.birth_year, person.gender,
+            person.relation, person.status, person.phone, *codes, encrypted or "", hashed, masked or "",
+            *[values.get(name, Tri.UNKNOWN) for name in INDICATOR_NAMES],
+        )
 
     @staticmethod
-    def _resident_row(household: Household, person: people.Person) -> dict:
-        """Return the columns `resident_create` would write for `person` (no IndicatorChange)."""
-        row = {
-            "household_id": household.pk,
-            "full_name": person.full_name,
-            "name_folded": folded(person.full_name),
-            "birth_year": person.birth_year,
-            "gender": person.gender,
-            "relation": person.relation,
-            "status": person.status,
-            "phone": person.phone,
-            "province_code": household.province_code,
-            "commune_code": household.commune_code,
-            "village_code": household.village_code,
-            **person.indicators,
-        }
-        if person.citizen_id:
-            row["citizen_id_encrypted"] = pii.encrypt(person.citizen_id)
-            row["citizen_id_hash"] = pii.keyed_hash(person.citizen_id)
-            row["citizen_id_masked"] = citizen_id.mask(person.citizen_id)
-        return row
-
-    def _drop_taken_citizen_ids(self, rows: list[dict]) -> None:
-        """Leave out IDs that earlier data already holds (e.g. a second run with the same seed)."""
-        with_id = [r for r in rows if r.get("citizen_id_hash")]
+    def _drop_taken_citizen_ids(residents: Table) -> int:
+        """Leave out IDs that earlier data already holds (e.g. a second run with the same seed); return those kept."""
+        at = RESIDENT_COLUMNS.index("citizen_id_hash")
+        hashes = [row[at] for row in residents.rows if row[at]]
         taken = set()
-        for start in range(0, len(with_id), 500):
-            hashes = [r["citizen_id_hash"] for r in with_id[start : start + 500]]
+        for start in range(0, len(hashes), 500):
             taken.update(
-                Resident.objects.filter(citizen_id_hash__in=hashes).values_list("citizen_id_hash", flat=True)
+                Resident.objects.filter(citizen_id_hash__in=hashes[start : start + 500]).values_list(
+                    "citizen_id_hash", flat=True
+                )
             )
-        for row in with_id:
-            if row["citizen_id_hash"] in taken:
-                del row["citizen_id_encrypted"], row["citizen_id_hash"], row["citizen_id_masked"]
+        if taken:
+            residents.rows = [
+                row[: at - 1] + ("", None, "") + row[at + 2 :] if row[at] in taken else row for row in residents.rows
+            ]
+        return len(hashes) - len(taken)
 
 
-def generate(*, provinces: int, residents: int, seed: int, progress: Callable | None = None) -> Counts:
-    """Add `residents` generated residents (with villages, teams, households) in the first `provinces` provinces."""
-    return Generator(provinces=provinces, residents=residents, seed=seed, progress=progress).run()
+def real_households() -> int:
+    """Return how many households lie in villages that `generate` did not make (real data)."""
+    return Household.objects.exclude(village_id__in=GeneratedVillage.objects.values("village_id")).count()
+
+
+def generate(
+    *, provinces: int, residents: int, seed: int, progress: Callable | None = None, history: bool = True
+) -> Counts:
+    """Add `residents` generated residents (with villages, teams, households and a year of visits)."""
+    return Generator(provinces=provinces, residents=residents, seed=seed, progress=progress, history=history).run()
 
 
 @transaction.atomic
@@ -332,6 +415,8 @@ def generated_reset() -> Counts:
     if not counts.villages:
         return counts
     households = Household.objects.filter(village_id__in=village_ids)
+    # Generated visits are the ones nobody entered; a visit someone recorded still protects its household.
+    counts.visits = delete_rows(Visit.objects.filter(household__in=households.values("pk"), entered_by__isnull=True))
     households.update(head=None)
     residents = Resident.objects.filter(household__in=households.values("pk"))
     counts.residents = delete_rows(residents, handled=(Household,))

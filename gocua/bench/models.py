@@ -21,3 +21,18 @@ class GeneratedVillage(models.Model):
 
     def __str__(self) -> str:
         return str(self.village_id)
+
+
+class DroppedIndex(models.Model):
+    """A secondary index `gocua generate` dropped for a bulk load, kept until it is built again.
+
+    Written before the index is dropped, so that a run that dies half-way leaves the recipe here:
+    the next `gocua generate` builds these indexes first.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    table = models.CharField(max_length=200)
+    definition = models.TextField()
+
+    def __str__(self) -> str:
+        return self.name

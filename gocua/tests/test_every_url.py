@@ -67,7 +67,26 @@ def ids(world):
         topic_ids=[item.pk], member_ids=[other_member.pk], unregistered_count=3,
     )
     own_member = Member.objects.get(user=world.users["team_member"])
+    from gocua.community import services as community
+
+    project = community.project_create(actor=leader, unit=world.village, data={"title": "Đèn", "kind": "solar_lights"})
+    entry = community.contribution_record(actor=leader, project=project, entry_on=timezone.localdate(),
+                                          giver="anonymous", display="anonymous", money_vnd=100_000)
+    other_project = community.project_create(actor=f.admin(), unit=world.other_province_village,
+                                             data={"title": "Wi-Fi", "kind": "wifi"})
+    other_entry = community.contribution_record(actor=f.admin(), project=other_project,
+                                                entry_on=timezone.localdate(), giver="anonymous",
+                                                display="anonymous", money_vnd=100_000)
+    from gocua.field.tokens import token_issue
+
+    own_token = token_issue(username=world.users["team_member"].username, password=f.PASSWORD, device_name="A")
+    other_token = token_issue(username=other_user.username, password=f.PASSWORD, device_name="B")
     return {
+        "tokens": [own_token.token.pk, other_token.token.pk, MISSING],
+        "conflicts": [MISSING],
+        "projects": [project.pk, other_project.pk, MISSING],
+        "entries": [entry.pk, other_entry.pk, MISSING],
+        "photos": [MISSING],  # no uploads here: they would write into the real data folder
         "code": [world.village.code, world.other_province_village.code, "99999-999"],
         "households": [world.household.pk, world.other_household.pk, MISSING],
         "residents": [world.resident.pk, world.other_resident.pk, MISSING],
@@ -85,14 +104,22 @@ def values_for(route: str, name: str, ids: dict) -> list:
     """Return the values to try for parameter `name` of `route`."""
     if name == "code":
         return ids["code"]
+    if name == "entry_id":
+        return ids["entries"]
+    if name == "photo_id":
+        return ids["photos"]
     if name in ("member_id",):
         return ids["members"]
     if name in ("team_id",):
         return ids["teams"]
     if name == "uuid":
         return ids["sessions"] if "sessions" in route else ids["visits"]
+    if name in ("pk", "id") and "tokens/" in route:
+        return ids["tokens"]
+    if name in ("pk", "id") and "conflicts/" in route:
+        return ids["conflicts"]
     if name in ("pk", "id"):
-        for key in ("households", "residents", "teams", "members", "accounts", "catalogue"):
+        for key in ("households", "residents", "teams", "members", "accounts", "catalogue", "projects"):
             if f"{key}/" in route or f"{key}/<" in route:
                 return ids[key]
         raise AssertionError(f"no ids for {name} in {route}")

@@ -62,6 +62,7 @@ def test_development_generates_secrets_once_into_the_data_dir(tmp_path):
     assert secrets_file.read_text() == content
 
 
+@pytest.mark.vietnamese
 def test_time_zone_week_and_language_defaults(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.USE_TZ is True

@@ -13,7 +13,7 @@ from gocua.bench.tests.helpers import run
 from gocua.households import pii
 from gocua.households import services as household_services
 from gocua.households.indicators import INDICATOR_NAMES, Tri
-from gocua.households.models import Household, Resident
+from gocua.households.models import Assignment, Household, IndicatorChange, Resident
 from gocua.households.services import household_search_text
 from gocua.lib import citizen_id, phone
 from gocua.lib.text import fold
@@ -131,8 +131,8 @@ def test_a_later_village_create_never_reuses_a_generated_code():
 
 
 def test_a_second_run_adds_alongside_and_reset_removes_only_generated_data(world):
-    run("generate", *SMALL)
-    run("generate", *SMALL)  # same seed again: new villages, citizen IDs already taken are left out
+    run("generate", *SMALL, "--force")
+    run("generate", *SMALL, "--force")  # same seed again: new villages, citizen IDs already taken are left out
     generated = GeneratedVillage.objects.count()
     assert Resident.objects.count() == 600 + 2
     output = run("generate", "--reset")
@@ -160,7 +160,7 @@ def test_it_rejects_bad_arguments(args):
 
 
 def test_reset_refuses_and_keeps_everything_when_other_data_points_at_generated_rows(world):
-    run("generate", *SMALL)
+    run("generate", *SMALL, "--force")
     moved = Resident.objects.filter(household__village__level=Level.VILLAGE).exclude(relation="head").first()
     household_services.resident_move(
         actor=world.users["national_admin"],
@@ -181,3 +181,118 @@ def test_reset_refuses_while_a_login_is_scoped_to_a_generated_village():
     with pytest.raises(CommandError, match="Cannot reset"):
         run("generate", "--reset")
     assert Resident.objects.count() == 300
+
+
+# --- a year of outreach, refusals ------------------------------------------------------------------
+
+
+def history_snapshot() -> list[tuple]:
+    """Return the generated visits, outcomes and indicator history without ids or UUIDs."""
+    from gocua.outreach.models import Visit, VisitOutcome
+
+    visits = list(
+        Visit.objects.order_by("household__village_code", "household__household_key", "visited_on", "pk").values_list(
+            "household__household_key", "village_code", "visited_on", "follow_up_on", "from_paper"
+        )
+    )
+    outcomes = list(
+        VisitOutcome.objects.order_by("pk").values_list(
+            "visit_resident__resident__name_folded", "item__code", "outcome", "follow_up_on"
+        )
+    )
+    changes = list(
+        IndicatorChange.objects.order_by("pk").values_list(
+            "resident__name_folded", "indicator", "old_value", "new_value", "changed_at", "source"
+        )
+    )
+    return visits + outcomes + changes
+
+
+def test_the_same_seed_gives_the_same_year_of_visits():
+    def once(seed: str) -> list[tuple]:
+        with transaction.atomic():
+            run("generate", *SMALL, "--seed", seed)
+            data = history_snapshot()
+            transaction.set_rollback(True)
+        return data
+
+    first, second, other = once("7"), once("7"), once("8")
+    assert len(first) > 300
+    assert first == second and first != other
+
+
+def test_visits_agree_with_the_residents_they_changed():
+    from gocua.outreach.models import Visit, VisitOutcome, VisitResident
+
+    output = run("generate", "--provinces", "1", "--residents", "600", "--seed", "2")
+    households = Household.objects.count()
+    visits = Visit.objects.count()
+    assert 2 * households <= visits <= 6 * households  # about 4 a year where a team works
+    today = dt.date.today()
+    assert all(today - dt.timedelta(days=366) <= v.visited_on <= today + dt.timedelta(days=1) for v in Visit.objects.all())
+    for visit in Visit.objects.prefetch_related("members", "visit_residents__outcomes")[:50]:
+        assert 1 <= visit.members.count() <= 2 and all(m.team_id == visit.team_id for m in visit.members.all())
+        rows = list(visit.visit_residents.all())
+        assert 1 <= len(rows) <= 3 and all(len(r.outcomes.all()) == 2 for r in rows)
+        dates = [o.follow_up_on for r in rows for o in r.outcomes.all() if o.follow_up_on]
+        assert visit.follow_up_on == (min(dates) if dates else None)
+    assert not VisitResident.objects.exclude(resident__status__in=Resident.COUNTED_STATUSES).exists()
+    for outcome in VisitOutcome.objects.filter(outcome="done").select_related("visit_resident__resident", "item")[:200]:
+        resident = outcome.visit_resident.resident
+        assert all(getattr(resident, name) == Tri.YES for name in outcome.item.indicators)
+    uuids = {str(u) for u in Visit.objects.values_list("uuid", flat=True)}
+    for change in IndicatorChange.objects.filter(source="visit").select_related("resident")[:200]:
+        assert change.source_ref in uuids and change.new_value == Tri.YES
+        assert getattr(change.resident, change.indicator) == Tri.YES
+        assert change.province_code == change.resident.province_code
+    assert Assignment.objects.count() > 0.8 * households
+    assert "no drift" in output and "visits" in output
+
+
+def test_it_refuses_a_database_with_real_households_unless_forced(world):
+    with pytest.raises(CommandError, match="--force"):
+        run("generate", *SMALL)
+    assert not GeneratedVillage.objects.exists()
+    run("generate", *SMALL, "--force")
+    assert Resident.objects.count() == 300 + 2
+
+
+@pytest.mark.parametrize(
+    ("residents", "message"),
+    [("200000000", "101 million"), ("30000000", "PostgreSQL")],
+)
+def test_it_refuses_absurd_sizes_with_a_reason(residents, message):
+    with pytest.raises(CommandError, match=message):
+        run("generate", "--provinces", "1", "--residents", residents)
+    assert not Household.objects.exists()
+
+
+def test_it_refuses_when_the_disk_cannot_hold_the_data(monkeypatch):
+    from gocua.bench.management.commands import generate as command
+
+    monkeypatch.setattr(command, "_free_bytes", lambda folder: 10 * 2**20)
+    with pytest.raises(CommandError, match="disk space"):
+        run("generate", "--provinces", "1", "--residents", "100000")
+
+
+def test_reset_removes_generated_visits_too():
+    from gocua.outreach.models import Visit
+
+    run("generate", "--provinces", "1", "--residents", "600", "--seed", "2")
+    assert Visit.objects.exists() and IndicatorChange.objects.exists()
+    run("generate", "--reset")
+    assert not Visit.objects.exists() and not IndicatorChange.objects.exists() and not Resident.objects.exists()
+
+
+def test_secondary_indexes_dropped_for_a_load_are_built_again():
+    from gocua.bench import bulk
+    from gocua.bench.generator import BIG_TABLES
+    from gocua.bench.models import DroppedIndex
+
+    before = bulk._secondary_indexes(BIG_TABLES)
+    assert any(name.startswith("visit_village_date") or "visit_village_date" in sql for name, _t, sql in before)
+    dropped = bulk.indexes_drop(*BIG_TABLES)
+    assert dropped == len(before) == DroppedIndex.objects.count()
+    assert bulk._secondary_indexes(BIG_TABLES) == []
+    assert bulk.indexes_build() == dropped  # what the next run does first if this one had died
+    assert bulk._secondary_indexes(BIG_TABLES) == before and not DroppedIndex.objects.exists()

@@ -1,10 +1,12 @@
 """Run named benchmarks and print their measurements (JSON lines with --json)."""
 
 import json
+import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gocua.bench.benchmarks import REGISTRY, NoData, run
+from gocua.bench.benchmarks import REGISTRY, NoData, options, run
 
 
 class Command(BaseCommand):
@@ -24,8 +26,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--iterations", type=int, default=20, help="Requests per page or query (default 20)."
         )
+        parser.add_argument(
+            "--smoke",
+            action="store_true",
+            help="Small, quick versions for CI (search: 50 queries; load: 5 clients for 5 s).",
+        )
 
-    def handle(self, *args, names=(), as_json=False, iterations=20, **options):
+    def handle(self, *args, names=(), as_json=False, iterations=20, smoke=False, **kwargs):
+        if getattr(settings, "PRODUCTION", False) or os.environ.get("GOCUA_ENV") == "production":
+            raise CommandError(
+                "Không chạy phép đo trên máy chủ thật (GOCUA_ENV=production) / Benchmarks never run against "
+                "production settings: they create accounts and load the server. Use a copy with generated data."
+            )
+        options.smoke = smoke
         unknown = [name for name in names if name not in REGISTRY]
         if unknown:
             raise CommandError(

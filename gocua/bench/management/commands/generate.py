@@ -1,13 +1,28 @@
-"""Fill the database with plausible generated villages, teams, households and residents."""
+"""Fill the database with plausible generated villages, teams, households, residents and visits."""
 
+import shutil
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.db.models import ProtectedError, RestrictedError
 
-from gocua.bench.generator import generate, generated_reset
+from gocua.bench.generator import generate, generated_reset, real_households
 from gocua.bench.units import ensure_units
 from gocua.places.models import Level, Unit
+
+MAX_RESIDENTS = 110_000_000  # Vietnam has about 101 million people
+MAX_SQLITE_RESIDENTS = 20_000_000  # past this one file is the wrong tool: use PostgreSQL
+BYTES_PER_RESIDENT = 2_600  # measured on SQLite with a year of visits (docs/PERFORMANCE.md), with margin
+
+
+def _free_bytes(folder: Path) -> float:
+    try:
+        return shutil.disk_usage(folder if folder.is_dir() else Path.cwd()).free
+    except OSError:
+        return float("inf")
 
 
 class Command(BaseCommand):
@@ -25,14 +40,27 @@ class Command(BaseCommand):
             "--seed", type=int, default=1, help="Random seed (default 1): same seed, same data."
         )
         parser.add_argument("--reset", action="store_true", help="Delete previously generated data first.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Write even though the database holds real (not generated) households.",
+        )
+        parser.add_argument("--no-visits", action="store_true", help="Leave out the year of visits and history.")
 
-    def handle(self, *args, provinces=None, residents=None, seed=1, reset=False, **options):
+    def handle(self, *args, provinces=None, residents=None, seed=1, reset=False, force=False, **options):
         if not reset and (provinces is None or residents is None):
             raise CommandError(
                 "Cần --provinces và --residents (hoặc --reset) / --provinces and --residents are required (or --reset)."
             )
         if provinces is not None or residents is not None:
             self._check(provinces, residents)
+        real = real_households() if provinces is not None else 0
+        if real and not force:
+            raise CommandError(
+                f"Cơ sở dữ liệu có {real:,} hộ thật (không do generate tạo); thêm --force nếu chắc chắn / "
+                f"The database holds {real:,} real households (not made by generate); it is left alone "
+                "unless you add --force."
+            )
         ensure_units(self.stdout)
         if reset:
             self._reset()
@@ -43,17 +71,29 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đang tạo / Generating {residents:,} residents in {provinces} province(s), seed {seed}…"
         )
-        counts = generate(provinces=provinces, residents=residents, seed=seed, progress=self._progress)
+        counts = generate(
+            provinces=provinces,
+            residents=residents,
+            seed=seed,
+            progress=self._progress,
+            history=not options.get("no_visits"),
+        )
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo / Created {counts.villages:,} villages, {counts.teams:,} teams, {counts.members:,} members, "
                 f"{counts.households:,} households, {counts.residents:,} residents "
-                f"({counts.citizen_ids:,} with a citizen ID) in {seconds:.1f}s "
-                f"({counts.residents / max(seconds, 1e-9):,.0f} residents/s)."
+                f"({counts.citizen_ids:,} with a citizen ID), {counts.visits:,} visits "
+                f"({counts.visit_residents:,} residents checked, {counts.outcomes:,} outcomes), "
+                f"{counts.indicator_changes:,} indicator changes, {counts.assignments:,} assignments "
+                f"in {seconds:.1f}s ({counts.residents / max(seconds, 1e-9):,.0f} residents/s"
+                + (f"; indexes built in {counts.index_seconds:.1f}s" if counts.index_seconds else "")
+                + ")."
             )
         )
         self._rebuild_rollups()
+        self._check_rollups()
+        self.stdout.write(f"Tổng / Total {time.monotonic() - started:.1f}s.")
 
     def _rebuild_rollups(self) -> None:
         """Bulk inserts bypass the services, so rebuild the rollups in bulk once at the end."""
@@ -63,6 +103,23 @@ class Command(BaseCommand):
         units = rollups_rebuild(snapshot=False)
         self.stdout.write(f"Rollups: {units:,} units rebuilt in {time.monotonic() - started:.1f}s.")
 
+    def _check_rollups(self) -> None:
+        """Run the independent recomputation (`gocua check_rollups VN`) and fail on any drift."""
+        from gocua.indicators.services import rollups_check
+
+        started = time.monotonic()
+        report = rollups_check()
+        seconds = time.monotonic() - started
+        if report.differences:
+            for line in report.differences[:20]:
+                self.stderr.write(line)
+            raise CommandError(
+                f"check_rollups: {len(report.differences)} khác biệt / differences after generating ({seconds:.1f}s)."
+            )
+        self.stdout.write(
+            f"check_rollups: {report.units_checked:,} units, no drift ({seconds:.1f}s)."
+        )
+
     def _check(self, provinces, residents) -> None:
         available = Unit.objects.filter(level=Level.PROVINCE, valid_to__isnull=True).count() or 34
         if provinces is None or not 1 <= provinces <= available:
@@ -71,12 +128,30 @@ class Command(BaseCommand):
             )
         if residents is None or residents < 1:
             raise CommandError("--residents phải là số dương / --residents must be a positive number.")
+        if residents > MAX_RESIDENTS:
+            raise CommandError(
+                f"--residents tối đa {MAX_RESIDENTS:,} (cả nước ~101 triệu) / --residents is at most "
+                f"{MAX_RESIDENTS:,}: the whole of Vietnam is about 101 million people."
+            )
+        if connection.vendor == "sqlite":
+            if residents > MAX_SQLITE_RESIDENTS:
+                raise CommandError(
+                    f"SQLite tối đa {MAX_SQLITE_RESIDENTS:,} người; hãy dùng PostgreSQL / On SQLite at most "
+                    f"{MAX_SQLITE_RESIDENTS:,} residents: use PostgreSQL (DATABASE_URL) beyond that."
+                )
+            free = _free_bytes(Path(str(settings.DATABASES["default"]["NAME"])).parent)
+            need = residents * BYTES_PER_RESIDENT
+            if need > free:
+                raise CommandError(
+                    f"Không đủ chỗ trống: cần ~{need / 2**30:.1f} GiB, còn {free / 2**30:.1f} GiB / "
+                    f"Not enough disk space: about {need / 2**30:.1f} GiB needed, {free / 2**30:.1f} GiB free."
+                )
 
     def _progress(self, *, counts, target, seconds) -> None:
         share = 100 * counts.residents / target
         self.stdout.write(
             f"  {share:5.1f}%  {counts.residents:,}/{target:,} residents, {counts.households:,} households, "
-            f"{counts.villages:,} villages  {seconds:.1f}s"
+            f"{counts.villages:,} villages, {counts.visits:,} visits  {seconds:.1f}s"
         )
 
     def _reset(self) -> None:

@@ -1,0 +1,334 @@
+"""`gocua bench load`: a bounded closed loop of mixed requests against gunicorn on loopback.
+
+50 clients (5 in smoke mode) each send one request, wait for the answer, and send the next, for
+60 s (5 s in smoke mode, or below 50,000 residents), to the app served by gunicorn (sync workers, one per core plus one, no
+debug) on 127.0.0.1 and a free port. The mix, per client turn: the village page, a household
+page, the search page, the API's household list, the commune's left-behind list, a member's work
+list, and — when the field app's `POST /api/v1/sync` exists — a small sync of 3 visits. Every
+request must answer 2xx: the error rate is reported and must be 0.
+
+All of it runs on a scratch copy of the database (SQLite: the backup API into a temporary folder;
+PostgreSQL: CREATE DATABASE … TEMPLATE), which is dropped afterwards: the accounts, sessions and
+synced visits never reach the database the command was pointed at.
+"""
+
+import http.client
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, connections
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
+
+from gocua.accounts.models import Role, User
+from gocua.bench.benchmarks import (
+    _client,
+    _working_member,
+    benchmark,
+    busiest_village,
+    dataset_counts,
+    options,
+    percentile,
+    server_unreachable_reason,
+    skipped,
+)
+from gocua.households.models import Household, Resident
+from gocua.outreach.models import ServiceItem
+from gocua.teams.models import Member
+
+HOST = "127.0.0.1"
+CLIENTS, SECONDS = 50, 60
+SMOKE_CLIENTS, SMOKE_SECONDS = 5, 5
+SYNC_PATH = "/api/v1/sync"
+SMALL_DATASET = 50_000  # below this many residents the smoke sizes are used anyway
+
+
+# --- the scratch copy -------------------------------------------------------------------------------
+
+
+@contextmanager
+def scratch_database():
+    """Yield the DATABASE_URL of a throw-away copy of the current database, pointing Django at it."""
+    conn = connections["default"]
+    original = dict(conn.settings_dict)
+    if conn.vendor == "sqlite":
+        folder = tempfile.mkdtemp(prefix="gocua-load-")
+        target = Path(folder) / "copy.sqlite3"
+        source = sqlite3.connect(str(original["NAME"]))
+        copy = sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        url, name = f"sqlite:///{target}", str(target)
+    else:
+        folder, name = None, f"{original['NAME']}_load_{uuid.uuid4().hex[:8]}"
+        conn.close()
+        with _maintenance_cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{original["NAME"]}"')
+        auth = original["USER"] + (f":{original['PASSWORD']}" if original.get("PASSWORD") else "")
+        url = f"postgres://{auth}@{original['HOST'] or '127.0.0.1'}:{original['PORT'] or 5432}/{name}"
+    conn.close()
+    conn.settings_dict["NAME"] = name
+    try:
+        yield url
+    finally:
+        conn.close()
+        conn.settings_dict["NAME"] = original["NAME"]
+        if folder:
+            for path in Path(folder).iterdir():
+                path.unlink()
+            os.rmdir(folder)
+        else:
+            with _maintenance_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@contextmanager
+def _maintenance_cursor():
+    """Yield a cursor on the server's `postgres` database, outside any transaction."""
+    import psycopg
+
+    params = connections["default"].get_connection_params()
+    params["dbname"] = "postgres"
+    with psycopg.connect(**params, autocommit=True) as maintenance:
+        with maintenance.cursor() as cursor:
+            yield cursor
+
+
+# --- what the clients ask for ------------------------------------------------------------------------
+
+
+def has_sync() -> bool:
+    try:
+        resolve(SYNC_PATH)
+        return True
+    except Resolver404:
+        return False
+
+
+def _session(user: User) -> str:
+    client = _client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _user(role: str, scope, member: Member | None = None) -> User:
+    user = User(username=f"bench-load-{uuid.uuid4().hex[:8]}", role=role, scope_unit=scope)
+    user.set_unusable_password()
+    user.save()
+    if member is not None:
+        Member.objects.filter(pk=member.pk).update(user=user)
+    return user
+
+
+def _sync_plan(village, member: Member) -> dict | None:
+    """Create a device token for the member and list what a visit needs; None without the field app."""
+    if not has_sync():
+        return None
+    from gocua.field import tokens
+
+    password = uuid.uuid4().hex
+    user = User(username=f"bench-sync-{uuid.uuid4().hex[:8]}", role=Role.TEAM_MEMBER, scope_unit=village)
+    user.set_password(password)
+    user.save()
+    Member.objects.filter(pk=member.pk).update(user=user)
+    issued = tokens.token_issue(username=user.username, password=password, device_name="bench-load")
+    people: dict[int, list[str]] = {}
+    counted = Resident.objects.filter(household__village=village, status__in=Resident.COUNTED_STATUSES)
+    for household_id, resident_uuid in counted.order_by("household_id", "id").values_list("household_id", "uuid"):
+        people.setdefault(household_id, []).append(str(resident_uuid))
+    households = [
+        (str(h_uuid), people[pk][:3]) for pk, h_uuid in Household.objects.filter(pk__in=list(people)).values_list("pk", "uuid")
+    ]
+    items = list(ServiceItem.objects.filter(is_active=True).order_by("position").values_list("pk", flat=True))
+    return {"token": issued.secret, "households": households, "items": items}
+
+
+def _sync_body(plan: dict, rng: random.Random) -> bytes:
+    today = timezone.localdate().isoformat()
+    records = []
+    for _ in range(3):
+        household, people = rng.choice(plan["households"])
+        item = rng.choice(plan["items"])
+        records.append({"uuid": str(uuid.uuid4()), "type": "visit", "data": {
+            "household": household, "visited_on": today,
+            "residents": [{"resident": r, "outcomes": [{"item": item, "outcome": "partly"}]} for r in people],
+        }})
+    return json.dumps({"records": records}).encode()
+
+
+def _requests(village) -> tuple[list[tuple], dict | None]:
+    """Return the mix of (kind, method, path, headers) and the sync plan, on the scratch copy."""
+    officer = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={_session(_user(Role.COMMUNE_OFFICER, village.parent))}"}
+    households = list(Household.objects.filter(village=village).order_by("pk").values_list("pk", flat=True)[:50])
+    name = Resident.objects.filter(village_code=village.code).values_list("name_folded", flat=True).first() or "nguyen"
+    mix = [
+        ("village", "GET", reverse("web:unit", args=[village.code]), officer),
+        *[("household", "GET", reverse("web:household", args=[pk]), officer) for pk in households[:5]],
+        ("search", "GET", f"{reverse('web:search')}?q={'+'.join(name.split()[-2:])}", officer),
+        ("api_households", "GET", f"/api/v1/households?village={village.code}", officer),
+        ("left_behind", "GET", reverse("outreach:left_behind"), officer),
+    ]
+    worker = _working_member(village)
+    if worker is None:
+        return mix, None
+    team_village = worker.team.unit
+    cookie = _session(_user(Role.TEAM_MEMBER, team_village, worker))
+    mix.append(("work", "GET", reverse("outreach:work"), {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}))
+    syncer = Member.objects.filter(team=worker.team, left_on__isnull=True).exclude(pk=worker.pk).order_by("pk").first()
+    return mix, (_sync_plan(team_village, syncer) if syncer is not None else None)
+
+
+# --- gunicorn and the clients ---------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(port: int, database_url: str, workers: int):
+    env = {**os.environ, "GOCUA_DEBUG": "0", "DATABASE_URL": database_url, "GOCUA_DB_CONN_MAX_AGE": "60"}
+    command = [
+        sys.executable, "-m", "gunicorn", "gocua.wsgi:application", "--bind", f"{HOST}:{port}",
+        "--workers", str(workers), "--timeout", "120", "--backlog", "256",
+        "--log-level", "warning", "--access-logfile", "/dev/null",
+    ]
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: {process.stderr.read().decode()[-500:]}")
+            try:
+                _send(port, "GET", "/login/", {}, None)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer within 30 s") from None
+                time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _send(port: int, method: str, path: str, headers: dict, body: bytes | None) -> int:
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers={"Host": "localhost", **headers})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def _client_loop(port, mix, sync, stop_at, seed, results, lock) -> None:
+    rng = random.Random(seed)
+    mine = []
+    turn = seed
+    while time.monotonic() < stop_at:
+        if sync is not None and turn % (len(mix) + 1) == len(mix):
+            kind, method, path, body = "sync", "POST", SYNC_PATH, _sync_body(sync, rng)
+            headers = {"Authorization": f"Bearer {sync['token']}", "Content-Type": "application/json"}
+        else:
+            kind, method, path, headers = mix[turn % len(mix)]
+            body = None
+        turn += 1
+        started = time.perf_counter()
+        try:
+            status = _send(port, method, path, headers, body)
+        except OSError as exc:
+            status = f"{type(exc).__name__}"
+        mine.append((kind, (time.perf_counter() - started) * 1000, status))
+    with lock:
+        results.extend(mine)
+
+
+def _report(results: list, seconds: float, clients: int, workers: int, synced: bool) -> dict:
+    timings = [ms for _kind, ms, _status in results]
+    errors = [(kind, status) for kind, _ms, status in results if not (isinstance(status, int) and status < 400)]
+    kinds = {}
+    for kind in sorted({k for k, _ms, _s in results}):
+        values = [ms for k, ms, _s in results if k == kind]
+        kinds[kind] = {"requests": len(values), "p50_ms": round(percentile(values, 0.5), 1),
+                       "p95_ms": round(percentile(values, 0.95), 1)}
+    return {
+        "name": "load",
+        "dataset": dataset_counts(),
+        "database": connection.vendor,
+        "clients": clients,
+        "seconds": round(seconds, 1),
+        "gunicorn_workers": workers,
+        "requests": len(results),
+        "throughput_rps": round(len(results) / seconds, 1),
+        "p50_ms": round(percentile(timings, 0.5), 1) if timings else None,
+        "p95_ms": round(percentile(timings, 0.95), 1) if timings else None,
+        "max_ms": round(max(timings), 1) if timings else None,
+        "errors": len(errors),
+        "error_rate": round(len(errors) / max(len(results), 1), 4),
+        "first_errors": [f"{k}: {s}" for k, s in errors[:5]],
+        "syncs": synced,
+        "kinds": kinds,
+    }
+
+
+@benchmark("load", "Closed loop of mixed reads and syncs from 50 clients for 60 s against gunicorn on loopback.")
+def load(iterations: int) -> dict:
+    village = busiest_village()
+    reason = server_unreachable_reason()
+    if reason:
+        return skipped("load", reason)
+    small = Resident.objects.count() < SMALL_DATASET
+    clients, seconds = (SMOKE_CLIENTS, SMOKE_SECONDS) if options.smoke or small else (CLIENTS, SECONDS)
+    workers = (os.cpu_count() or 1) + 1
+    try:
+        reverse("outreach:left_behind")
+        reverse("web:unit", args=[village.code])
+    except NoReverseMatch as exc:
+        return skipped("load", f"the web pages are not there yet: {exc}")
+    with scratch_database() as url:
+        village = type(village).objects.get(pk=village.pk)
+        mix, sync = _requests(village)
+        connections["default"].close()  # the copy is the servers' now
+        port = _free_port()
+        results: list = []
+        lock = threading.Lock()
+        with gunicorn(port, url, workers):
+            started = time.monotonic()
+            stop_at = started + seconds
+            threads = [
+                threading.Thread(target=_client_loop, args=(port, mix, sync, stop_at, i, results, lock))
+                for i in range(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=seconds + 120)
+            elapsed = time.monotonic() - started
+    result = _report(results, elapsed, clients, workers, sync is not None)
+    if result["errors"]:
+        result["error"] = f"{result['errors']} of {result['requests']} requests failed: {result['first_errors']}"
+    return result

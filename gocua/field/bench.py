@@ -1,0 +1,425 @@
+"""`gocua bench sync`: offline batches of visits posted over HTTP, against the physical floor.
+
+Everything runs on a copy of the SQLite database (made with SQLite's backup API in a temporary
+directory, deleted afterwards), so the database the command runs on is never written. On the
+copy: a throw-away member account of the busiest generated village gets a device token; the app
+is served by gunicorn (2 sync workers, no debug) on a free loopback port; two client threads post
+`iterations` batches of 500 visits (each: 3 residents x 2 services guided, one "done" that sets
+indicators, one "partly") to POST /api/v1/sync. Then, in the same run and on the same copy, the
+floor: every row the service writes (visit, its members, residents checked, outcomes, indicator
+history, resident indicator updates, rollup updates, the sync receipt) inserted straight with
+`executemany`, one transaction per batch. Memory: the gunicorn workers' resident set size after
+a few batches (both workers warm), half-way and at the end; flat means the end is no higher than
+after warm-up, give or take noise.
+"""
+
+import datetime as dt
+import gzip
+import http.client
+import json
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, connections
+from django.db.models import Count
+from django.utils import timezone
+
+from gocua.accounts.models import Role, User
+from gocua.bench import benchmarks as _registry
+from gocua.bench.benchmarks import (
+    NoData,
+    _client,
+    benchmark,
+    busiest_village,
+    dataset_counts,
+    skipped,
+    summary,
+)
+from gocua.field import tokens
+from gocua.households.models import Household, IndicatorChange, Resident
+from gocua.outreach.models import ServiceItem, Visit, VisitOutcome, VisitResident
+from gocua.teams.models import Member
+
+HOST = "127.0.0.1"
+BATCH = 500
+CLIENTS = 2
+READY_SECONDS = 30
+FLOOR_BATCHES = 10  # enough for a stable rate; the floor does not depend on the data size
+bench_options = getattr(_registry, "options", None)  # --smoke, when the command has it
+
+
+# --- the copy and its account ------------------------------------------------------------------
+
+
+def _copy_database(target: Path) -> None:
+    source = sqlite3.connect(str(connection.settings_dict["NAME"]))
+    copy = sqlite3.connect(str(target))
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
+@contextmanager
+def _on_database(path: Path):
+    """Point the default connection at `path` for the block (the copy), then back."""
+    conn = connections["default"]
+    conn.close()
+    original = conn.settings_dict["NAME"]
+    conn.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        conn.close()
+        conn.settings_dict["NAME"] = original
+
+
+def _village_with_team():
+    """Return the village with the most households among those with a team member (busiest_village's rule)."""
+    busiest = busiest_village()
+    if Member.objects.filter(team__unit=busiest, left_on__isnull=True).exists():
+        return busiest
+    staffed = Member.objects.filter(left_on__isnull=True, team__unit__level=busiest.level).values("team__unit_id")
+    top = (
+        Household.objects.filter(village_id__in=staffed).values("village_id").annotate(n=Count("id"))
+        .order_by("-n", "village_id").first()
+    )
+    if top is None:
+        raise NoData
+    return type(busiest).objects.get(pk=top["village_id"])
+
+
+def _prepare(village) -> dict:
+    """Create the bench member's account and token on the copy; return what the batches need."""
+    member = Member.objects.filter(team__unit=village, left_on__isnull=True).select_related("team").first()
+    if member is None:
+        raise NoData
+    password = secrets.token_urlsafe(16)
+    user = User(username=f"bench-sync-{uuid.uuid4().hex[:8]}", role=Role.TEAM_MEMBER, scope_unit=village)
+    user.set_password(password)
+    user.save()
+    Member.objects.filter(pk=member.pk).update(user=user)
+    issued = tokens.token_issue(username=user.username, password=password, device_name="bench")
+    residents: dict[int, list[str]] = {}
+    for household_id, resident_uuid in Resident.objects.filter(
+        household__village=village, status__in=Resident.COUNTED_STATUSES
+    ).order_by("household_id", "id").values_list("household_id", "uuid"):
+        residents.setdefault(household_id, []).append(str(resident_uuid))
+    households = [
+        (str(h_uuid), residents[pk][:3])
+        for pk, h_uuid in Household.objects.filter(pk__in=list(residents)).values_list("pk", "uuid")
+        if len(residents[pk]) >= 3
+    ]
+    if not households:
+        raise NoData
+    items = list(ServiceItem.objects.filter(is_active=True).order_by("position").values_list("pk", flat=True))
+    return {"token": issued.secret, "households": households, "items": items, "member": member.pk,
+            "team": member.team_id, "user": user.pk, "village": village}
+
+
+def _batch(plan: dict, number: int, today: str) -> bytes:
+    households, items = plan["households"], plan["items"]
+    records = []
+    for i in range(number * BATCH, (number + 1) * BATCH):
+        household, people = households[i % len(households)]
+        turn = i // len(households)  # later rounds guide other services, so indicators keep changing
+        done, partly = items[turn % len(items)], items[(turn + 1) % len(items)]
+        records.append({"uuid": str(uuid.uuid4()), "type": "visit", "data": {
+            "household": household, "visited_on": today,
+            "residents": [{"resident": r, "outcomes": [{"item": done, "outcome": "done"},
+                                                       {"item": partly, "outcome": "partly"}]} for r in people],
+        }})
+    return json.dumps({"records": records}).encode()
+
+
+def _measured(call) -> tuple[int, int]:
+    """Run `call`; return (queries, peak Python heap bytes), counting past the 9,000 queries Django logs."""
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    tracemalloc.start()
+    try:
+        with connection.execute_wrapper(counter):
+            call()
+        return count[0], tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+# --- gunicorn and the HTTP client ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _gunicorn(port: int, database: Path):
+    env = {**os.environ, "GOCUA_DEBUG": "0", "DATABASE_URL": f"sqlite:///{database}"}
+    command = [sys.executable, "-m", "gunicorn", "gocua.wsgi:application", "--bind", f"{HOST}:{port}",
+               "--workers", "2", "--timeout", "300", "--log-level", "warning", "--access-logfile", "/dev/null"]
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _request(port: int, method: str, path: str, token: str, body: bytes | None = None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=300)
+    headers = {"Authorization": f"Bearer {token}", "Host": HOST, "Content-Type": "application/json"}
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _wait_ready(process, port: int, token: str) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn stopped: " + process.stderr.read().decode(errors="replace")[-500:])
+        try:
+            status, body = _request(port, "GET", "/api/v1/me", token)
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status != 200:
+            raise RuntimeError(f"GET /api/v1/me answered {status}: {body[:200]!r}")
+        return
+    raise RuntimeError(f"gunicorn did not answer within {READY_SECONDS}s")
+
+
+def _workers_rss_mb(process) -> float:
+    """Return the summed resident set size of gunicorn's workers (Linux /proc), in MB."""
+    total = 0
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
+def _post_all(port: int, plan: dict, batches: int, process) -> dict:
+    today = timezone.localdate().isoformat()
+    counts = {"created": 0, "duplicate": 0, "conflict": 0, "rejected": 0}
+    errors, timings, rss = [], [], {}
+    lock, next_batch = threading.Lock(), iter(range(batches))
+    marks = {max(4, batches // 10): "after_warm_up", max(5, batches // 2): "half_way"}
+
+    def client():
+        while True:
+            with lock:
+                number = next(next_batch, None)
+            if number is None or errors:
+                return
+            body = _batch(plan, number, today)
+            started = time.perf_counter()
+            status, answer = _request(port, "POST", "/api/v1/sync", plan["token"], body)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if status != 200:
+                    errors.append(f"POST /api/v1/sync answered {status}: {answer[:200]!r}")
+                    return
+                for result in json.loads(answer)["results"]:
+                    counts[result["status"]] += 1
+                timings.append(elapsed * 1000)
+                # After a few batches both workers are warm; from there on memory should stay flat.
+                if len(timings) in marks:
+                    rss[marks[len(timings)]] = _workers_rss_mb(process)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    rss["at_end"] = _workers_rss_mb(process)
+    visits = sum(counts.values())
+    return {"visits": visits, "seconds": round(elapsed, 2), "visits_per_second": round(visits / elapsed, 1),
+            "results": counts, "timings_ms": timings, "workers_rss_mb": rss, "errors": errors}
+
+
+# --- the floor ---------------------------------------------------------------------------------------
+
+
+def _columns(model, skip=("id",)) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields if f.column not in skip]
+
+
+def _insert(db, model, rows: list[dict]) -> None:
+    columns = list(rows[0])
+    db.executemany(
+        f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})',
+        [tuple(row[c] for c in columns) for row in rows],
+    )
+
+
+def _floor(path: Path, plan: dict, batches: int, history_per_visit: float) -> dict:
+    """Insert what the service writes for `batches` x 500 visits with executemany; return the rate."""
+    from gocua.field.models import SyncReceipt
+
+    db = sqlite3.connect(str(path), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    now, today = timezone.now().isoformat(), timezone.localdate().isoformat()
+    village = plan["village"]
+    codes = [village.code, village.commune_code, village.province_code, "VN"]
+    has_rollups = "indicators_unitstat" in connection.introspection.table_names()
+    resident_ids = dict(Resident.objects.filter(uuid__in=[r for _h, rs in plan["households"] for r in rs])
+                        .values_list("uuid", "id"))
+    household_ids = dict(Household.objects.filter(uuid__in=[h for h, _rs in plan["households"]])
+                         .values_list("uuid", "id"))
+    next_visit = (Visit.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1_000_000
+    next_vr = (VisitResident.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1_000_000
+    started = time.perf_counter()
+    for number in range(batches):
+        visits, members, checked, outcomes, history, updates, receipts = [], [], [], [], [], [], []
+        for i in range(BATCH):
+            h_uuid, people = plan["households"][(number * BATCH + i) % len(plan["households"])]
+            visit_id = next_visit
+            next_visit += 1
+            visits.append({"id": visit_id, "uuid": uuid.uuid4().hex, "household_id": household_ids[uuid.UUID(h_uuid)],
+                           "team_id": plan["team"], "visited_on": today, "note": "", "from_paper": 0,
+                           "follow_up_on": None, "entered_by_id": plan["user"], "created_at": now, "updated_at": now,
+                           "deleted_at": None, "deleted_by_id": None, "delete_reason": "",
+                           "province_code": village.province_code, "commune_code": village.commune_code,
+                           "village_code": village.code})
+            members.append({"visit_id": visit_id, "member_id": plan["member"]})
+            for r_uuid in people:
+                resident_id = resident_ids[uuid.UUID(r_uuid)]
+                checked.append({"id": next_vr, "visit_id": visit_id, "resident_id": resident_id, "present": 1, "note": ""})
+                for item, outcome in ((plan["items"][0], "done"), (plan["items"][1], "partly")):
+                    outcomes.append({"visit_resident_id": next_vr, "item_id": item, "outcome": outcome, "note": "",
+                                     "follow_up_on": None})
+                next_vr += 1
+                updates.append((now, resident_id))
+            for _ in range(round(history_per_visit)):
+                history.append({"resident_id": resident_ids[uuid.UUID(people[0])],
+                                "province_code": village.province_code, "indicator": "smartphone", "old_value": 0,
+                                "new_value": 1, "changed_at": now, "changed_by_id": plan["user"],
+                                "source": "visit", "source_ref": visits[-1]["uuid"]})
+            receipts.append({"uuid": uuid.uuid4().hex, "kind": "visit", "content_hash": "0" * 64,
+                             "user_id": plan["user"], "device_id": None, "received_at": now, "result": "{}"})
+        db.execute("BEGIN IMMEDIATE")
+        _insert(db, Visit, visits)
+        _insert(db, Visit.members.through, members)
+        _insert(db, VisitResident, checked)
+        _insert(db, VisitOutcome, outcomes)
+        if history:
+            _insert(db, IndicatorChange, history)
+        db.executemany(f'UPDATE "{Resident._meta.db_table}" SET smartphone = 1, updated_at = ? WHERE id = ?', updates)
+        if has_rollups:
+            db.executemany("UPDATE indicators_unitstat SET residents = residents + 0 WHERE code = ?",
+                           [(code,) for _ in range(BATCH) for code in codes])
+            db.executemany("UPDATE indicators_unitactivity SET visits = visits + 1 WHERE code = ? AND day = ?",
+                           [(code, today) for _ in range(BATCH) for code in codes])
+        _insert(db, SyncReceipt, receipts)
+        db.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    db.close()
+    visits_done = batches * BATCH
+    return {"visits": visits_done, "seconds": round(elapsed, 2), "visits_per_second": round(visits_done / elapsed, 1),
+            "rollup_updates": has_rollups}
+
+
+def _download(plan: dict) -> dict:
+    """Time a first (full) download of the bench member's scope in-process: server time and gzip bytes."""
+    client = _client()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {plan['token']}", "HTTP_ACCEPT_ENCODING": "gzip"}
+    params, pages, size, households = {}, 0, 0, 0
+    started = time.perf_counter()
+    while True:
+        response = client.get("/api/v1/sync", params, **headers)
+        body = json.loads(gzip.decompress(response.content) if response.get("Content-Encoding") else response.content)
+        pages, size, households = pages + 1, size + len(response.content), households + len(body["households"])
+        if not body["next"]:
+            break
+        params = {"cursor": body["next"]}
+    return {"households": households, "pages": pages, "seconds": round(time.perf_counter() - started, 2),
+            "gzip_bytes": size, "targets": {"seconds_for_500_households": 5, "bytes_for_500_households": 2**20}}
+
+
+# --- the benchmark ------------------------------------------------------------------------------------
+
+
+@benchmark("sync", "POST /api/v1/sync, batches of 500 visits over HTTP (gunicorn, copy of the SQLite db) vs executemany.")
+def sync(iterations: int) -> dict:
+    if connection.vendor != "sqlite":
+        return skipped("sync", "measured on the SQLite default (it works on a copy of the database file)")
+    if connection.is_in_memory_db():
+        return skipped("sync", "needs a database file: gunicorn serves a copy of it")
+    village = _village_with_team()
+    smoke = getattr(bench_options, "smoke", False)
+    batches = 2 if smoke else max(iterations, 2)
+    started = dt.datetime.now()
+    with tempfile.TemporaryDirectory(prefix="gocua-bench-sync-") as tmp:
+        copy = Path(tmp) / "gocua.sqlite3"
+        _copy_database(copy)
+        with _on_database(copy):
+            plan = _prepare(village)
+            # One batch in-process first: the queries and Python heap of a batch (not timed).
+            client = _client()
+            body = _batch(plan, batches, timezone.localdate().isoformat())
+            queries, heap = _measured(lambda: client.post(
+                "/api/v1/sync", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {plan['token']}"
+            ))
+            history_before = IndicatorChange.objects.count()
+        port = _free_port()
+        with _gunicorn(port, copy) as process:
+            _wait_ready(process, port, plan["token"])
+            http_run = _post_all(port, plan, batches, process)
+        with _on_database(copy):
+            download = _download(plan)
+            history = (IndicatorChange.objects.count() - history_before) / max(http_run["visits"], 1)
+            floor = _floor(copy, plan, min(batches, FLOOR_BATCHES), history)
+    if http_run["errors"]:
+        return {"name": "sync", "error": http_run["errors"][0], "dataset": dataset_counts()}
+    share = http_run["visits_per_second"] / floor["visits_per_second"] if floor["visits_per_second"] else 0
+    rss = http_run["workers_rss_mb"]
+    result = summary("sync", http_run.pop("timings_ms"), [queries], heap)
+    return result | {
+        "queries_per_visit": round(queries / BATCH, 1), "village": village.code, "batches": batches,
+        "batch_size": BATCH, "clients": CLIENTS, "server": "gunicorn, 2 sync workers, SQLite copy",
+        "http": http_run, "floor": floor, "first_download": download, "history_rows_per_visit": round(history, 2),
+        "share_of_floor": round(share, 3),
+        "targets": {"visits_per_second": 2000, "share_of_floor": 0.10},
+        "meets_targets": http_run["visits_per_second"] >= 2000 and share >= 0.10,
+        "memory_growth_mb": round(rss["at_end"] - rss["after_warm_up"], 1) if "after_warm_up" in rss else None,
+        "started_at": started.isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,238 @@
+"""Apply one uploaded record through the existing services (each returns the record's result dict)."""
+
+import datetime as dt
+import uuid as uuid_lib
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from gocua.accounts.scope import in_scope, scoped
+from gocua.api.schemas import indicator_values
+from gocua.errors import Conflict, DomainError, Forbidden, NotFound
+from gocua.field import merge
+from gocua.field import schemas as s
+from gocua.field.keys import household_create_numbered
+from gocua.households import services as household_services
+from gocua.households.models import Household, IndicatorChange, Resident
+from gocua.outreach.models import CommunitySession
+from gocua.outreach.services import sessions as session_services
+from gocua.outreach.services import visits as visit_services
+from gocua.places.models import Level, Unit
+from gocua.teams.models import Member, Team
+
+
+@dataclass
+class Batch:
+    """What every record of one upload shares: who sent it, when, and lookups by UUID."""
+
+    user: object
+    device: object | None
+    received_at: dt.datetime
+    member: Member | None = None
+    households: dict = field(default_factory=dict)  # uuid → Household (read-only use)
+    resident_ids: dict = field(default_factory=dict)  # uuid → (id, household id, Resident for scope)
+
+    def prefetch(self, household_uuids, resident_uuids) -> None:
+        """Load the households and residents the records name, two queries for the whole batch."""
+        if household_uuids:
+            for h in Household.objects.filter(uuid__in=list(household_uuids)):
+                self.households[h.uuid] = h
+        if resident_uuids:
+            for r in Resident.objects.filter(uuid__in=list(resident_uuids)).only(
+                "id", "uuid", "household_id", "province_code", "commune_code", "village_code"
+            ):
+                self.resident_ids[r.uuid] = r
+
+    def household_ids(self) -> set[int]:
+        """Return the ids of the households the prefetched records name (directly or through a resident)."""
+        return {h.pk for h in self.households.values()} | {r.household_id for r in self.resident_ids.values()}
+
+
+def _outside(what: str) -> Forbidden:
+    return Forbidden("out_of_scope", _("This %(what)s is outside your area.") % {"what": what})
+
+
+def household_of(batch: Batch, uuid, *, field_name: str = "household") -> Household:
+    household = batch.households.get(uuid)
+    if household is None:
+        household = Household.objects.filter(uuid=uuid).first()
+        if household is None:
+            raise NotFound("household_unknown", _("This household is not on the server (was it rejected?)."),
+                           field=field_name)
+        batch.households[uuid] = household
+    if not in_scope(batch.user, household):
+        raise _outside(_("household"))
+    return household
+
+
+def resident_row(batch: Batch, uuid, *, field_name: str = "resident") -> Resident:
+    row = batch.resident_ids.get(uuid)
+    if row is None:
+        row = Resident.objects.filter(uuid=uuid).first()
+        if row is None:
+            raise NotFound("resident_unknown", _("This resident is not on the server (was it rejected?)."),
+                           field=field_name)
+        batch.resident_ids[uuid] = row
+    if not in_scope(batch.user, row):
+        raise _outside(_("resident"))
+    return row
+
+
+def _uuid_free(model, uuid) -> None:
+    # Created elsewhere (a web form, another client) with this UUID, so no receipt says what it held.
+    if model.objects.filter(uuid=uuid).exists():
+        raise Conflict("uuid_taken", _("This identifier is already used by another record."))
+
+
+# --- creations ------------------------------------------------------------------------------------
+
+
+def _village(batch: Batch, code: str | None) -> Unit:
+    if code:
+        unit = Unit.objects.filter(code=code, level=Level.VILLAGE, valid_to__isnull=True).first()
+        if unit is None:
+            raise NotFound("village_unknown", _("There is no current village with this code."), field="village")
+        if not in_scope(batch.user, unit):
+            raise _outside(_("village"))
+        return unit
+    team = batch.member.team if batch.member else None
+    if team is None or not team.village_code:
+        raise DomainError("village_required", _("Choose the village of the household."), field="village")
+    return team.unit
+
+
+def household(batch: Batch, uuid, data: s.HouseholdData) -> dict:
+    _uuid_free(Household, uuid)
+    village = _village(batch, data.village)
+    if data.household_key.strip():
+        created = household_services.household_create(
+            actor=batch.user, village=village, household_key=data.household_key, address_line=data.address_line
+        )
+    else:
+        created = household_create_numbered(actor=batch.user, village=village, address_line=data.address_line)
+    Household.objects.filter(pk=created.pk).update(uuid=uuid)
+    created.uuid = uuid
+    batch.households[uuid] = created
+    return {"id": created.pk, "household_key": created.household_key, "temp_key": data.temp_key or None}
+
+
+def resident(batch: Batch, uuid, data: s.ResidentData) -> dict:
+    _uuid_free(Resident, uuid)
+    home = Household.objects.get(pk=household_of(batch, data.household).pk)  # fresh: its head may change
+    personal = data.model_dump(include={"full_name", "birth_year", "birth_date", "gender", "relation", "phone", "status"})
+    created = household_services.resident_create(
+        actor=batch.user, household=home, data=personal, indicators=indicator_values(data.indicators),
+        source=IndicatorChange.Source.SYNC,
+    )
+    Resident.objects.filter(pk=created.pk).update(uuid=uuid)
+    created.uuid = uuid
+    batch.resident_ids[uuid] = created
+    return {"id": created.pk}
+
+
+def _own_member_ids(batch: Batch, given: list[int]) -> list[int]:
+    if given:
+        return given
+    if batch.member is None:
+        raise DomainError("members_required", _("Choose the members who made the visit."), field="members")
+    return [batch.member.pk]
+
+
+def visit(batch: Batch, uuid, data: s.VisitData) -> dict:
+    home = household_of(batch, data.household)
+    entries = [
+        {
+            "resident_id": resident_row(batch, r.resident).pk, "present": r.present, "note": r.note,
+            "outcomes": [
+                {"item_id": o.item, "outcome": o.outcome, "note": o.note, "follow_up_on": o.follow_up_on}
+                for o in r.outcomes
+            ],
+        }
+        for r in data.residents
+    ]
+    recorded = visit_services.visit_record(
+        actor=batch.user, uuid=uuid, household=home, visited_on=data.visited_on,
+        member_ids=_own_member_ids(batch, data.members), residents=entries, note=data.note,
+        from_paper=data.from_paper,
+    )
+    return {"status": "created" if recorded.created else "duplicate"}
+
+
+def session(batch: Batch, uuid, data: s.SessionData) -> dict:
+    if data.team is not None:
+        team = scoped(batch.user, Team.objects.all()).filter(pk=data.team).first()
+        if team is None:
+            raise NotFound("team_unknown", _("Not found, or outside your area."), field="team")
+    elif batch.member is not None:
+        team = batch.member.team
+    else:
+        raise DomainError("team_required", _("Choose the team."), field="team")
+    existed = CommunitySession.objects.filter(uuid=uuid).exists()
+    session_services.session_record(
+        actor=batch.user, uuid=uuid, team=team, held_on=data.held_on, place=data.place, topic_ids=data.topics,
+        member_ids=_own_member_ids(batch, data.members),
+        attendee_ids=[resident_row(batch, a, field_name="attendees").pk for a in data.attendees],
+        unregistered_count=data.unregistered_count, note=data.note,
+    )
+    return {"status": "duplicate" if existed else "created"}
+
+
+# --- edits ------------------------------------------------------------------------------------------------
+
+
+def _edit_context(batch: Batch, uuid, data: s.EditData) -> merge.EditContext:
+    return merge.EditContext(
+        user=batch.user, device=batch.device, received_at=batch.received_at, change_uuid=uuid_lib.UUID(str(uuid)),
+        device_time=merge.clamp(data.device_time, batch.received_at),
+    )
+
+
+def _dump(model) -> dict | None:
+    return model.model_dump(exclude_none=True) if model is not None else None
+
+
+def household_edit(batch: Batch, uuid, data: s.HouseholdEditData) -> dict:
+    target = merge.fresh("household", household_of(batch, data.household).pk)
+    return merge.edit_apply(
+        "household", target, _dump(data.changes), _dump(data.base), data.base_version, _edit_context(batch, uuid, data)
+    )
+
+
+def resident_edit(batch: Batch, uuid, data: s.ResidentEditData) -> dict:
+    target = merge.fresh("resident", resident_row(batch, data.resident).pk)
+    return merge.edit_apply(
+        "resident", target, _dump(data.changes), _dump(data.base), data.base_version, _edit_context(batch, uuid, data)
+    )
+
+
+def indicators(batch: Batch, uuid, data: s.IndicatorsData) -> dict:
+    target = merge.fresh("resident", resident_row(batch, data.resident).pk)
+    return merge.edit_apply(
+        "resident", target, _dump(data.values), _dump(data.base), data.base_version, _edit_context(batch, uuid, data)
+    )
+
+
+HANDLERS = {
+    "household": household,
+    "resident": resident,
+    "visit": visit,
+    "session": session,
+    "household_edit": household_edit,
+    "resident_edit": resident_edit,
+    "indicators": indicators,
+}
+
+
+def referenced_uuids(kind: str, data) -> tuple[list, list]:
+    """Return (household uuids, resident uuids) a parsed record names, for Batch.prefetch."""
+    if kind == "visit":
+        return [data.household], [r.resident for r in data.residents]
+    if kind == "resident":
+        return [data.household], []
+    if kind == "session":
+        return [], list(data.attendees)
+    if kind == "household_edit":
+        return [data.household], []
+    if kind in ("resident_edit", "indicators"):
+        return [], [data.resident]
+    return [], []

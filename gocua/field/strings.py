@@ -1,0 +1,85 @@
+"""The offline app's words, translated on the server and embedded in its shell (msgids in English)."""
+
+from django.utils.translation import gettext as _
+
+from gocua.households.indicators import INDICATORS
+from gocua.households.models import Resident
+from gocua.outreach.models import Outcome
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def app_strings() -> dict:
+    """Return every string the app shows, in the request's language."""
+    words = {
+        "app_title": _("My households"),
+        "log_in": _("Log in"),
+        "log_out": _("Log out"),
+        "username": _("User name"),
+        "password": _("Password"),
+        "new_password": _("New password"),
+        "device_name": _("Name of this phone"),
+        "default_device": _("My phone"),
+        "need_network_login": _("Logging in needs the network once. Try again where there is signal."),
+        "choose_new_password": _("Your password must be changed: choose a new one."),
+        "waiting": _("Waiting to send"),
+        "last_sync": _("Last sync"),
+        "never": _("never"),
+        "sync_now": _("Sync now"),
+        "syncing": _("Syncing…"),
+        "online": _("Online"),
+        "offline": _("Offline"),
+        "sync_failed": _("Could not sync; it will try again by itself."),
+        "rejected": _("Not accepted by the server"),
+        "search": _("Search a household or a name"),
+        "new_household": _("New household"),
+        "record_visit": _("Record a visit"),
+        "add_resident": _("Add a resident"),
+        "back": _("Back"),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+        "saved_offline": _("Saved on this phone; it will be sent when there is network."),
+        "never_visited": _("Never visited"),
+        "lacking": _("Lacks essentials"),
+        "follow_up_due": _("Follow-up due"),
+        "last_visit": _("Last visit"),
+        "no_households": _("No households yet. Sync, or ask your leader to assign some."),
+        "residents": _("Residents"),
+        "address": _("Address"),
+        "village": _("Village"),
+        "head_name": _("Head of household: full name"),
+        "full_name": _("Full name"),
+        "birth_year": _("Year of birth"),
+        "gender": _("Gender"),
+        "relation": _("Relation to head"),
+        "phone": _("Phone"),
+        "status": _("Status"),
+        "date": _("Date of visit"),
+        "with_member": _("Went with (optional)"),
+        "nobody": _("Nobody"),
+        "checked": _("Checked at this visit"),
+        "present": _("Present in person"),
+        "note": _("Note"),
+        "services": _("What was guided"),
+        "not_guided": _("—"),
+        "pending": _("not sent yet"),
+        "temp_key": _("Temporary key"),
+        "essentials": _("Essentials"),
+        "required": _("Fill in this field."),
+        "choose_resident": _("Tick at least one resident."),
+        "wiped": _("This phone was logged out; its data were removed."),
+        "confirm_logout": _("Log out? Records not yet sent will be lost."),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "unknown": _("Unknown"),
+    }
+    return {
+        "words": words,
+        "outcomes": _labels(Outcome.choices),
+        "genders": _labels(Resident.Gender.choices),
+        "relations": _labels(Resident.Relation.choices),
+        "statuses": _labels(Resident.Status.choices),
+        "indicators": {name: str(label) for name, label in INDICATORS},
+    }

@@ -1,0 +1,93 @@
+"""Fixtures for the field app: device log-ins, a bearer-token JSON client, record builders."""
+
+import json
+import uuid
+from importlib import import_module
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from gocua import testing as f
+from gocua.field import tokens
+from gocua.outreach.models import ServiceItem
+
+
+def pytest_configure(config):
+    # The marker is registered here because pyproject.toml belongs to the lead.
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (skipped without it)")
+    config.addinivalue_line("markers", "schemathesis: generated requests over the whole OpenAPI schema")
+
+
+class DeviceClient:
+    """A JSON client that calls /api/v1/ with `Authorization: Bearer <token>` and no session."""
+
+    def __init__(self, secret: str | None, *, language: str = "en"):
+        headers = {"HTTP_ACCEPT_LANGUAGE": language}
+        if secret:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+        self.client = Client(**headers)
+        self.secret = secret
+
+    def get(self, path: str, **params):
+        return self.client.get(f"/api/v1{path}", params)
+
+    def post(self, path: str, data, **extra):
+        body = data if isinstance(data, (bytes, str)) else json.dumps(data, default=str)
+        return self.client.post(f"/api/v1{path}", body, content_type="application/json", **extra)
+
+    def delete(self, path: str):
+        return self.client.delete(f"/api/v1{path}")
+
+    def sync(self, *records):
+        response = self.post("/sync", {"records": list(records)})
+        assert response.status_code == 200, response.content
+        return response.json()
+
+
+def issue(user, name: str = "Điện thoại thử"):
+    return tokens.token_issue(username=user.username, password=f.PASSWORD, device_name=name)
+
+
+@pytest.fixture
+def device_of(world):
+    """Return a function giving a logged-in DeviceClient for a `world` role name or a user."""
+
+    def make(who="team_member", **kwargs) -> DeviceClient:
+        user = world.users[who] if isinstance(who, str) else who
+        return DeviceClient(issue(user).secret, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def items(db):
+    return {i.code: i for i in ServiceItem.objects.all()}
+
+
+def record(kind: str, data: dict, uid=None) -> dict:
+    return {"uuid": str(uid or uuid.uuid4()), "type": kind, "data": data}
+
+
+@pytest.fixture
+def database_restored(django_db_setup, django_db_blocker):
+    """Let a transactional test flush the database, then put back what the session loaded.
+
+    Set up before `transactional_db` (so torn down after its flush): the audit log's
+    append-only triggers refuse the flush's DELETE, so they are dropped for the test and
+    created again afterwards (with the migration's own SQL); the flush also empties the
+    units and the catalogue that the session loaded once, so both are loaded again.
+    """
+    audit = import_module("gocua.accounts.migrations.0002_audit_append_only")
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            audit.backwards(None, editor)
+    yield
+    with django_db_blocker.unblock():
+        from gocua.outreach.catalogue import catalogue_load
+        from gocua.places.services import units_load
+
+        with connection.schema_editor() as editor:
+            audit.forwards(None, editor)
+        units_load()
+        catalogue_load()
