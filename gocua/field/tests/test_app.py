@@ -1,4 +1,3 @@
-import pytest
 """The app's shell, manifest and service worker are served right (the browser test drives them)."""
 
 import json
