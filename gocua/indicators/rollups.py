@@ -201,6 +201,7 @@ def apply_activity(visits: dict[tuple[str, dt.date], int], *, field: str = "visi
 class Tracker:
     def __init__(self, ids: set[int]):
         self.ids = ids
+        self.ref: dt.date | None = None
 
     def add(self, household_id: int) -> None:
         """Include a household created inside the block (its before-contribution is zero)."""
@@ -218,10 +219,13 @@ def track(household_ids: Iterable[int] = ()):
     """Adjust the rollups by whatever the block changes in these households, atomically."""
     ids = {int(pk) for pk in household_ids if pk is not None} - _tracked()
     tracker = Tracker(ids)
+    stack = _local.__dict__.setdefault("stack", [])
     with transaction.atomic():
-        ref = reference_date()
+        # Inside an outer track() (a sync batch, a visit setting indicators) the reference date
+        # cannot change: reuse it instead of reading it again for every nested write.
+        ref = stack[0].ref if stack else reference_date()
+        tracker.ref = ref
         before = snapshot(set(ids), ref)
-        stack = _local.__dict__.setdefault("stack", [])
         stack.append(tracker)
         try:
             yield tracker

@@ -7,7 +7,6 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 
-@pytest.mark.vietnamese
 def test_the_shell_is_public_small_and_carries_its_words(db):
     response = Client().get("/field/")
     assert response.status_code == 200
