@@ -52,6 +52,13 @@ class RollupMachine(RuleBasedStateMachine):
             team = f.make_team(village)
             self.members[village.code] = f.make_member(team, full_name="Lê Văn Tổ", role="leader")
         self.items = list(ServiceItem.objects.filter(is_active=True).order_by("pk")[:3])
+        from gocua.field.tokens import token_issue
+
+        self.device_user = f.make_user("team_member", self.villages[0])
+        device_member = self.members[self.villages[0].code]
+        device_member.user = self.device_user
+        device_member.save(update_fields=["user"])
+        self.device = token_issue(username=self.device_user.username, password=f.PASSWORD, device_name="Máy A").token
         self.sessions = []
 
     def teardown(self):
@@ -159,6 +166,28 @@ class RollupMachine(RuleBasedStateMachine):
         )
         roster_import(actor=self.admin, commune=f.unit("09784"), sheet=read_roster(text.encode(), "roster.csv"),
                       choices=planner.Choices(), dry_run=False)
+
+    @rule(values=indicator_values, birth_year=birth_years, visit=st.booleans())
+    def sync_batch(self, values, birth_year, visit):
+        """A device's offline day lands: a new household, its resident, indicators and maybe a visit."""
+        from gocua.field.upload import sync_upload
+
+        words = {Tri.YES: "yes", Tri.NO: "no", Tri.UNKNOWN: "unknown"}
+        h, r = uuid.uuid4(), uuid.uuid4()
+        records = [
+            {"uuid": str(h), "type": "household", "data": {"temp_key": "TẠM-1", "address_line": "Xóm 1"}},
+            {"uuid": str(r), "type": "resident", "data": {"household": str(h), "full_name": "Lò Văn Đồng",
+                                                         "birth_year": birth_year, "gender": "male",
+                                                         "relation": "head"}},
+            {"uuid": str(uuid.uuid4()), "type": "indicators",
+             "data": {"resident": str(r), "values": {k: words[v] for k, v in values.items()}}},
+        ]
+        if visit:
+            records.append({"uuid": str(uuid.uuid4()), "type": "visit", "data": {
+                "household": str(h), "visited_on": TODAY,
+                "residents": [{"resident": str(r), "outcomes": [{"item": self.items[0].pk, "outcome": "done"}]}]}})
+        answer = sync_upload(actor=self.device_user, device=self.device, records=records)
+        assert [x["status"] for x in answer["results"]] == ["created"] * len(records), answer
 
     @invariant()
     def rollups_equal_recomputation(self):
