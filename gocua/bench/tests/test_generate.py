@@ -3,7 +3,7 @@ import re
 
 import pytest
 from django.core.management import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from gocua import testing as f
@@ -259,7 +259,13 @@ def test_it_refuses_a_database_with_real_households_unless_forced(world):
 
 @pytest.mark.parametrize(
     ("residents", "message"),
-    [("200000000", "101 million"), ("30000000", "PostgreSQL")],
+    [
+        ("200000000", "101 million"),
+        pytest.param(
+            "30000000", "PostgreSQL",
+            marks=pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite limit; PostgreSQL would generate"),
+        ),
+    ],
 )
 def test_it_refuses_absurd_sizes_with_a_reason(residents, message):
     with pytest.raises(CommandError, match=message):
@@ -295,4 +301,14 @@ def test_secondary_indexes_dropped_for_a_load_are_built_again():
     assert dropped == len(before) == DroppedIndex.objects.count()
     assert bulk._secondary_indexes(BIG_TABLES) == []
     assert bulk.indexes_build() == dropped  # what the next run does first if this one had died
-    assert bulk._secondary_indexes(BIG_TABLES) == before and not DroppedIndex.objects.exists()
+    assert _normalised(bulk._secondary_indexes(BIG_TABLES)) == _normalised(before)
+    assert not DroppedIndex.objects.exists()
+
+
+def _normalised(indexes) -> list[tuple[str, str, str]]:
+    """PostgreSQL re-renders a rebuilt partial index's casts (`'living'::character varying)::text`
+    becomes `'living'::text`): compare the definitions without casts and parentheses."""
+    def plain(sql: str) -> str:
+        return re.sub(r"::[a-z ]+(\[\])?|[()\s]", "", sql)
+
+    return [(name, table, plain(sql)) for name, table, sql in indexes]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import ProtectedError, RestrictedError
 
 from gocua.bench.generator import generate, generated_reset, real_households
@@ -20,9 +20,30 @@ BYTES_PER_RESIDENT = 2_600  # measured on SQLite with a year of visits (docs/PER
 
 def _free_bytes(folder: Path) -> float:
     try:
-        return shutil.disk_usage(folder if folder.is_dir() else Path.cwd()).free
+        return shutil.disk_usage(folder).free
     except OSError:
         return float("inf")
+
+
+def _data_folder() -> Path:
+    """Where the database keeps its files: the SQLite file's folder, or PostgreSQL's data directory.
+
+    PostgreSQL tells its data directory only to superusers (or pg_read_all_settings) and only a
+    server on this machine shares our disk; otherwise the check is skipped (infinite free space)
+    rather than refusing a run we cannot judge.
+    """
+    if connection.vendor == "sqlite":
+        return Path(str(settings.DATABASES["default"]["NAME"])).parent
+    host = settings.DATABASES["default"].get("HOST") or "localhost"
+    if host not in ("localhost", "127.0.0.1", "::1") and not host.startswith("/"):
+        return Path("/nonexistent-remote-database")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+            row = cursor.fetchone()
+    except DatabaseError:
+        row = None
+    return Path(row[0]) if row and row[0] else Path("/nonexistent-remote-database")
 
 
 class Command(BaseCommand):
@@ -133,19 +154,18 @@ class Command(BaseCommand):
                 f"--residents tối đa {MAX_RESIDENTS:,} (cả nước ~101 triệu) / --residents is at most "
                 f"{MAX_RESIDENTS:,}: the whole of Vietnam is about 101 million people."
             )
-        if connection.vendor == "sqlite":
-            if residents > MAX_SQLITE_RESIDENTS:
-                raise CommandError(
-                    f"SQLite tối đa {MAX_SQLITE_RESIDENTS:,} người; hãy dùng PostgreSQL / On SQLite at most "
-                    f"{MAX_SQLITE_RESIDENTS:,} residents: use PostgreSQL (DATABASE_URL) beyond that."
-                )
-            free = _free_bytes(Path(str(settings.DATABASES["default"]["NAME"])).parent)
-            need = residents * BYTES_PER_RESIDENT
-            if need > free:
-                raise CommandError(
-                    f"Không đủ chỗ trống: cần ~{need / 2**30:.1f} GiB, còn {free / 2**30:.1f} GiB / "
-                    f"Not enough disk space: about {need / 2**30:.1f} GiB needed, {free / 2**30:.1f} GiB free."
-                )
+        if connection.vendor == "sqlite" and residents > MAX_SQLITE_RESIDENTS:
+            raise CommandError(
+                f"SQLite tối đa {MAX_SQLITE_RESIDENTS:,} người; hãy dùng PostgreSQL / On SQLite at most "
+                f"{MAX_SQLITE_RESIDENTS:,} residents: use PostgreSQL (DATABASE_URL) beyond that."
+            )
+        free = _free_bytes(_data_folder())
+        need = residents * BYTES_PER_RESIDENT
+        if need > free:
+            raise CommandError(
+                f"Không đủ chỗ trống: cần ~{need / 2**30:.1f} GiB, còn {free / 2**30:.1f} GiB / "
+                f"Not enough disk space: about {need / 2**30:.1f} GiB needed, {free / 2**30:.1f} GiB free."
+            )
 
     def _progress(self, *, counts, target, seconds) -> None:
         share = 100 * counts.residents / target
