@@ -138,7 +138,8 @@ def _own_member_ids(batch: Batch, given: list[int]) -> list[int]:
     return [batch.member.pk]
 
 
-def visit(batch: Batch, uuid, data: s.VisitData) -> dict:
+def visit_input(batch: Batch, uuid, data: s.VisitData) -> visit_services.VisitInput:
+    """Return the service's input for a visit record (raises DomainError for unknown or out-of-scope rows)."""
     home = household_of(batch, data.household)
     entries = [
         {
@@ -150,10 +151,17 @@ def visit(batch: Batch, uuid, data: s.VisitData) -> dict:
         }
         for r in data.residents
     ]
+    return visit_services.VisitInput(
+        uuid=uuid, household=home, visited_on=data.visited_on, member_ids=_own_member_ids(batch, data.members),
+        residents=entries, note=data.note, from_paper=data.from_paper,
+    )
+
+
+def visit(batch: Batch, uuid, data: s.VisitData) -> dict:
+    request = visit_input(batch, uuid, data)
     recorded = visit_services.visit_record(
-        actor=batch.user, uuid=uuid, household=home, visited_on=data.visited_on,
-        member_ids=_own_member_ids(batch, data.members), residents=entries, note=data.note,
-        from_paper=data.from_paper,
+        actor=batch.user, uuid=request.uuid, household=request.household, visited_on=request.visited_on,
+        member_ids=request.member_ids, residents=request.residents, note=request.note, from_paper=request.from_paper,
     )
     return {"status": "created" if recorded.created else "duplicate"}
 

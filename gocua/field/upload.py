@@ -26,6 +26,7 @@ from gocua.field.download import device_member
 from gocua.field.models import SyncReceipt
 from gocua.field.schemas import DATA_ADAPTERS, MAX_BATCH_BYTES, MAX_RECORDS
 from gocua.indicators.rollups import track
+from gocua.outreach.services import visits as visit_services
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +190,7 @@ def _apply(batch: handlers.Batch, parsed: Parsed, receipts: dict) -> dict:
             return _replay(parsed, receipt)
         if isinstance(exc, IntegrityError):
             return _failed(parsed, "integrity_error")
-        status = "conflict" if exc.status == 409 else "rejected"
-        return {"uuid": parsed.key, "status": status, "code": exc.code, "message": str(exc.message), "field": exc.field}
+        return _refused(parsed, exc)
     except Exception as exc:  # one broken record must not lose the others
         logger.error(
             "sync: %s record failed with %s\n%s", parsed.kind, type(exc).__name__,
@@ -206,6 +206,74 @@ def _failed(parsed: Parsed, code: str) -> dict:
         "uuid": parsed.key, "status": "rejected", "code": code,
         "message": _("The server could not apply this record; it was not saved. Try again later."),
     }
+
+
+# --- visits in bulk -------------------------------------------------------------------------------
+
+
+def _runs(parsed: list[Parsed], receipts: dict):
+    """Yield ("visits", [Parsed…]) for runs of new visit records and ("one", Parsed) for the rest, in order.
+
+    A run ends before a UUID it already holds, so a copy inside one batch is answered from the
+    first copy's receipt, exactly as one-by-one application would.
+    """
+    run, uuids = [], set()
+    for p in parsed:
+        fresh_visit = p.error is None and p.kind == "visit" and p.uuid not in receipts and p.uuid not in uuids
+        if fresh_visit:
+            run.append(p)
+            uuids.add(p.uuid)
+            continue
+        if run:
+            yield "visits", run
+            run, uuids = [], set()
+        yield "one", p
+    if run:
+        yield "visits", run
+
+
+def _apply_visits(batch: handlers.Batch, run: list[Parsed], receipts: dict) -> list[dict]:
+    """Apply a run of visit records with one call of `visit_record_many`; same answers as one by one.
+
+    Should the bulk write meet a UNIQUE violation (a concurrent upload of the same records) or
+    any unexpected error, its savepoint is rolled back and the run is applied record by record,
+    where each record finds the other upload's receipt or fails alone.
+    """
+    results: dict[int, dict] = {}
+    requests, positions = [], []
+    for i, p in enumerate(run):
+        try:
+            requests.append(handlers.visit_input(batch, p.uuid, p.data))
+            positions.append(i)
+        except DomainError as exc:
+            results[i] = _refused(p, exc)
+    try:
+        with transaction.atomic():
+            outcomes = visit_services.visit_record_many(actor=batch.user, visits=requests) if requests else []
+            new_receipts = []
+            for i, outcome in zip(positions, outcomes, strict=True):
+                p = run[i]
+                if isinstance(outcome, DomainError):
+                    results[i] = _refused(p, outcome)
+                    continue
+                result = {"status": "created" if outcome.created else "duplicate"}
+                new_receipts.append(SyncReceipt(
+                    uuid=p.uuid, kind=p.kind, content_hash=p.digest, user=batch.user, device=batch.device, result=result,
+                ))
+                results[i] = {"uuid": p.key, **result}
+            SyncReceipt.objects.bulk_create(new_receipts)
+    except Exception as exc:  # noqa: BLE001 — the careful path below answers every record
+        if not isinstance(exc, IntegrityError):
+            logger.error("sync: bulk visits failed with %s; applying one by one", type(exc).__name__)
+        return [_apply(batch, p, receipts) for p in run]
+    for receipt in new_receipts:
+        receipts[receipt.uuid] = receipt
+    return [results[i] for i in range(len(run))]
+
+
+def _refused(parsed: Parsed, exc: DomainError) -> dict:
+    status = "conflict" if exc.status == 409 else "rejected"
+    return {"uuid": parsed.key, "status": status, "code": exc.code, "message": str(exc.message), "field": exc.field}
 
 
 def sync_upload(*, actor, device, records: list) -> dict:
@@ -226,8 +294,11 @@ def sync_upload(*, actor, device, records: list) -> dict:
         # One rollup adjustment for every household the batch names, instead of one per write:
         # the services' own `track` blocks see these households tracked and leave them to this one.
         with track(batch.household_ids()):
-            for p in parsed:
-                results.append(_apply(batch, p, receipts))
+            for kind, item in _runs(parsed, receipts):
+                if kind == "visits":
+                    results.extend(_apply_visits(batch, item, receipts))
+                else:
+                    results.append(_apply(batch, item, receipts))
     keys = [
         {"uuid": r["uuid"], "temp_key": r["temp_key"], "household_key": r["household_key"]}
         for r in results

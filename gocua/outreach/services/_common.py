@@ -61,9 +61,14 @@ def clean_team_members(team_members: list[Member], ids: list[int], *, on: dt.dat
     return chosen
 
 
-def active_items(ids: list[int], *, allowed_retired=frozenset(), field: str) -> dict[int, ServiceItem]:
-    """Return the catalogue items with `ids`; retired ones are refused unless in `allowed_retired`."""
-    items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=ids)}
+def active_items(
+    ids: list[int], *, allowed_retired=frozenset(), field: str, loaded: dict | None = None
+) -> dict[int, ServiceItem]:
+    """Return the catalogue items with `ids`; retired ones are refused unless in `allowed_retired`.
+
+    `loaded` ({id: ServiceItem}, read once for a batch) saves the query.
+    """
+    items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=ids)} if loaded is None else loaded
     for item_id in ids:
         item = items.get(item_id)
         if item is None:

@@ -10,12 +10,14 @@ only this visit had set (when nothing changed them since), again through the his
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gocua.accounts.permissions import can_edit_registry
 from gocua.accounts.scope import in_scope
 from gocua.errors import Conflict, DomainError, Forbidden
 from gocua.households.indicators import Tri
@@ -23,7 +25,7 @@ from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
 from gocua.indicators.rollups import track
 from gocua.outreach import rules
-from gocua.outreach.models import Outcome, Visit, VisitOutcome, VisitResident, VisitRevision
+from gocua.outreach.models import Outcome, ServiceItem, Visit, VisitOutcome, VisitResident, VisitRevision
 from gocua.outreach.services._common import (
     active_items,
     clean_ids,
@@ -59,11 +61,15 @@ def _clean_visit_date(household: Household, visited_on) -> dt.date:
     return visited_on
 
 
-def _clean_members(actor, household: Household, member_ids, visited_on: dt.date) -> list[Member]:
+def _clean_members(actor, household: Household, member_ids, visited_on: dt.date, loaded=None) -> list[Member]:
+    """Return the visit's members; `loaded` ({id: Member with team}) saves the query in a batch."""
     ids = clean_ids(member_ids, field="members")
     if not 1 <= len(ids) <= MAX_MEMBERS:
         raise DomainError("members_count", _("Choose one or two members who made the visit."), field="members")
-    members = list(Member.objects.select_related("team").filter(pk__in=ids))
+    if loaded is None:
+        members = list(Member.objects.select_related("team").filter(pk__in=ids))
+    else:
+        members = [loaded[i] for i in ids if i in loaded]
     if len(members) != len(ids):
         raise DomainError("member_unknown", _("Choose members of the team."), field="members")
     team = members[0].team
@@ -97,22 +103,26 @@ def _clean_outcome(raw: dict[str, Any], items, visited_on: dt.date) -> dict[str,
     }
 
 
-def _clean_content(household: Household, residents, visited_on: dt.date, *, known=(), allowed_retired=()):
-    """Return the cleaned residents and outcomes; `known` residents may have moved out since."""
+def _clean_content(household: Household, residents, visited_on: dt.date, *, known=(), allowed_retired=(), loaded=None):
+    """Return the cleaned residents and outcomes; `known` residents may have moved out since.
+
+    `loaded` (a _Lookups) holds the residents and catalogue items of a whole batch of visits.
+    """
     if not residents:
         raise DomainError("no_residents", _("Tick at least one resident who was checked."), field="residents")
     ids = clean_ids([r.get("resident_id") for r in residents], field="residents")
     if len(ids) != len(residents):
         raise DomainError("resident_twice", _("A resident appears twice."), field="residents")
-    found = {
-        r.pk: r
-        for r in Resident.objects.filter(pk__in=ids)
-        if r.household_id == household.pk or r.pk in set(known)
-    }
+    candidates = (
+        Resident.objects.filter(pk__in=ids) if loaded is None else [loaded.residents[i] for i in ids if i in loaded.residents]
+    )
+    found = {r.pk: r for r in candidates if r.household_id == household.pk or r.pk in set(known)}
     if len(found) != len(ids):
         raise DomainError("resident_not_in_household", _("This person is not in this household."), field="residents")
     item_ids = clean_ids([o.get("item_id") for r in residents for o in r.get("outcomes") or []], field="outcomes")
-    items = active_items(item_ids, allowed_retired=set(allowed_retired), field="outcomes")
+    items = active_items(
+        item_ids, allowed_retired=set(allowed_retired), field="outcomes", loaded=None if loaded is None else loaded.items
+    )
     cleaned = []
     for raw, resident_id in zip(residents, ids, strict=True):
         outcomes = [_clean_outcome(o, items, visited_on) for o in raw.get("outcomes") or []]
@@ -305,35 +315,185 @@ def visit_record(
 
     `residents` is a list of {"resident_id", "present", "note", "outcomes": [{"item_id",
     "outcome", "note", "follow_up_on"}]}. The returned visit has `created` False on a replay.
+    The same rules and writes as `visit_record_many`, for one visit.
     """
     uuid = clean_uuid(uuid)
-    if not in_scope(actor, household):
-        raise Forbidden("forbidden", _("This household is outside your area."))
-    existing = _replayed(uuid, household)
-    if existing is not None:
-        return existing
-    visited_on = _clean_visit_date(household, visited_on)
-    members = _clean_members(actor, household, member_ids, visited_on)
-    entries = _clean_content(household, residents, visited_on)
-    note = clean_text(note, limit=2000, field="note")
+    request = VisitInput(uuid=uuid, household=household, visited_on=visited_on, member_ids=member_ids,
+                         residents=residents, note=note, from_paper=from_paper)
     try:
-        with track([household.pk]):
-            visit = Visit(
-                uuid=uuid, household=household, team=members[0].team, visited_on=visited_on, note=note,
-                from_paper=bool(from_paper), follow_up_on=_follow_up_on(entries, visited_on), entered_by=actor,
-            )
-            visit.set_codes_from(household)
-            visit.save()
-            visit.members.set(members)
-            _write_entries(visit, entries)
-            _set_done(actor, visit, entries)
+        [result] = visit_record_many(actor=actor, visits=[request])
     except IntegrityError:
+        # The same form submitted twice at once: the other request's visit is the answer.
         existing = _replayed(uuid, household)
         if existing is None:
             raise
         return existing
-    visit.created = True
-    return visit
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+@dataclass
+class VisitInput:
+    """One visit to record (the arguments of `visit_record`)."""
+
+    uuid: Any
+    household: Household
+    visited_on: Any
+    member_ids: Any
+    residents: list[dict[str, Any]]
+    note: str = ""
+    from_paper: bool = False
+
+
+def _ints(values) -> set[int]:
+    """Return the values that are integers (bad ones are refused later, per visit, by clean_ids)."""
+    found = set()
+    for value in values or ():
+        try:
+            found.add(int(value))
+        except (TypeError, ValueError):
+            continue
+    return found
+
+
+class _Lookups:
+    """What cleaning a list of visits reads: one query per table for the whole list."""
+
+    def __init__(self, visits: list[VisitInput]):
+        member_ids, resident_ids, item_ids = set(), set(), set()
+        for v in visits:
+            member_ids |= _ints(v.member_ids if isinstance(v.member_ids, list | tuple | set) else ())
+            for r in v.residents if isinstance(v.residents, list) else ():
+                if isinstance(r, dict):
+                    resident_ids |= _ints([r.get("resident_id")])
+                    item_ids |= _ints(o.get("item_id") for o in r.get("outcomes") or [] if isinstance(o, dict))
+        self.members = Member.objects.select_related("team").in_bulk(member_ids)
+        # Locked in id order: their indicators may change below, and two batches must not deadlock.
+        self.residents = {r.pk: r for r in Resident.objects.select_for_update().filter(pk__in=resident_ids).order_by("pk")}
+        self.items = ServiceItem.objects.in_bulk(item_ids)
+        uuids = [v.uuid for v in visits if v.uuid is not None]
+        self.existing = {v.uuid: v for v in Visit.objects.filter(uuid__in=uuids)}
+
+
+def _clean_one(actor, request: VisitInput, loaded: _Lookups) -> dict[str, Any]:
+    """Return the cleaned visit, or raise the DomainError that refuses it (reads nothing more)."""
+    household = request.household
+    if not in_scope(actor, household):
+        raise Forbidden("forbidden", _("This household is outside your area."))
+    visited_on = _clean_visit_date(household, request.visited_on)
+    members = _clean_members(actor, household, request.member_ids, visited_on, loaded=loaded.members)
+    entries = _clean_content(household, request.residents, visited_on, loaded=loaded)
+    if _done_pairs(entries) and not all(can_edit_registry(actor, e["resident"]) for e in entries):
+        raise Forbidden("forbidden", _("This resident is outside your area."))
+    return {"request": request, "visited_on": visited_on, "members": members, "entries": entries,
+            "note": clean_text(request.note, limit=2000, field="note")}
+
+
+def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | DomainError]:
+    """Record many visits at once: one result per visit, a Visit (`created` False on a replay) or the DomainError.
+
+    The batch form of `visit_record` for sync uploads: the same rules, read with one query per
+    table for the whole list and written with one bulk insert per table, the indicator changes
+    and their history included, in one transaction with one rollup adjustment. A visit refused
+    by a rule writes nothing and does not stop the others. A UNIQUE violation (the same UUID
+    uploaded at this moment by another request) raises IntegrityError for the whole call, with
+    nothing written: the caller then records the visits one by one.
+    """
+    results: list[Visit | DomainError | None] = [None] * len(visits)
+    with transaction.atomic():
+        loaded = _Lookups(visits)
+        accepted, seen = [], {}
+        for position, request in enumerate(visits):
+            try:
+                request.uuid = clean_uuid(request.uuid)
+                if not in_scope(actor, request.household):
+                    raise Forbidden("forbidden", _("This household is outside your area."))
+                earlier = loaded.existing.get(request.uuid) or seen.get(request.uuid)
+                if earlier is not None:
+                    if earlier.household_id != request.household.pk:
+                        raise Conflict("uuid_taken", _("This form was already used for another household; reload the page."))
+                    results[position] = earlier  # a replay: answered once the batch is written
+                    continue
+                cleaned = _clean_one(actor, request, loaded)
+                accepted.append((position, cleaned))
+                seen[request.uuid] = Visit(uuid=request.uuid, household=request.household)  # its copies replay it
+            except DomainError as exc:
+                results[position] = exc
+        if accepted:
+            with track({c["request"].household.pk for _p, c in accepted}):
+                written = _write_many(actor, [c for _p, c in accepted])
+            for (position, _c), visit in zip(accepted, written, strict=True):
+                results[position] = visit
+    for position, result in enumerate(results):
+        if isinstance(result, Visit) and not getattr(result, "created", False):  # a replay: the stored visit
+            replay = Visit.objects.get(uuid=result.uuid)
+            replay.created = False
+            results[position] = replay
+    return results
+
+
+def _write_many(actor, cleaned: list[dict[str, Any]]) -> list[Visit]:
+    """Insert the cleaned visits with their members, residents checked, outcomes and indicator changes."""
+    visits = []
+    for c in cleaned:
+        request = c["request"]
+        visit = Visit(
+            uuid=request.uuid, household=request.household, team=c["members"][0].team, visited_on=c["visited_on"],
+            note=c["note"], from_paper=bool(request.from_paper), follow_up_on=_follow_up_on(c["entries"], c["visited_on"]),
+            entered_by=actor,
+        )
+        visit.set_codes_from(request.household)
+        visits.append(visit)
+    Visit.objects.bulk_create(visits)
+    through = Visit.members.through
+    through.objects.bulk_create(
+        [through(visit_id=v.pk, member_id=m.pk) for v, c in zip(visits, cleaned, strict=True) for m in c["members"]]
+    )
+    rows, outcomes = [], []
+    for visit, c in zip(visits, cleaned, strict=True):
+        for entry in c["entries"]:
+            row = VisitResident(visit=visit, resident=entry["resident"], present=entry["present"], note=entry["note"])
+            rows.append(row)
+            outcomes += [VisitOutcome(visit_resident=row, **o) for o in entry["outcomes"]]
+    VisitResident.objects.bulk_create(rows)
+    VisitOutcome.objects.bulk_create(outcomes)
+    _set_done_many(actor, [(v, c["entries"]) for v, c in zip(visits, cleaned, strict=True)])
+    for visit in visits:
+        visit.created = True
+    return visits
+
+
+def _set_done_many(actor, pairs) -> None:
+    """Set to yes what the "done" outcomes reach, in order, with one history row per change.
+
+    The same changes `resident_set_indicators` would make visit after visit (two visits of a
+    batch to one resident see each other's changes), written with one UPDATE per distinct set of
+    indicators and one bulk insert of the history.
+    """
+    now = timezone.now()
+    history, changed = [], defaultdict(set)
+    for visit, entries in pairs:
+        residents = {e["resident"].pk: e["resident"] for e in entries}
+        for resident_id, names in _done_pairs(entries).items():
+            resident = residents[resident_id]
+            for name in sorted(names):
+                old = getattr(resident, name)
+                if old == Tri.YES:
+                    continue
+                setattr(resident, name, Tri.YES)
+                changed[resident_id].add(name)
+                history.append(IndicatorChange(
+                    resident=resident, province_code=resident.province_code, indicator=name, old_value=old,
+                    new_value=Tri.YES, changed_at=now, changed_by=actor, source=IndicatorChange.Source.VISIT,
+                    source_ref=str(visit.uuid),
+                ))
+    groups = defaultdict(list)
+    for resident_id, names in changed.items():
+        groups[frozenset(names)].append(resident_id)
+    for names, ids in groups.items():
+        Resident.objects.filter(pk__in=ids).update(**dict.fromkeys(names, Tri.YES), updated_at=now)
+    IndicatorChange.objects.bulk_create(history)
 
 
 def _require_change_right(actor, visit: Visit) -> None:

@@ -93,7 +93,7 @@ def test_a_failure_half_way_writes_nothing(world, items, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(visits, "_set_done", boom)
+    monkeypatch.setattr(visits, "_set_done_many", boom)
     with pytest.raises(RuntimeError):
         record(world.users["team_member"], world.household, [checked(world.resident, outcome(items["vneid"]))])
     assert not Visit.objects.exists() and not VisitResident.objects.exists() and not VisitOutcome.objects.exists()
@@ -240,17 +240,18 @@ def test_a_concurrent_double_submission_caught_by_the_database_returns_the_first
 
     user, form_id = world.users["team_member"], uuid.uuid4()
     first = record(user, world.household, [checked(world.resident)], uuid=form_id)
-    real = visits._replayed
     calls = []
 
-    def late(uuid_, household):
-        # The first look happens before the other request commits: it sees nothing.
-        calls.append(uuid_)
-        return None if len(calls) == 1 else real(uuid_, household)
+    class Late(visits._Lookups):
+        # The first look happens before the other request commits: it sees no visit.
+        def __init__(self, requests):
+            super().__init__(requests)
+            calls.append(set(self.existing))
+            self.existing = {}
 
-    monkeypatch.setattr(visits, "_replayed", late)
+    monkeypatch.setattr(visits, "_Lookups", Late)
     second = record(user, world.household, [checked(world.resident, outcome(items["vneid"]))], uuid=form_id)
-    assert second.pk == first.pk and len(calls) == 2
+    assert second.pk == first.pk and calls == [{form_id}]
     assert Visit.objects.count() == 1 and not VisitOutcome.objects.exists()
     world.resident.refresh_from_db()
     assert world.resident.vneid_level2 == Tri.UNKNOWN
