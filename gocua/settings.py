@@ -198,3 +198,7 @@ LOGGING = {
 # --- GõCửa ----------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 GOCUA_PAGE_SIZE = 50
+# How long a phone stays logged in without a new password (a member may be offline for weeks).
+GOCUA_DEVICE_TOKEN_DAYS = env_int("GOCUA_DEVICE_TOKEN_DAYS", 30)
+if not 1 <= GOCUA_DEVICE_TOKEN_DAYS <= 365:
+    raise ImproperlyConfigured("GOCUA_DEVICE_TOKEN_DAYS must be between 1 and 365 (days).")

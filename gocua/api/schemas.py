@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
 
 from gocua.accounts.permissions import can_see_phone
 from gocua.households.indicators import INDICATOR_NAMES, Tri
@@ -48,8 +48,12 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 SearchText = Annotated[str, StringConstraints(max_length=100, pattern=_NO_CONTROL)]
 
 
-class StrictIn(Schema):
-    """Input that refuses unknown fields, so a typo is a 422 and not a silently ignored value."""
+class StrictIn(BaseModel):
+    """Input that refuses unknown fields, so a typo is a 422 and not a silently ignored value.
+
+    A plain pydantic model, not `ninja.Schema`: input is always JSON (dicts), and Schema's
+    wrapper for reading Django objects cost a third of parsing a 500-record sync batch.
+    """
 
     model_config = ConfigDict(extra="forbid")
 

@@ -2,9 +2,8 @@
 
 `QuerySet.bulk_create` compiles every value through the ORM (about 3 µs each); for 100,000
 residents of ~40 columns that was 12 of the 19 seconds of `gocua generate`. Here the values are
-plain Python values that the database driver takes as they are, and only the column types
-that need it (UUID, date, datetime, JSON) go through Django's own conversion, so the rows are
-the same as `bulk_create` would write, on SQLite and PostgreSQL alike.
+plain Python values that the database driver takes as they are (see also `gocua.lib.bulk`, the
+same idea for the application's own batch writes).
 
 `Table` is the fast path of `gocua generate`: rows are tuples in a fixed column order, written
 with `COPY … FROM STDIN` on PostgreSQL (psycopg 3 `cursor.copy()`) and batched `executemany` on
@@ -25,55 +24,6 @@ import sqlite3
 from django.db import connection, models
 from django.db.models import CASCADE, DO_NOTHING, SET_NULL, ProtectedError, QuerySet
 from django.utils import timezone
-
-_CONVERTED = {"UUIDField", "DateField", "DateTimeField", "JSONField", "DecimalField"}
-
-
-def insert_rows(model: type[models.Model], rows: list[dict], *, batch_size: int = 5_000) -> int:
-    """Insert `rows` (attname → value); missing columns get the field default, auto_now columns now."""
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
-        elif not (f.has_default() and callable(f.default)):
-            defaults[f.attname] = f.get_default()  # "" for text columns that are not null
-    callables = {f.attname: f.default for f in fields if f.has_default() and callable(f.default)}
-    converters = {f.attname: f for f in fields if f.get_internal_type() in _CONVERTED}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    constant = {
-        name: converters[name].get_db_prep_save(now, connection)
-        for name, v in defaults.items()
-        if v is now and name in converters
-    }
-
-    def prepared(row: dict) -> tuple:
-        values = []
-        for f in fields:
-            name = f.attname
-            if name in row:
-                value = row[name]
-            elif name in constant:
-                values.append(constant[name])
-                continue
-            elif name in callables:
-                value = callables[name]()
-            else:
-                value = defaults[name]
-            values.append(
-                converters[name].get_db_prep_save(value, connection) if name in converters else value
-            )
-        return tuple(values)
-
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, [prepared(r) for r in rows[start : start + batch_size]])
-    return len(rows)
 
 
 def delete_rows(queryset: QuerySet, *, handled: tuple[type[models.Model], ...] = ()) -> int:

@@ -48,7 +48,7 @@ class TooManyAttempts(DomainError):
 
 
 def token_lifetime() -> dt.timedelta:
-    return dt.timedelta(days=getattr(settings, "GOCUA_DEVICE_TOKEN_DAYS", 30))
+    return dt.timedelta(days=settings.GOCUA_DEVICE_TOKEN_DAYS)
 
 
 def hash_secret(secret: str) -> str:

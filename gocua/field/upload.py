@@ -26,6 +26,7 @@ from gocua.field.download import device_member
 from gocua.field.models import SyncReceipt
 from gocua.field.schemas import DATA_ADAPTERS, MAX_BATCH_BYTES, MAX_RECORDS
 from gocua.indicators.rollups import track
+from gocua.lib.bulk import insert_rows
 from gocua.outreach.services import visits as visit_services
 
 logger = logging.getLogger(__name__)
@@ -257,17 +258,18 @@ def _apply_visits(batch: handlers.Batch, run: list[Parsed], receipts: dict) -> l
                     results[i] = _refused(p, outcome)
                     continue
                 result = {"status": "created" if outcome.created else "duplicate"}
-                new_receipts.append(SyncReceipt(
-                    uuid=p.uuid, kind=p.kind, content_hash=p.digest, user=batch.user, device=batch.device, result=result,
-                ))
+                new_receipts.append({
+                    "uuid": p.uuid, "kind": p.kind, "content_hash": p.digest, "user_id": batch.user.pk,
+                    "device_id": batch.device.pk if batch.device else None, "result": result,
+                })
                 results[i] = {"uuid": p.key, **result}
-            SyncReceipt.objects.bulk_create(new_receipts)
+            insert_rows(SyncReceipt, new_receipts)
     except Exception as exc:  # noqa: BLE001 — the careful path below answers every record
         if not isinstance(exc, IntegrityError):
             logger.error("sync: bulk visits failed with %s; applying one by one", type(exc).__name__)
         return [_apply(batch, p, receipts) for p in run]
     for receipt in new_receipts:
-        receipts[receipt.uuid] = receipt
+        receipts[receipt["uuid"]] = SyncReceipt(**receipt)
     return [results[i] for i in range(len(run))]
 
 

@@ -25,14 +25,18 @@ def _scope(unit: Unit | None) -> tuple[dict, list[int]]:
 def expected_figures(unit: Unit | None, ref: dt.date) -> tuple[dict, dict]:
     """Return (stats per code, activity per (code, day)) recomputed from raw rows for the subtree."""
     where, levels = _scope(unit)
-    stats, activity = {}, {}
-    for level in levels:
-        group = recompute.LEVEL_FIELDS[level]
-        stats.update(recompute.stats(group, ref, where=where))
-        for (code, day), n in recompute.visits(group, where=where).items():
-            activity.setdefault((code, day), [0, 0])[0] += n
-        for (code, day), n in recompute.sessions(group, where=where).items():
-            activity.setdefault((code, day), [0, 0])[1] += n
+    wanted = set(levels)
+    # One pass per table over the subtree, summed upwards; sums above the subtree are partial: dropped.
+    stats = {
+        code: values for code, values in recompute.stats(recompute.ALL_LEVELS, ref, where=where).items()
+        if level_of(code) in wanted
+    }
+    activity = {}
+    for column, counts in enumerate((recompute.visits(recompute.ALL_LEVELS, where=where),
+                                     recompute.sessions(recompute.ALL_LEVELS, where=where))):
+        for (code, day), n in counts.items():
+            if level_of(code) in wanted:
+                activity.setdefault((code, day), [0, 0])[column] += n
     return stats, activity
 
 

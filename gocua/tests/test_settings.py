@@ -44,6 +44,8 @@ def test_production_refuses_to_start_without_a_required_secret(tmp_path, missing
         ({"DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL must point to PostgreSQL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"GOCUA_DEBUG": "maybe"}, "GOCUA_DEBUG must be true/false"),
+        ({"GOCUA_DEVICE_TOKEN_DAYS": "0"}, "GOCUA_DEVICE_TOKEN_DAYS must be between 1 and 365"),
+        ({"GOCUA_DEVICE_TOKEN_DAYS": "a month"}, "GOCUA_DEVICE_TOKEN_DAYS must be an integer"),
     ],
 )
 def test_bad_settings_fail_with_a_clear_message(tmp_path, env, needle):

@@ -24,6 +24,7 @@ from gocua.households.indicators import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
 from gocua.indicators.rollups import track
+from gocua.lib.bulk import insert_rows
 from gocua.outreach import rules
 from gocua.outreach.models import Outcome, ServiceItem, Visit, VisitOutcome, VisitResident, VisitRevision
 from gocua.outreach.services._common import (
@@ -37,6 +38,7 @@ from gocua.outreach.services._common import (
 from gocua.teams.models import Member
 
 MAX_MEMBERS = 2
+OUTCOMES = frozenset(Outcome.values)  # Choices.values builds a new list on every call
 REFUSALS = {
     "visit_deleted": (DomainError, _("This visit has been deleted.")),
     "forbidden": (Forbidden, _("This visit is outside your area.")),
@@ -85,7 +87,7 @@ def _clean_members(actor, household: Household, member_ids, visited_on: dt.date,
 
 def _clean_outcome(raw: dict[str, Any], items, visited_on: dt.date) -> dict[str, Any]:
     outcome = raw.get("outcome")
-    if outcome not in Outcome.values:
+    if outcome not in OUTCOMES:
         raise DomainError("outcome_invalid", _("Choose an outcome for each service guided."), field="outcomes")
     follow_up_on = raw.get("follow_up_on") or None
     if follow_up_on is not None:
@@ -434,30 +436,50 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
 
 
 def _write_many(actor, cleaned: list[dict[str, Any]]) -> list[Visit]:
-    """Insert the cleaned visits with their members, residents checked, outcomes and indicator changes."""
-    visits = []
+    """Insert the cleaned visits with their members, residents checked, outcomes and indicator changes.
+
+    Plain-row inserts (`gocua.lib.bulk.insert_rows`), one per table; the new ids are read back
+    by the unique keys (visit UUID; visit and resident), so no database has to return them in order.
+    """
+    visits, now = [], timezone.now()
     for c in cleaned:
         request = c["request"]
         visit = Visit(
             uuid=request.uuid, household=request.household, team=c["members"][0].team, visited_on=c["visited_on"],
             note=c["note"], from_paper=bool(request.from_paper), follow_up_on=_follow_up_on(c["entries"], c["visited_on"]),
-            entered_by=actor,
+            entered_by=actor, created_at=now, updated_at=now,
         )
         visit.set_codes_from(request.household)
         visits.append(visit)
-    Visit.objects.bulk_create(visits)
+    insert_rows(Visit, [
+        {"uuid": v.uuid, "household_id": v.household_id, "team_id": v.team_id, "visited_on": v.visited_on,
+         "note": v.note, "from_paper": v.from_paper, "follow_up_on": v.follow_up_on, "entered_by_id": actor.pk,
+         "province_code": v.province_code, "commune_code": v.commune_code, "village_code": v.village_code,
+         "deleted_at": None, "deleted_by_id": None, "created_at": now, "updated_at": now}
+        for v in visits
+    ])
+    ids = dict(Visit.objects.filter(uuid__in=[v.uuid for v in visits]).values_list("uuid", "pk"))
+    for visit in visits:
+        visit.pk = ids[visit.uuid]
     through = Visit.members.through
-    through.objects.bulk_create(
-        [through(visit_id=v.pk, member_id=m.pk) for v, c in zip(visits, cleaned, strict=True) for m in c["members"]]
-    )
-    rows, outcomes = [], []
-    for visit, c in zip(visits, cleaned, strict=True):
-        for entry in c["entries"]:
-            row = VisitResident(visit=visit, resident=entry["resident"], present=entry["present"], note=entry["note"])
-            rows.append(row)
-            outcomes += [VisitOutcome(visit_resident=row, **o) for o in entry["outcomes"]]
-    VisitResident.objects.bulk_create(rows)
-    VisitOutcome.objects.bulk_create(outcomes)
+    insert_rows(through, [
+        {"visit_id": v.pk, "member_id": m.pk} for v, c in zip(visits, cleaned, strict=True) for m in c["members"]
+    ])
+    insert_rows(VisitResident, [
+        {"visit_id": v.pk, "resident_id": e["resident"].pk, "present": e["present"], "note": e["note"]}
+        for v, c in zip(visits, cleaned, strict=True) for e in c["entries"]
+    ])
+    row_ids = {
+        (visit_id, resident_id): pk
+        for pk, visit_id, resident_id in VisitResident.objects.filter(visit_id__in=list(ids.values())).values_list(
+            "pk", "visit_id", "resident_id"
+        )
+    }
+    insert_rows(VisitOutcome, [
+        {"visit_resident_id": row_ids[(v.pk, e["resident"].pk)], "item_id": o["item"].pk, "outcome": str(o["outcome"]),
+         "note": o["note"], "follow_up_on": o["follow_up_on"]}
+        for v, c in zip(visits, cleaned, strict=True) for e in c["entries"] for o in e["outcomes"]
+    ])
     _set_done_many(actor, [(v, c["entries"]) for v, c in zip(visits, cleaned, strict=True)])
     for visit in visits:
         visit.created = True
@@ -469,7 +491,7 @@ def _set_done_many(actor, pairs) -> None:
 
     The same changes `resident_set_indicators` would make visit after visit (two visits of a
     batch to one resident see each other's changes), written with one UPDATE per distinct set of
-    indicators and one bulk insert of the history.
+    indicators and one insert of the history.
     """
     now = timezone.now()
     history, changed = [], defaultdict(set)
@@ -483,17 +505,17 @@ def _set_done_many(actor, pairs) -> None:
                     continue
                 setattr(resident, name, Tri.YES)
                 changed[resident_id].add(name)
-                history.append(IndicatorChange(
-                    resident=resident, province_code=resident.province_code, indicator=name, old_value=old,
-                    new_value=Tri.YES, changed_at=now, changed_by=actor, source=IndicatorChange.Source.VISIT,
-                    source_ref=str(visit.uuid),
-                ))
+                history.append({
+                    "resident_id": resident_id, "province_code": resident.province_code, "indicator": name,
+                    "old_value": int(old), "new_value": int(Tri.YES), "changed_at": now, "changed_by_id": actor.pk,
+                    "source": str(IndicatorChange.Source.VISIT), "source_ref": str(visit.uuid),
+                })
     groups = defaultdict(list)
     for resident_id, names in changed.items():
         groups[frozenset(names)].append(resident_id)
     for names, ids in groups.items():
         Resident.objects.filter(pk__in=ids).update(**dict.fromkeys(names, Tri.YES), updated_at=now)
-    IndicatorChange.objects.bulk_create(history)
+    insert_rows(IndicatorChange, history)
 
 
 def _require_change_right(actor, visit: Visit) -> None:
