@@ -54,7 +54,7 @@ from gocua.teams.models import Member
 
 HOST = "127.0.0.1"
 BATCH = 500
-CLIENTS = 2
+CLIENTS = int(os.environ.get("GOCUA_BENCH_CLIENTS", "2"))
 READY_SECONDS = 30
 FLOOR_BATCHES = 10  # enough for a stable rate; the floor does not depend on the data size
 bench_options = getattr(_registry, "options", None)  # --smoke, when the command has it

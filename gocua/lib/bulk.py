@@ -10,6 +10,8 @@ SQLite and PostgreSQL. No signals are sent and no ids come back; a caller that n
 ids reads them back by a unique key (see `outreach.services.visits`).
 """
 
+from operator import itemgetter
+
 from django.db import connection, models
 from django.utils import timezone
 
@@ -17,39 +19,47 @@ _CONVERTED = {"UUIDField", "DateField", "DateTimeField", "JSONField", "DecimalFi
 
 
 def insert_rows(model: type[models.Model], rows: list[dict]) -> int:
-    """Insert `rows` into `model`'s table; return how many. Raises IntegrityError like any insert."""
+    """Insert `rows` into `model`'s table; return how many. Raises IntegrityError like any insert.
+
+    Every row must have the same keys (the first row's).
+    """
     if not rows:
         return 0
     now = timezone.now()
-    given = rows[0].keys()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in given]
-    plan = []  # (attname, converter field or None, constant or _GIVEN)
-    for f in fields:
-        convert = f if f.get_internal_type() in _CONVERTED else None
-        if f.attname in given:
-            plan.append((f.attname, convert, _GIVEN))
-        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            plan.append((f.attname, None, f.get_db_prep_save(now, connection)))
+    given = list(rows[0])
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    unknown = [name for name in given if name not in fields]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no columns {unknown}")
+    converters = [
+        (i, fields[name].get_db_prep_save) for i, name in enumerate(given)
+        if fields[name].get_internal_type() in _CONVERTED
+    ]
+    rest, constants = [], []
+    for f in fields.values():
+        if f.attname in given or f.primary_key:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constants.append(f.get_db_prep_save(now, connection))
         elif f.has_default() and callable(f.default):
             raise ValueError(f"{model.__name__}.{f.attname} has a per-row default: give it")
         else:
-            plan.append((f.attname, None, f.get_db_prep_save(f.get_default(), connection)))
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    values = [
-        tuple(
-            (convert.get_db_prep_save(row[name], connection) if convert is not None else row[name])
-            if constant is _GIVEN else constant
-            for name, convert, constant in plan
-        )
-        for row in rows
-    ]
+            constants.append(f.get_db_prep_save(f.get_default(), connection))
+        rest.append(f)
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in given)
+    columns += "".join(f", {connection.ops.quote_name(f.column)}" for f in rest)
+    marks = ", ".join(["%s"] * (len(given) + len(rest)))
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    pick = itemgetter(*given) if len(given) > 1 else (lambda row: (row[given[0]],))
+    tail = tuple(constants)
+    values = []
+    for row in rows:
+        value = pick(row)
+        if converters:
+            value = list(value)
+            for i, convert in converters:
+                value[i] = convert(value[i], connection)
+        values.append(tuple(value) + tail)
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
     return len(rows)
-
-
-_GIVEN = object()

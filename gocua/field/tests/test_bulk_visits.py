@@ -155,3 +155,42 @@ def test_a_copy_that_lands_meanwhile_sends_the_run_one_by_one(world, device_of, 
     assert person.vneid_level2 == Tri.YES
     assert IndicatorChange.objects.filter(resident=person).count() == 1
     assert VisitOutcome.objects.filter(visit_resident__resident=person).count() == 1
+
+
+def test_uploads_take_turns_on_a_file_lock(tmp_path):
+    """Two holders of the SQLite writers' lock never overlap, and the second gets it once the first lets go."""
+    import threading
+    import time
+
+    lock = str(tmp_path / "gocua.sqlite3-sync.lock")
+    events = []
+    first_in, release = threading.Event(), threading.Event()
+
+    def first():
+        with upload.file_lock(lock):
+            events.append("first in")
+            first_in.set()
+            release.wait(5)
+            events.append("first out")
+
+    def second():
+        first_in.wait(5)
+        with upload.file_lock(lock):
+            events.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_in.wait(5)
+    time.sleep(0.2)
+    assert events == ["first in"]  # the second waits
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert events == ["first in", "first out", "second in"]
+
+
+def test_an_in_memory_database_needs_no_lock(tmp_path, monkeypatch):
+    monkeypatch.setattr(upload, "file_lock", lambda path: pytest.fail("no lock for an in-memory database"))
+    with upload.writer_turn():
+        pass

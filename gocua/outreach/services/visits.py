@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.permissions import can_edit_registry
 from gocua.accounts.scope import in_scope
 from gocua.errors import Conflict, DomainError, Forbidden
-from gocua.households.indicators import Tri
+from gocua.households.indicators import INDICATOR_NAMES, Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
 from gocua.indicators.rollups import track
@@ -39,6 +39,8 @@ from gocua.teams.models import Member
 
 MAX_MEMBERS = 2
 OUTCOMES = frozenset(Outcome.values)  # Choices.values builds a new list on every call
+# What recording a visit reads of a resident: household, scope codes, indicators.
+RESIDENT_FIELDS = ("id", "household_id", "province_code", "commune_code", "village_code", *INDICATOR_NAMES)
 REFUSALS = {
     "visit_deleted": (DomainError, _("This visit has been deleted.")),
     "forbidden": (Forbidden, _("This visit is outside your area.")),
@@ -372,7 +374,10 @@ class _Lookups:
                     item_ids |= _ints(o.get("item_id") for o in r.get("outcomes") or [] if isinstance(o, dict))
         self.members = Member.objects.select_related("team").in_bulk(member_ids)
         # Locked in id order: their indicators may change below, and two batches must not deadlock.
-        self.residents = {r.pk: r for r in Resident.objects.select_for_update().filter(pk__in=resident_ids).order_by("pk")}
+        self.residents = {
+            r.pk: r
+            for r in Resident.objects.select_for_update().filter(pk__in=resident_ids).order_by("pk").only(*RESIDENT_FIELDS)
+        }
         self.items = ServiceItem.objects.in_bulk(item_ids)
         uuids = [v.uuid for v in visits if v.uuid is not None]
         self.existing = {v.uuid: v for v in Visit.objects.filter(uuid__in=uuids)}
