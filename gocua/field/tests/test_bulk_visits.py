@@ -194,3 +194,18 @@ def test_an_in_memory_database_needs_no_lock(tmp_path, monkeypatch):
     monkeypatch.setattr(upload, "file_lock", lambda path: pytest.fail("no lock for an in-memory database"))
     with upload.writer_turn():
         pass
+
+
+def test_a_visit_with_a_bad_uuid_is_refused_alone(world, items):
+    member = world.team.members.get(user=world.users["team_member"])
+    good = visit_services.VisitInput(
+        uuid=uuid.uuid4(), household=world.household, visited_on=dt.date.today(), member_ids=[member.pk],
+        residents=[{"resident_id": world.resident.pk, "outcomes": [{"item_id": items["vneid"].pk, "outcome": "done"}]}],
+    )
+    bad = visit_services.VisitInput(
+        uuid="not-a-uuid", household=world.household, visited_on=dt.date.today(), member_ids=[member.pk],
+        residents=[{"resident_id": world.resident.pk, "outcomes": []}],
+    )
+    first, second = visit_services.visit_record_many(actor=world.users["team_member"], visits=[good, bad])
+    assert first.created and Visit.objects.get().uuid == good.uuid
+    assert second.code == "uuid_invalid"

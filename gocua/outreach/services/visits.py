@@ -379,15 +379,18 @@ class _Lookups:
             for r in Resident.objects.select_for_update().filter(pk__in=resident_ids).order_by("pk").only(*RESIDENT_FIELDS)
         }
         self.items = ServiceItem.objects.in_bulk(item_ids)
-        uuids = [v.uuid for v in visits if v.uuid is not None]
+        uuids = []
+        for v in visits:
+            try:
+                uuids.append(clean_uuid(v.uuid))
+            except DomainError:
+                continue  # refused per visit below
         self.existing = {v.uuid: v for v in Visit.objects.filter(uuid__in=uuids)}
 
 
 def _clean_one(actor, request: VisitInput, loaded: _Lookups) -> dict[str, Any]:
     """Return the cleaned visit, or raise the DomainError that refuses it (reads nothing more)."""
-    household = request.household
-    if not in_scope(actor, household):
-        raise Forbidden("forbidden", _("This household is outside your area."))
+    household = request.household  # in the actor's scope: checked by the caller
     visited_on = _clean_visit_date(household, request.visited_on)
     members = _clean_members(actor, household, request.member_ids, visited_on, loaded=loaded.members)
     entries = _clean_content(household, request.residents, visited_on, loaded=loaded)
