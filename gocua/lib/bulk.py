@@ -63,3 +63,34 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
     return len(rows)
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """Return `count` new primary keys for `model`, so that rows can point at rows not yet written.
+
+    PostgreSQL: taken from the table's identity sequence (safe with concurrent writers; they may
+    not be consecutive). SQLite: the next numbers after both the table's AUTOINCREMENT counter and
+    its largest id. Only call this inside a write transaction on SQLite (Django's transactions
+    here are BEGIN IMMEDIATE: the write lock is held, so no other writer can take the same ids);
+    inserting the ids moves the counter past them.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("allocate_ids on SQLite needs the write transaction it will insert in")
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"COALESCE((SELECT MAX({connection.ops.quote_name(column)}) FROM {quoted}), 0))",
+            [table],
+        )
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))

@@ -24,7 +24,7 @@ from gocua.households.indicators import INDICATOR_NAMES, Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
 from gocua.indicators.rollups import track
-from gocua.lib.bulk import insert_rows
+from gocua.lib.bulk import allocate_ids, insert_rows
 from gocua.outreach import rules
 from gocua.outreach.models import Outcome, ServiceItem, Visit, VisitOutcome, VisitResident, VisitRevision
 from gocua.outreach.services._common import (
@@ -446,8 +446,8 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
 def _write_many(actor, cleaned: list[dict[str, Any]]) -> list[Visit]:
     """Insert the cleaned visits with their members, residents checked, outcomes and indicator changes.
 
-    Plain-row inserts (`gocua.lib.bulk.insert_rows`), one per table; the new ids are read back
-    by the unique keys (visit UUID; visit and resident), so no database has to return them in order.
+    Plain-row inserts (`gocua.lib.bulk.insert_rows`), one per table, with ids allocated first
+    (`allocate_ids`) so that the residents checked and their outcomes can point at them.
     """
     visits, now = [], timezone.now()
     for c in cleaned:
@@ -459,34 +459,30 @@ def _write_many(actor, cleaned: list[dict[str, Any]]) -> list[Visit]:
         )
         visit.set_codes_from(request.household)
         visits.append(visit)
+    for visit, pk in zip(visits, allocate_ids(Visit, len(visits)), strict=True):
+        visit.pk = pk
     insert_rows(Visit, [
-        {"uuid": v.uuid, "household_id": v.household_id, "team_id": v.team_id, "visited_on": v.visited_on,
-         "note": v.note, "from_paper": v.from_paper, "follow_up_on": v.follow_up_on, "entered_by_id": actor.pk,
-         "province_code": v.province_code, "commune_code": v.commune_code, "village_code": v.village_code,
-         "deleted_at": None, "deleted_by_id": None, "created_at": now, "updated_at": now}
+        {"id": v.pk, "uuid": v.uuid, "household_id": v.household_id, "team_id": v.team_id,
+         "visited_on": v.visited_on, "note": v.note, "from_paper": v.from_paper, "follow_up_on": v.follow_up_on,
+         "entered_by_id": actor.pk, "province_code": v.province_code, "commune_code": v.commune_code,
+         "village_code": v.village_code, "deleted_at": None, "deleted_by_id": None, "created_at": now,
+         "updated_at": now}
         for v in visits
     ])
-    ids = dict(Visit.objects.filter(uuid__in=[v.uuid for v in visits]).values_list("uuid", "pk"))
-    for visit in visits:
-        visit.pk = ids[visit.uuid]
     through = Visit.members.through
     insert_rows(through, [
         {"visit_id": v.pk, "member_id": m.pk} for v, c in zip(visits, cleaned, strict=True) for m in c["members"]
     ])
+    checked = [(v, e) for v, c in zip(visits, cleaned, strict=True) for e in c["entries"]]
+    row_ids = allocate_ids(VisitResident, len(checked))
     insert_rows(VisitResident, [
-        {"visit_id": v.pk, "resident_id": e["resident"].pk, "present": e["present"], "note": e["note"]}
-        for v, c in zip(visits, cleaned, strict=True) for e in c["entries"]
+        {"id": pk, "visit_id": v.pk, "resident_id": e["resident"].pk, "present": e["present"], "note": e["note"]}
+        for pk, (v, e) in zip(row_ids, checked, strict=True)
     ])
-    row_ids = {
-        (visit_id, resident_id): pk
-        for pk, visit_id, resident_id in VisitResident.objects.filter(visit_id__in=list(ids.values())).values_list(
-            "pk", "visit_id", "resident_id"
-        )
-    }
     insert_rows(VisitOutcome, [
-        {"visit_resident_id": row_ids[(v.pk, e["resident"].pk)], "item_id": o["item"].pk, "outcome": str(o["outcome"]),
-         "note": o["note"], "follow_up_on": o["follow_up_on"]}
-        for v, c in zip(visits, cleaned, strict=True) for e in c["entries"] for o in e["outcomes"]
+        {"visit_resident_id": pk, "item_id": o["item"].pk, "outcome": str(o["outcome"]), "note": o["note"],
+         "follow_up_on": o["follow_up_on"]}
+        for pk, (_v, e) in zip(row_ids, checked, strict=True) for o in e["outcomes"]
     ])
     _set_done_many(actor, [(v, c["entries"]) for v, c in zip(visits, cleaned, strict=True)])
     for visit in visits:
