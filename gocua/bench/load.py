@@ -12,13 +12,10 @@ PostgreSQL: CREATE DATABASE … TEMPLATE), which is dropped afterwards: the acco
 synced visits never reach the database the command was pointed at.
 """
 
-import http.client
 import json
 import os
 import random
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,6 +29,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
 from gocua.accounts.models import Role, User
+from gocua.bench import server
 from gocua.bench.benchmarks import (
     _client,
     _working_member,
@@ -47,7 +45,6 @@ from gocua.households.models import Household, Resident
 from gocua.outreach.models import ServiceItem
 from gocua.teams.models import Member
 
-HOST = "127.0.0.1"
 CLIENTS, SECONDS = 50, 60
 SMOKE_CLIENTS, SMOKE_SECONDS = 5, 5
 SYNC_PATH = "/api/v1/sync"
@@ -195,54 +192,8 @@ def _requests(village) -> tuple[list[tuple], dict | None]:
 # --- gunicorn and the clients ---------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(port: int, database_url: str, workers: int):
-    env = {**os.environ, "GOCUA_DEBUG": "0", "DATABASE_URL": database_url, "GOCUA_DB_CONN_MAX_AGE": "60"}
-    command = [
-        sys.executable, "-m", "gunicorn", "gocua.wsgi:application", "--bind", f"{HOST}:{port}",
-        "--workers", str(workers), "--timeout", "120", "--backlog", "256",
-        "--log-level", "warning", "--access-logfile", "/dev/null",
-    ]
-    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped: {process.stderr.read().decode()[-500:]}")
-            try:
-                _send(port, "GET", "/login/", {}, None)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer within 30 s") from None
-                time.sleep(0.2)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def _send(port: int, method: str, path: str, headers: dict, body: bytes | None) -> int:
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers={"Host": "localhost", **headers})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
+    return server.request(port, method, path, {"Host": "localhost", **headers}, body, timeout=60)[0]
 
 
 def _client_loop(port, mix, sync, stop_at, seed, results, lock) -> None:
@@ -313,10 +264,12 @@ def load(iterations: int) -> dict:
         village = type(village).objects.get(pk=village.pk)
         mix, sync = _requests(village)
         connections["default"].close()  # the copy is the servers' now
-        port = _free_port()
+        port = server.free_port()
         results: list = []
         lock = threading.Lock()
-        with gunicorn(port, url, workers):
+        env = {"DATABASE_URL": url, "GOCUA_DB_CONN_MAX_AGE": "60"}
+        with server.gunicorn(port, workers=workers, timeout=120, backlog=256, env=env) as process:
+            server.wait_ready(process, lambda: server.request(port, "GET", "/login/", {"Host": "localhost"}), "GET /login/")
             started = time.monotonic()
             stop_at = started + seconds
             threads = [

@@ -16,13 +16,10 @@ after warm-up, give or take noise.
 
 import datetime as dt
 import gzip
-import http.client
 import json
 import os
 import secrets
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -31,13 +28,13 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, connections
 from django.db.models import Count
 from django.utils import timezone
 
 from gocua.accounts.models import Role, User
 from gocua.bench import benchmarks as _registry
+from gocua.bench import server
 from gocua.bench.benchmarks import (
     NoData,
     _client,
@@ -52,10 +49,8 @@ from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.outreach.models import ServiceItem, Visit, VisitOutcome, VisitResident
 from gocua.teams.models import Member
 
-HOST = "127.0.0.1"
 BATCH = 500
 CLIENTS = int(os.environ.get("GOCUA_BENCH_CLIENTS", "2"))
-READY_SECONDS = 30
 FLOOR_BATCHES = 10  # enough for a stable rate; the floor does not depend on the data size
 bench_options = getattr(_registry, "options", None)  # --smoke, when the command has it
 
@@ -184,57 +179,9 @@ def _measured(call) -> tuple[int, int]:
 # --- gunicorn and the HTTP client ------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def _gunicorn(port: int, database: Path):
-    env = {**os.environ, "GOCUA_DEBUG": "0", "DATABASE_URL": f"sqlite:///{database}"}
-    command = [sys.executable, "-m", "gunicorn", "gocua.wsgi:application", "--bind", f"{HOST}:{port}",
-               "--workers", "2", "--timeout", "300", "--log-level", "warning", "--access-logfile", "/dev/null"]
-    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def _request(port: int, method: str, path: str, token: str, body: bytes | None = None) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=300)
-    headers = {"Authorization": f"Bearer {token}", "Host": HOST, "Content-Type": "application/json"}
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def _wait_ready(process, port: int, token: str) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn stopped: " + process.stderr.read().decode(errors="replace")[-500:])
-        try:
-            status, body = _request(port, "GET", "/api/v1/me", token)
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status != 200:
-            raise RuntimeError(f"GET /api/v1/me answered {status}: {body[:200]!r}")
-        return
-    raise RuntimeError(f"gunicorn did not answer within {READY_SECONDS}s")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return server.request(port, method, path, headers, body)
 
 
 def _workers_rss_mb(process) -> float:
@@ -423,9 +370,9 @@ def sync(iterations: int) -> dict:
                 "/api/v1/sync", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {plan['token']}"
             ))
             history_before = IndicatorChange.objects.count()
-        port = _free_port()
-        with _gunicorn(port, copy) as process:
-            _wait_ready(process, port, plan["token"])
+        port = server.free_port()
+        with server.gunicorn(port, env={"DATABASE_URL": f"sqlite:///{copy}"}) as process:
+            server.wait_ready(process, lambda: _request(port, "GET", "/api/v1/me", plan["token"]), "GET /api/v1/me")
             http_run = _post_all(port, plans, batches, process)
         with _on_database(copy):
             download = _download(plan)

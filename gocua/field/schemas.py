@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from gocua.api.schemas import Code, Id, IndicatorsIn, StrictIn, text
 from gocua.households.models import Resident
@@ -206,16 +206,18 @@ def inline_refs(schema: dict) -> dict:
 
 
 # --- upload: the answer ------------------------------------------------------------------------------
+# Plain pydantic models: the answer is built from dicts, and ninja.Schema's wrapper for reading
+# Django objects cost ~10 ms per 500 results.
 
 
-class FieldConflictOut(Schema):
+class FieldConflictOut(BaseModel):
     field: str
     server_value: Any = None
     device_value: Any = None
     winner: Literal["device", "server"]
 
 
-class RecordResultOut(Schema):
+class RecordResultOut(BaseModel):
     uuid: str = Field(description="The record's UUID as sent (or its position when it had none).")
     status: Literal["created", "duplicate", "conflict", "rejected"]
     code: str | None = Field(None, description="Why it was rejected or is a conflict.")
@@ -228,13 +230,13 @@ class RecordResultOut(Schema):
     conflicts: list[FieldConflictOut] | None = None
 
 
-class KeyMappingOut(Schema):
+class KeyMappingOut(BaseModel):
     uuid: str
     temp_key: str
     household_key: str
 
 
-class SyncOut(Schema):
+class SyncOut(BaseModel):
     received_at: datetime
     results: list[RecordResultOut]
     household_keys: list[KeyMappingOut] = Field(description="Temporary → permanent keys of new households.")

@@ -9,12 +9,7 @@ of `check_rollups`, which uses the app's own indexes), and reports p50/p95 of bo
 whether the figures agree, and the reference SQL.
 """
 
-import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -26,22 +21,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gocua.accounts.models import Role, User
-from gocua.bench.benchmarks import NoData, _client, benchmark, dataset_counts, measured, percentile, summary
+from gocua.bench import server
+from gocua.bench.benchmarks import (
+    NoData,
+    _client,
+    benchmark,
+    dataset_counts,
+    measured,
+    percentile,
+    server_unreachable_reason,
+    skipped,
+    summary,
+)
 from gocua.indicators import recompute
 from gocua.indicators.figures import MEASURE_BY_KEY
 from gocua.indicators.models import UnitStat
 from gocua.indicators.rollups import reference_date
 from gocua.places.models import Unit
 
-HOST = "127.0.0.1"
 REFERENCE_RUNS = 5  # the GROUP BY takes seconds at scale; a few runs give a stable median
-READY_SECONDS = 30
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -63,52 +61,11 @@ def _bench_session():
         user.delete()
 
 
-@contextmanager
-def _gunicorn(port: int):
-    """Run gunicorn (2 sync workers, no debug) on HOST:port until the block ends."""
-    env = {**os.environ, "GOCUA_DEBUG": "0"}
-    command = [sys.executable, "-m", "gunicorn", "gocua.wsgi:application", "--bind", f"{HOST}:{port}",
-               "--workers", "2", "--log-level", "warning", "--access-logfile", "/dev/null"]
-    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def _get(port: int, path: str, cookie: str) -> tuple[int, bytes, float]:
-    """GET path on a fresh connection (gunicorn's sync workers close each one); return status, body, ms."""
+    """GET path on a fresh connection; return status, body and milliseconds."""
     started = time.perf_counter()
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        conn.request("GET", path, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": HOST})
-        response = conn.getresponse()
-        body = response.read()
-    finally:
-        conn.close()
-    return response.status, body, (time.perf_counter() - started) * 1000
-
-
-def _wait_ready(process, port: int, path: str, cookie: str) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn stopped: " + process.stderr.read().decode(errors="replace")[-500:])
-        try:
-            status, body, _ms = _get(port, path, cookie)
-        except OSError:
-            time.sleep(0.2)
-            continue
-        if status != 200:
-            raise RuntimeError(f"GET {path} answered {status}: {body[:200]!r}")
-        return
-    raise RuntimeError(f"gunicorn did not answer within {READY_SECONDS}s")
+    status, body = server.request(port, "GET", path, {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}, timeout=30)
+    return status, body, (time.perf_counter() - started) * 1000
 
 
 def _targets() -> dict[str, Unit]:
@@ -152,13 +109,16 @@ def _agree(api: dict, reference: dict) -> bool:
 
 @benchmark("dashboards", "Indicators API (nation, province, commune) over HTTP with gunicorn vs the raw GROUP BY.")
 def dashboards(iterations: int) -> dict:
+    reason = server_unreachable_reason()
+    if reason:
+        return skipped("dashboards", reason)
     targets = _targets()
     ref = reference_date()
-    port = _free_port()
+    port = server.free_port()
     paths = {kind: f"/api/v1/units/{unit.code}/indicators" for kind, unit in targets.items()}
     detail, all_timings, queries, peak = {}, [], [], 0
-    with _bench_session() as (user, cookie), _gunicorn(port) as process:
-        _wait_ready(process, port, paths["nation"], cookie)
+    with _bench_session() as (user, cookie), server.gunicorn(port) as process:
+        server.wait_ready(process, lambda: _get(port, paths["nation"], cookie)[:2], f"GET {paths['nation']}")
         client = _client()  # the same session, no log-in signal (nothing audited, nothing left behind)
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
         for kind, path in paths.items():
@@ -188,6 +148,6 @@ def dashboards(iterations: int) -> dict:
             "figures_match": _agree(_api_figures(bodies[kind]), figures), "reference_sql": sql,
         })
     result = summary("dashboards", all_timings, queries, peak)
-    result.update(server=f"gunicorn 2 sync workers on {HOST}:{port}", database=connection.vendor,
+    result.update(server=f"gunicorn 2 sync workers on {server.HOST}:{port}", database=connection.vendor,
                   reference_date=ref.isoformat(), pages=detail)
     return result

@@ -20,11 +20,11 @@ def clean_uuid(value) -> uuid_lib.UUID:
                           field="uuid") from None
 
 
-def clean_past_date(value, *, field: str) -> dt.date:
+def clean_past_date(value, *, field: str, today: dt.date | None = None) -> dt.date:
     """Return `value` if it is a date not after today (local time); raise a DomainError otherwise."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise DomainError("date_required", _("Enter a date."), field=field)
-    if value > timezone.localdate():
+    if value > (today or timezone.localdate()):
         raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
     return value
 

@@ -24,7 +24,7 @@ from gocua.households.indicators import INDICATOR_NAMES, Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
 from gocua.indicators.rollups import track
-from gocua.lib.bulk import insert_rows
+from gocua.lib.bulk import allocate_ids, insert_rows
 from gocua.outreach import rules
 from gocua.outreach.models import Outcome, ServiceItem, Visit, VisitOutcome, VisitResident, VisitRevision
 from gocua.outreach.services._common import (
@@ -52,9 +52,18 @@ REFUSALS = {
 # --- cleaning ---------------------------------------------------------------------------------
 
 
-def _clean_visit_date(household: Household, visited_on) -> dt.date:
-    visited_on = clean_past_date(visited_on, field="visited_on")
-    registered_on = timezone.localdate(household.created_at)
+def _clean_visit_date(household: Household, visited_on, loaded=None) -> dt.date:
+    """Return the visit date: not in the future, not before the household was registered.
+
+    `loaded` (a batch's _Lookups) keeps today and each household's registration date, whose
+    time-zone conversions are most of this check's cost.
+    """
+    if loaded is None:
+        visited_on = clean_past_date(visited_on, field="visited_on")
+        registered_on = timezone.localdate(household.created_at)
+    else:
+        visited_on = clean_past_date(visited_on, field="visited_on", today=loaded.today)
+        registered_on = loaded.registered_on(household)
     if visited_on < registered_on:
         raise DomainError(
             "date_before_household",
@@ -120,7 +129,8 @@ def _clean_content(household: Household, residents, visited_on: dt.date, *, know
     candidates = (
         Resident.objects.filter(pk__in=ids) if loaded is None else [loaded.residents[i] for i in ids if i in loaded.residents]
     )
-    found = {r.pk: r for r in candidates if r.household_id == household.pk or r.pk in set(known)}
+    known = set(known)
+    found = {r.pk: r for r in candidates if r.household_id == household.pk or r.pk in known}
     if len(found) != len(ids):
         raise DomainError("resident_not_in_household", _("This person is not in this household."), field="residents")
     item_ids = clean_ids([o.get("item_id") for r in residents for o in r.get("outcomes") or []], field="outcomes")
@@ -130,7 +140,7 @@ def _clean_content(household: Household, residents, visited_on: dt.date, *, know
     cleaned = []
     for raw, resident_id in zip(residents, ids, strict=True):
         outcomes = [_clean_outcome(o, items, visited_on) for o in raw.get("outcomes") or []]
-        if len({o["item"].pk for o in outcomes}) != len(outcomes):
+        if len({id(o["item"]) for o in outcomes}) != len(outcomes):  # one object per catalogue item
             raise DomainError("service_twice", _("A service appears twice for one resident."), field="outcomes")
         cleaned.append({
             "resident": found[resident_id],
@@ -386,12 +396,19 @@ class _Lookups:
             except DomainError:
                 continue  # refused per visit below
         self.existing = {v.uuid: v for v in Visit.objects.filter(uuid__in=uuids)}
+        self.today = timezone.localdate()
+        self._registered: dict[int, dt.date] = {}
+
+    def registered_on(self, household: Household) -> dt.date:
+        if household.pk not in self._registered:
+            self._registered[household.pk] = timezone.localdate(household.created_at)
+        return self._registered[household.pk]
 
 
 def _clean_one(actor, request: VisitInput, loaded: _Lookups) -> dict[str, Any]:
     """Return the cleaned visit, or raise the DomainError that refuses it (reads nothing more)."""
     household = request.household  # in the actor's scope: checked by the caller
-    visited_on = _clean_visit_date(household, request.visited_on)
+    visited_on = _clean_visit_date(household, request.visited_on, loaded=loaded)
     members = _clean_members(actor, household, request.member_ids, visited_on, loaded=loaded.members)
     entries = _clean_content(household, request.residents, visited_on, loaded=loaded)
     if _done_pairs(entries) and not all(can_edit_registry(actor, e["resident"]) for e in entries):
@@ -446,8 +463,8 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
 def _write_many(actor, cleaned: list[dict[str, Any]]) -> list[Visit]:
     """Insert the cleaned visits with their members, residents checked, outcomes and indicator changes.
 
-    Plain-row inserts (`gocua.lib.bulk.insert_rows`), one per table; the new ids are read back
-    by the unique keys (visit UUID; visit and resident), so no database has to return them in order.
+    Plain-row inserts (`gocua.lib.bulk.insert_rows`), one per table, with ids allocated first
+    (`allocate_ids`) so that the residents checked and their outcomes can point at them.
     """
     visits, now = [], timezone.now()
     for c in cleaned:
@@ -459,34 +476,30 @@ def _write_many(actor, cleaned: list[dict[str, Any]]) -> list[Visit]:
         )
         visit.set_codes_from(request.household)
         visits.append(visit)
+    for visit, pk in zip(visits, allocate_ids(Visit, len(visits)), strict=True):
+        visit.pk = pk
     insert_rows(Visit, [
-        {"uuid": v.uuid, "household_id": v.household_id, "team_id": v.team_id, "visited_on": v.visited_on,
-         "note": v.note, "from_paper": v.from_paper, "follow_up_on": v.follow_up_on, "entered_by_id": actor.pk,
-         "province_code": v.province_code, "commune_code": v.commune_code, "village_code": v.village_code,
-         "deleted_at": None, "deleted_by_id": None, "created_at": now, "updated_at": now}
+        {"id": v.pk, "uuid": v.uuid, "household_id": v.household_id, "team_id": v.team_id,
+         "visited_on": v.visited_on, "note": v.note, "from_paper": v.from_paper, "follow_up_on": v.follow_up_on,
+         "entered_by_id": actor.pk, "province_code": v.province_code, "commune_code": v.commune_code,
+         "village_code": v.village_code, "deleted_at": None, "deleted_by_id": None, "created_at": now,
+         "updated_at": now}
         for v in visits
     ])
-    ids = dict(Visit.objects.filter(uuid__in=[v.uuid for v in visits]).values_list("uuid", "pk"))
-    for visit in visits:
-        visit.pk = ids[visit.uuid]
     through = Visit.members.through
     insert_rows(through, [
         {"visit_id": v.pk, "member_id": m.pk} for v, c in zip(visits, cleaned, strict=True) for m in c["members"]
     ])
+    checked = [(v, e) for v, c in zip(visits, cleaned, strict=True) for e in c["entries"]]
+    row_ids = allocate_ids(VisitResident, len(checked))
     insert_rows(VisitResident, [
-        {"visit_id": v.pk, "resident_id": e["resident"].pk, "present": e["present"], "note": e["note"]}
-        for v, c in zip(visits, cleaned, strict=True) for e in c["entries"]
+        {"id": pk, "visit_id": v.pk, "resident_id": e["resident"].pk, "present": e["present"], "note": e["note"]}
+        for pk, (v, e) in zip(row_ids, checked, strict=True)
     ])
-    row_ids = {
-        (visit_id, resident_id): pk
-        for pk, visit_id, resident_id in VisitResident.objects.filter(visit_id__in=list(ids.values())).values_list(
-            "pk", "visit_id", "resident_id"
-        )
-    }
     insert_rows(VisitOutcome, [
-        {"visit_resident_id": row_ids[(v.pk, e["resident"].pk)], "item_id": o["item"].pk, "outcome": str(o["outcome"]),
-         "note": o["note"], "follow_up_on": o["follow_up_on"]}
-        for v, c in zip(visits, cleaned, strict=True) for e in c["entries"] for o in e["outcomes"]
+        {"visit_resident_id": pk, "item_id": o["item"].pk, "outcome": str(o["outcome"]), "note": o["note"],
+         "follow_up_on": o["follow_up_on"]}
+        for pk, (_v, e) in zip(row_ids, checked, strict=True) for o in e["outcomes"]
     ])
     _set_done_many(actor, [(v, c["entries"]) for v, c in zip(visits, cleaned, strict=True)])
     for visit in visits:
@@ -526,6 +539,16 @@ def _set_done_many(actor, pairs) -> None:
     insert_rows(IndicatorChange, history)
 
 
+def _households_of(visit: Visit) -> set[int]:
+    """Return the visit's household and the current households of the residents it checked.
+
+    A resident may have moved to another household since the visit; correcting or deleting the
+    visit changes whether that resident counts as checked, in the new household's figures.
+    """
+    moved = VisitResident.objects.filter(visit=visit).values_list("resident__household_id", flat=True)
+    return {visit.household_id, *moved}
+
+
 def _require_change_right(actor, visit: Visit) -> None:
     refusal = rules.visit_change_refusal(actor, visit)
     if refusal is not None:
@@ -552,7 +575,7 @@ def visit_correct(
         raise DomainError("members_one_team", _("The members must belong to the visit's team."), field="members")
     note = clean_text(note, limit=2000, field="note")
     reason = clean_text(reason, limit=300, field="reason")
-    with track([visit.household_id]):
+    with track(_households_of(visit)):
         # Two corrections at once would each keep a revision of the same old content: queue them.
         if not Visit.objects.select_for_update().filter(pk=visit.pk, deleted_at__isnull=True).exists():
             raise DomainError("visit_deleted", _("This visit has been deleted."))
@@ -587,7 +610,7 @@ def visit_delete(*, actor, visit: Visit, reason: str) -> Visit:
     if not reason:
         raise DomainError("reason_required", _("Say why this visit is being deleted."), field="reason")
     old_entries = _stored_entries(visit)
-    with track([visit.household_id]):
+    with track(_households_of(visit)):
         updated = Visit.objects.filter(pk=visit.pk, deleted_at__isnull=True).update(
             deleted_at=timezone.now(), deleted_by=actor, delete_reason=reason
         )

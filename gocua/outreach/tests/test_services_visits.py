@@ -265,3 +265,24 @@ def test_members_of_another_team_cannot_record_here(world, items):
         record(outsider, world.household, [checked(world.resident)],
                members=[world.users["team_member"].member.pk])
     assert err.value.code == "other_team"
+
+
+@pytest.mark.parametrize("change", ["delete", "correct"])
+def test_changing_a_visit_after_its_resident_moved_keeps_the_rollups_exact(world, items, change):
+    """The resident now counts in another household: whether they were checked changes there."""
+    from gocua.households.services import resident_move
+    from gocua.indicators.services import rollups_check
+
+    user, resident = world.users["team_member"], world.resident
+    stays = f.make_resident(world.household, full_name="Nguyễn Thị Hoa", gender="female", birth_year=1982)
+    visit = record(user, world.household, [checked(resident, outcome(items["smartphone"])), checked(stays)])
+    other = f.make_household(world.village, "TT-020")
+    resident_move(actor=world.users["commune_officer"], resident=resident, to_household=other,
+                  moved_on=timezone.localdate())
+    assert rollups_check().differences == []
+    if change == "delete":
+        visit_delete(actor=user, visit=visit, reason="Sai hộ")
+    else:
+        visit_correct(actor=user, visit=visit, visited_on=visit.visited_on, member_ids=[user.member.pk],
+                      residents=[checked(stays)])
+    assert rollups_check().differences == []
