@@ -209,3 +209,16 @@ def test_a_visit_with_a_bad_uuid_is_refused_alone(world, items):
     first, second = visit_services.visit_record_many(actor=world.users["team_member"], visits=[good, bad])
     assert first.created and Visit.objects.get().uuid == good.uuid
     assert second.code == "uuid_invalid"
+
+
+def test_a_uuid_given_twice_in_one_call_records_one_visit(world, items):
+    member = world.team.members.get(user=world.users["team_member"])
+    form_id = uuid.uuid4()
+    visit = visit_services.VisitInput(
+        uuid=form_id, household=world.household, visited_on=dt.date.today(), member_ids=[member.pk],
+        residents=[{"resident_id": world.resident.pk, "outcomes": [{"item_id": items["vneid"].pk, "outcome": "done"}]}],
+    )
+    again = visit_services.VisitInput(**{**visit.__dict__})
+    first, second = visit_services.visit_record_many(actor=world.users["team_member"], visits=[visit, again])
+    assert first.created and not second.created and first.pk == second.pk
+    assert Visit.objects.count() == 1 and IndicatorChange.objects.count() == 1

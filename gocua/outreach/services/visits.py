@@ -8,6 +8,7 @@ first stores the previous content in a VisitRevision, then puts back the indicat
 only this visit had set (when nothing changed them since), again through the history.
 """
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -140,7 +141,7 @@ def _clean_content(household: Household, residents, visited_on: dt.date, *, know
     cleaned = []
     for raw, resident_id in zip(residents, ids, strict=True):
         outcomes = [_clean_outcome(o, items, visited_on) for o in raw.get("outcomes") or []]
-        if len({id(o["item"]) for o in outcomes}) != len(outcomes):  # one object per catalogue item
+        if len({o["item"].pk for o in outcomes}) != len(outcomes):
             raise DomainError("service_twice", _("A service appears twice for one resident."), field="outcomes")
         cleaned.append({
             "resident": found[resident_id],
@@ -428,23 +429,28 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
     nothing written: the caller then records the visits one by one.
     """
     results: list[Visit | DomainError | None] = [None] * len(visits)
+    copies = []  # (position, uuid): a UUID given twice in the list; the second is a replay of the first
     with transaction.atomic():
         loaded = _Lookups(visits)
-        accepted, seen = [], {}
+        accepted, seen = [], {}  # seen: uuid → household id of a visit accepted earlier in the list
         for position, request in enumerate(visits):
             try:
                 request.uuid = clean_uuid(request.uuid)
                 if not in_scope(actor, request.household):
                     raise Forbidden("forbidden", _("This household is outside your area."))
-                earlier = loaded.existing.get(request.uuid) or seen.get(request.uuid)
-                if earlier is not None:
-                    if earlier.household_id != request.household.pk:
+                stored = loaded.existing.get(request.uuid)
+                household_id = stored.household_id if stored is not None else seen.get(request.uuid)
+                if household_id is not None:
+                    if household_id != request.household.pk:
                         raise Conflict("uuid_taken", _("This form was already used for another household; reload the page."))
-                    results[position] = earlier  # a replay: answered once the batch is written
+                    if stored is not None:
+                        stored.created = False
+                        results[position] = stored
+                    else:
+                        copies.append((position, request.uuid))
                     continue
-                cleaned = _clean_one(actor, request, loaded)
-                accepted.append((position, cleaned))
-                seen[request.uuid] = Visit(uuid=request.uuid, household=request.household)  # its copies replay it
+                accepted.append((position, _clean_one(actor, request, loaded)))
+                seen[request.uuid] = request.household.pk
             except DomainError as exc:
                 results[position] = exc
         if accepted:
@@ -452,11 +458,11 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
                 written = _write_many(actor, [c for _p, c in accepted])
             for (position, _c), visit in zip(accepted, written, strict=True):
                 results[position] = visit
-    for position, result in enumerate(results):
-        if isinstance(result, Visit) and not getattr(result, "created", False):  # a replay: the stored visit
-            replay = Visit.objects.get(uuid=result.uuid)
-            replay.created = False
-            results[position] = replay
+    by_uuid = {v.uuid: v for v in results if isinstance(v, Visit)}
+    for position, uuid in copies:
+        replay = copy.copy(by_uuid[uuid])
+        replay.created = False
+        results[position] = replay
     return results
 
 
