@@ -1,7 +1,12 @@
 """Small factories for tests: build data through the real services."""
 
+import contextlib
 import datetime as dt
 import itertools
+import os
+import subprocess
+import sys
+import uuid
 
 from gocua.accounts.models import Role, User
 from gocua.households import services as household_services
@@ -70,3 +75,45 @@ def make_member(team, *, full_name: str = "Bùi Văn Trường", role: str = "me
         member.user = user
         member.save(update_fields=["user"])
     return member
+
+
+# --- the app as a separate process, on a database of its own ----------------------------------------
+
+
+def process_env(data_dir, database_url: str | None = None) -> dict:
+    """Return an environment for running `gocua` in a child process: none of this process's
+    GOCUA_/DATABASE_URL/DJANGO_ settings, its data folder `data_dir`, and `database_url` if given
+    (else the default SQLite file in that folder)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOCUA_", "DATABASE_URL", "DJANGO_"))}
+    env["GOCUA_DATA_DIR"] = str(data_dir)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run_gocua(env: dict, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
+    """Run `gocua ARGS` in a child process; return the finished process (output as text)."""
+    return subprocess.run(
+        [sys.executable, "-m", "gocua.manage", *args], env=env, capture_output=True, text=True, timeout=600,
+        input=input_text,
+    )
+
+
+@contextlib.contextmanager
+def throwaway_postgresql(prefix: str = "gocua_tmp", *, template: str | None = None):
+    """Create an empty PostgreSQL database (or a copy of the database `template` names) on the
+    server the suite uses; yield its URL; drop it."""
+    import psycopg
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    host, port, user = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432, settings_dict["USER"]
+    dsn = f"host={host} port={port} user={user} dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    try:
+        yield f"postgres://{user}@{host}:{port}/{name}"
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -15,6 +15,7 @@ touching other data, and `real_households` tells whether anything else is there.
 
 import datetime as dt
 import functools
+import os
 import random
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from types import SimpleNamespace
 from django.db import transaction
 from django.utils import timezone
 
-from gocua.bench import names, people
+from gocua.bench import names, parallel, people
 from gocua.bench.bulk import (
     IdBlock,
     Table,
@@ -34,8 +35,10 @@ from gocua.bench.bulk import (
     fast_load_done,
     indexes_build,
     indexes_drop,
-    optimize_search,
     reset_sequences,
+    search_tables_pending,
+    search_tables_restore,
+    search_triggers_drop,
     skip_row_checks,
     uuid_hex,
 )
@@ -47,7 +50,7 @@ from gocua.households.models import Assignment, Household, IndicatorChange, Resi
 from gocua.households.services import household_search_text
 from gocua.lib import citizen_id
 from gocua.lib.text import fold
-from gocua.outreach.models import Visit, VisitOutcome, VisitResident
+from gocua.outreach.models import ServiceItem, Visit, VisitOutcome, VisitResident
 from gocua.places.models import LEVEL_OF_KIND, Kind, Level, Unit
 from gocua.places.services import REFORM_DATE
 from gocua.teams.models import Member, Team
@@ -89,6 +92,7 @@ class Counts:
     indicator_changes: int = 0
     assignments: int = 0
     index_seconds: float = 0.0  # building the secondary indexes after a big load
+    search_seconds: float = 0.0  # filling SQLite's search tables after it (alongside `meanwhile`)
 
     def add(self, other: "Counts") -> None:
         for name in self.__dataclass_fields__:
@@ -103,6 +107,7 @@ class PlannedVillage:
     team: dict | None
     members: list[dict]
     households: list[tuple[str, str, list[people.Person]]] = field(default_factory=list)
+    seq: int = 0  # the commune's child number: the village code's suffix
 
     @property
     def residents(self) -> int:
@@ -126,30 +131,59 @@ class CommuneCursor:
         return self.communes[self.index]
 
 
-class Generator:
-    """Plan people in memory with one seeded RNG, then write them chunk by chunk."""
+# Upper bounds per resident of a share, to set aside id ranges before any row exists: a village
+# has at least one household, a team at most 9 members, a household at most 7 visits a year and a
+# visit at most 3 residents checked. Shares get disjoint ranges, so ids have gaps between provinces.
+IDS_PER_RESIDENT = {Unit: 1, Team: 1, Member: 9, Household: 1, Resident: 1, Visit: 7, VisitResident: 21}
 
-    def __init__(
-        self, *, provinces: int, residents: int, seed: int, progress: Callable | None = None, history: bool = True
-    ):
-        self.target, self.seed, self.with_history = residents, seed, history
-        self.rng = random.Random(seed)
-        self.year = timezone.localdate().year
-        self.today = timezone.localdate()
-        self.progress = progress or (lambda **kw: None)
-        self.ids = people.CitizenIds(self.rng)
+
+@dataclass
+class Share:
+    """One province's part of a run: planned from its own seeded RNGs, written in its own id ranges.
+
+    Shares are independent — separate communes, id ranges and citizen ID serials — so they can be
+    written one after another or by separate processes at once, with the same rows either way.
+    """
+
+    index: int
+    count: int
+    province: Unit
+    communes: list[Unit]
+    residents: int
+    first_ids: dict[type, int]
+    child_names: dict[int, set[str]]  # commune id -> folded names of its current villages
+
+
+@dataclass
+class Chunk:
+    """The rows of a few villages, built in memory and written in one transaction."""
+
+    villages: list[Unit]
+    markers: list[GeneratedVillage]
+    teams: list[Team]
+    members: list[Member]
+    communes: dict[int, int]  # commune id -> next_child_seq after these villages
+    households: Table
+    residents: Table
+
+
+class ShareWriter:
+    """Plan and write one share, chunk by chunk."""
+
+    def __init__(self, share: Share, *, seed: int, today: dt.date, items: list, history: bool):
+        code = share.province.code
+        self.share, self.seed, self.today, self.year = share, seed, today, today.year
+        self.with_history = history
+        self.rng = random.Random(f"{seed}:{code}")
+        self.ids = people.CitizenIds(self.rng, part=(share.index, share.count))
+        self.cursor = CommuneCursor(self.rng, share.province, share.communes)
         self.profiles: dict[int, people.Profile] = {}
-        self.seq: dict[int, int] = {}
-        self.child_names: dict[int, set[str]] = {}
-        units = Unit.objects.filter(valid_to__isnull=True, level__in=[Level.PROVINCE, Level.COMMUNE])
-        by_province: dict[str, list[Unit]] = {}
-        province_units = []
-        for unit in units.order_by("level", "code"):
-            if unit.level == Level.PROVINCE:
-                province_units.append(unit)
-            else:
-                by_province.setdefault(unit.province_code, []).append(unit)
-        self.cursors = [CommuneCursor(self.rng, p, by_province[p.code]) for p in province_units[:provinces]]
+        self.seq = {c.pk: c.next_child_seq for c in share.communes}
+        self.keys = IdBlock.starting_at(share.first_ids)
+        # UUIDs from their own RNG (they never shift the people drawn), new for each run on the same database.
+        self.key_rng = random.Random(f"{seed}:uuid:{code}:{share.first_ids[Household]}")
+        history_rng = random.Random(f"{seed}:history:{code}:{share.first_ids[Visit]}")
+        self.history = History(history_rng, today, self.keys, items=items)
 
     # --- planning (pure Python, seeded) ---------------------------------------------------
 
@@ -162,16 +196,8 @@ class Generator:
             return Kind.BAN
         return Kind.THON
 
-    def _village_name(self, commune: Unit, kind: str) -> str:
-        if commune.pk not in self.child_names:
-            children = Unit.objects.filter(parent=commune, valid_to__isnull=True).values_list(
-                "name_folded", flat=True
-            )
-            self.child_names[commune.pk] = set(children)
-            self.seq[commune.pk] = Unit.objects.values_list("next_child_seq", flat=True).get(pk=commune.pk)
-        seq = self.seq[commune.pk]
-        self.seq[commune.pk] = seq + 1
-        taken = self.child_names[commune.pk]
+    def _village_name(self, commune: Unit, kind: str, seq: int) -> str:
+        taken = self.share.child_names.setdefault(commune.pk, set())
         name = names.village_name(self.rng, kind, seq)
         for candidate in (name, f"{name} {seq}", f"{name} {seq}-{self.seed}"):
             if fold(candidate) not in taken:
@@ -187,16 +213,18 @@ class Generator:
         )
         return {"name": name, "founded_on": founded}, members
 
-    def plan_village(self, cursor: CommuneCursor, budget: int) -> PlannedVillage:
+    def plan_village(self, budget: int) -> PlannedVillage:
         rng = self.rng
-        commune = cursor.next()
+        commune = self.cursor.next()
         if commune.pk not in self.profiles:
             self.profiles[commune.pk] = people.Profile.draw(rng, urban=commune.kind == Kind.PHUONG)
         profile = self.profiles[commune.pk]
         kind = self._village_kind(commune)
-        name = self._village_name(commune, kind)
+        seq = self.seq[commune.pk]
+        self.seq[commune.pk] = seq + 1
+        name = self._village_name(commune, kind, seq)
         team, members = self._team(name) if rng.random() < 0.9 else (None, [])
-        village = PlannedVillage(commune, kind, name, team, members)
+        village = PlannedVillage(commune, kind, name, team, members, seq=seq)
         urban = kind == Kind.TO_DAN_PHO
         for number in range(1, rng.randint(40, 180) + 1):
             if budget <= 0:
@@ -217,78 +245,97 @@ class Generator:
             budget -= size
         return village
 
-    # --- writing ------------------------------------------------------------------------
+    # --- building rows (no database) and writing them ----------------------------------------
 
-    def run(self) -> Counts:
-        """Write everything; for a big run, drop the secondary indexes first and build them at the end."""
-        indexes_build()  # what a run that died half-way left to build
-        if self.target < DROP_INDEXES_FROM or transaction.get_connection().in_atomic_block:
-            counts = self._run()
-            analyze(*ANALYZED)
-            return counts
-        indexes_drop(*BIG_TABLES, Visit.members.through)
-        try:
-            counts = self._run()
-        finally:
-            started = time.monotonic()
-            indexes_build()
-            optimize_search()
-            analyze(*ANALYZED)
-        counts.index_seconds = time.monotonic() - started
-        return counts
-
-    def _run(self) -> Counts:
-        total, pending, planned = Counts(), [], 0
-        started = time.monotonic()
-        fast_load()
-        self.keys = IdBlock(Household, Resident, Visit, VisitResident)
-        # UUIDs from their own RNG (they never shift the people drawn), new for each run on the same database.
-        self.key_rng = random.Random(f"{self.seed}:uuid:{self.keys.next[Household]}")
-        self.history = History(random.Random(f"{self.seed}:history:{self.keys.next[Visit]}"), self.today, self.keys)
-        # Each province gets an equal share; villages are planned round-robin so chunks mix provinces.
-        share, extra = divmod(self.target, len(self.cursors))
-        left = [share + (1 if i < extra else 0) for i in range(len(self.cursors))]
-        while planned < self.target:
-            for i, cursor in enumerate(self.cursors):
-                if left[i] <= 0:
-                    continue
-                village = self.plan_village(cursor, left[i])
-                left[i] -= village.residents
-                planned += village.residents
-                pending.append(village)
-            if sum(v.residents for v in pending) >= CHUNK_RESIDENTS or planned >= self.target:
-                total.add(self.write(pending))
+    def chunks(self):
+        """Yield the share's chunks, built and ready for `write` (planning draws no query)."""
+        left, pending = self.share.residents, []
+        while left > 0:
+            village = self.plan_village(left)
+            left -= village.residents
+            pending.append(village)
+            if sum(v.residents for v in pending) >= CHUNK_RESIDENTS or left <= 0:
+                yield self.build(pending)
                 pending = []
-                self.progress(counts=total, target=self.target, seconds=time.monotonic() - started)
-        reset_sequences(Household, Resident, Visit, VisitResident)
-        fast_load_done()
-        return total
 
-    @transaction.atomic
-    def write(self, planned: list[PlannedVillage]) -> Counts:
-        counts = Counts()
-        skip_row_checks()
-        villages = self._write_villages(planned)
-        counts.villages = len(villages)
-        teams = self._write_teams(planned, villages)
-        counts.teams = sum(1 for team_id, _members in teams if team_id)
-        counts.members = sum(len(p.members) for p in planned if p.team)
+    def build(self, planned: list[PlannedVillage]) -> Chunk:
+        villages = [self._village(plan) for plan in planned]
+        markers = [GeneratedVillage(village=v, seed=self.seed) for v in villages]
+        teams, members, current = self._teams(planned, villages)
         households = Table(Household, HOUSEHOLD_COLUMNS)
         residents = Table(Resident, RESIDENT_COLUMNS)
-        homes = self._add_households(planned, villages, teams, households, residents)
-        counts.citizen_ids = self._drop_taken_citizen_ids(residents)
-        households.flush()
-        residents.flush()
-        before = self.history.counts
+        homes = self._add_households(planned, villages, current, households, residents)
         if self.with_history:
             for home, assign_to in homes:
                 self.history.add(home, assign_to)
-            self.history.flush()
+        communes = {plan.commune.pk: plan.seq + 1 for plan in planned}  # planned in order: the last wins
+        return Chunk(villages, markers, teams, members, communes, households, residents)
+
+    @transaction.atomic
+    def write(self, chunk: Chunk) -> Counts:
+        """Write one chunk in one transaction; return what it added."""
+        skip_row_checks()
+        Unit.objects.bulk_create(chunk.villages, batch_size=BATCH_SIZE)
+        for commune_id, next_seq in chunk.communes.items():
+            Unit.objects.filter(pk=commune_id, next_child_seq__lt=next_seq).update(next_child_seq=next_seq)
+        GeneratedVillage.objects.bulk_create(chunk.markers, batch_size=BATCH_SIZE)
+        Team.objects.bulk_create(chunk.teams, batch_size=BATCH_SIZE)
+        Member.objects.bulk_create(chunk.members, batch_size=BATCH_SIZE)
+        counts = Counts(
+            villages=len(chunk.villages),
+            teams=len(chunk.teams),
+            members=len(chunk.members),
+            citizen_ids=self._drop_taken_citizen_ids(chunk.residents),
+        )
+        chunk.households.flush()
+        chunk.residents.flush()
+        before = self.history.counts
+        self.history.flush()
         after = self.history.counts
         for name in ("visits", "visit_residents", "outcomes", "indicator_changes", "assignments"):
             setattr(counts, name, getattr(after, name) - getattr(before, name))
-        counts.households, counts.residents = households.written, residents.written
+        counts.households, counts.residents = chunk.households.written, chunk.residents.written
         return counts
+
+    def _village(self, plan: PlannedVillage) -> Unit:
+        commune = plan.commune
+        code = f"{commune.code}-{plan.seq:03d}"
+        return Unit(
+            pk=self.keys.take(Unit),
+            code=code,
+            name=plan.name,
+            name_folded=fold(plan.name),
+            kind=plan.kind,
+            level=LEVEL_OF_KIND[plan.kind],
+            parent_id=commune.pk,
+            province_code=commune.province_code,
+            commune_code=commune.code,
+            village_code=code,
+            valid_from=REFORM_DATE,
+        )
+
+    def _teams(self, planned, villages) -> tuple[list[Team], list[Member], list[tuple[int | None, list[int]]]]:
+        """Build teams and members; return them and (team id, current member ids) per village for the history."""
+        teams, members, current = [], [], []
+        for plan, village in zip(planned, villages, strict=True):
+            if not plan.team:
+                current.append((None, []))
+                continue
+            name = plan.team["name"]
+            team = Team(
+                pk=self.keys.take(Team), unit_id=village.pk, name=name, name_folded=fold(name),
+                founded_on=plan.team["founded_on"],
+            )
+            team.province_code, team.commune_code = village.province_code, village.commune_code
+            team.village_code = village.village_code
+            teams.append(team)
+            mine = [
+                Member(pk=self.keys.take(Member), team_id=team.pk, name_folded=folded(m["full_name"]), **m)
+                for m in plan.members
+            ]
+            members.extend(mine)
+            current.append((team.pk, [m.pk for m in mine if m.left_on is None]))
+        return teams, members, current
 
     def _add_households(self, planned, villages, teams, households: Table, residents: Table) -> list[tuple[Home, int | None]]:
         keys, uuids, homes = self.keys, self.key_rng, []
@@ -302,79 +349,11 @@ class Generator:
                 households.add((household_id, uuid_hex(uuids.getrandbits(128)), village.pk, key, address, first, text, *codes))
                 people_ = []
                 for i, person in enumerate(persons):
-                    residents.add(self._resident_row(first + i, uuid_hex(uuids.getrandbits(128)), household_id, codes, person))
+                    residents.add(_resident_row(first + i, uuid_hex(uuids.getrandbits(128)), household_id, codes, person))
                     people_.append((first + i, person.birth_year, person.status, person.indicators))
                 home = Home(household_id, codes, people_, team_id, member_ids, coverage)
                 homes.append((home, member_ids[n % len(member_ids)] if member_ids else None))
         return homes
-
-    def _write_teams(self, planned: list[PlannedVillage], villages: list[Unit]) -> list[tuple[int | None, list[int]]]:
-        """Write teams and members; remember (team id, current member ids) per village for the history."""
-        teams, members, current = [], [], []
-        for plan, village in zip(planned, villages, strict=True):
-            if not plan.team:
-                continue
-            name = plan.team["name"]
-            team = Team(unit=village, name=name, name_folded=fold(name), founded_on=plan.team["founded_on"])
-            team.province_code, team.commune_code = village.province_code, village.commune_code
-            team.village_code = village.village_code
-            teams.append(team)
-            members.extend(Member(team=team, name_folded=folded(m["full_name"]), **m) for m in plan.members)
-        Team.objects.bulk_create(teams, batch_size=BATCH_SIZE)
-        for member in members:
-            member.team_id = member.team.pk
-        Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
-        by_team: dict[int, list[int]] = {}
-        for member in members:
-            if member.left_on is None:
-                by_team.setdefault(member.team_id, []).append(member.pk)
-        team_of_village = {team.unit_id: team.pk for team in teams}
-        for village in villages:
-            team_id = team_of_village.get(village.pk)
-            current.append((team_id, by_team.get(team_id, [])))
-        return current
-
-    def _write_villages(self, planned: list[PlannedVillage]) -> list[Unit]:
-        communes = {p.commune.pk for p in planned}
-        locked = {u.pk: u for u in Unit.objects.select_for_update().filter(pk__in=communes)}
-        villages = []
-        for plan in planned:
-            commune = locked[plan.commune.pk]
-            code = f"{commune.code}-{commune.next_child_seq:03d}"
-            commune.next_child_seq += 1
-            villages.append(
-                Unit(
-                    code=code,
-                    name=plan.name,
-                    name_folded=fold(plan.name),
-                    kind=plan.kind,
-                    level=LEVEL_OF_KIND[plan.kind],
-                    parent=commune,
-                    province_code=commune.province_code,
-                    commune_code=commune.code,
-                    village_code=code,
-                    valid_from=REFORM_DATE,
-                )
-            )
-        Unit.objects.bulk_create(villages, batch_size=BATCH_SIZE)
-        Unit.objects.bulk_update(list(locked.values()), ["next_child_seq"])
-        GeneratedVillage.objects.bulk_create([GeneratedVillage(village=v, seed=self.seed) for v in villages])
-        return villages
-
-    @staticmethod
-    def _resident_row(pk: int, uuid: str, household_id: int, codes: tuple, person: people.Person) -> tuple:
-        """Return the columns (RESIDENT_COLUMNS) `resident_create` would write for `person`."""
-        encrypted = hashed = masked = None
-        if person.citizen_id:
-            encrypted = pii.encrypt(person.citizen_id)
-            hashed = pii.keyed_hash(person.citizen_id)
-            masked = citizen_id.mask(person.citizen_id)
-        values = person.indicators
-        return (
-            pk, uuid, household_id, person.full_name, folded(person.full_name), person.birth_year, person.gender,
-            person.relation, person.status, person.phone, *codes, encrypted or "", hashed, masked or "",
-            *[values.get(name, Tri.UNKNOWN) for name in INDICATOR_NAMES],
-        )
 
     @staticmethod
     def _drop_taken_citizen_ids(residents: Table) -> int:
@@ -395,16 +374,160 @@ class Generator:
         return len(hashes) - len(taken)
 
 
+def _resident_row(pk: int, uuid: str, household_id: int, codes: tuple, person: people.Person) -> tuple:
+    """Return the columns (RESIDENT_COLUMNS) `resident_create` would write for `person`."""
+    encrypted = hashed = masked = None
+    if person.citizen_id:
+        encrypted = pii.encrypt(person.citizen_id)
+        hashed = pii.keyed_hash(person.citizen_id)
+        masked = citizen_id.mask(person.citizen_id)
+    values = person.indicators
+    return (
+        pk, uuid, household_id, person.full_name, folded(person.full_name), person.birth_year, person.gender,
+        person.relation, person.status, person.phone, *codes, encrypted or "", hashed, masked or "",
+        *[values.get(name, Tri.UNKNOWN) for name in INDICATOR_NAMES],
+    )
+
+
+class Generator:
+    """Split a run into one share per province, then write the shares — in parallel processes when it pays."""
+
+    def __init__(
+        self,
+        *,
+        provinces: int,
+        residents: int,
+        seed: int,
+        progress: Callable | None = None,
+        history: bool = True,
+        workers: int | None = None,
+    ):
+        self.target, self.seed, self.with_history = residents, seed, history
+        self.today = timezone.localdate()
+        self.progress = progress or (lambda **kw: None)
+        self.workers = workers
+        units = Unit.objects.filter(valid_to__isnull=True, level__in=[Level.PROVINCE, Level.COMMUNE])
+        by_province: dict[str, list[Unit]] = {}
+        province_units = []
+        for unit in units.order_by("level", "code"):
+            if unit.level == Level.PROVINCE:
+                province_units.append(unit)
+            else:
+                by_province.setdefault(unit.province_code, []).append(unit)
+        self.provinces = [(p, by_province[p.code]) for p in province_units[:provinces]]
+
+    def shares(self) -> list[Share]:
+        """Give each province an equal share of the residents and its own id ranges."""
+        communes = [c for _p, cs in self.provinces for c in cs]
+        child_names: dict[int, set[str]] = {}
+        villages = Unit.objects.filter(parent__in=[c.pk for c in communes], valid_to__isnull=True)
+        for parent_id, name_folded in villages.values_list("parent_id", "name_folded"):
+            child_names.setdefault(parent_id, set()).add(name_folded)
+        next_ids = IdBlock(*IDS_PER_RESIDENT).next
+        count = len(self.provinces)
+        size, extra = divmod(self.target, count)
+        shares = []
+        for index, (province, its_communes) in enumerate(self.provinces):
+            residents = size + (1 if index < extra else 0)
+            shares.append(
+                Share(
+                    index, count, province, its_communes, residents, dict(next_ids),
+                    {c.pk: child_names.get(c.pk, set()) for c in its_communes},
+                )
+            )
+            for model, per_resident in IDS_PER_RESIDENT.items():
+                next_ids[model] += per_resident * residents
+        return [share for share in shares if share.residents > 0]
+
+    def _workers(self, shares: list[Share]) -> int:
+        """How many processes: one per core from DROP_INDEXES_FROM residents (or as asked), never more
+        than shares; one inside a transaction or on an in-memory database (others could not see it)."""
+        connection = transaction.get_connection()
+        if connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+            return 1
+        wanted = self.workers
+        if wanted is None:
+            wanted = (os.cpu_count() or 1) if self.target >= DROP_INDEXES_FROM else 1
+        return max(1, min(wanted, len(shares)))
+
+    def run(self, meanwhile: Callable[[], object] | None = None) -> Counts:
+        """Write everything, then call `meanwhile` (a reader, e.g. the rollups' recomputation).
+
+        For a big run, drop the secondary indexes and SQLite's search triggers first; afterwards
+        build the indexes, then fill the search tables in another process while `meanwhile` runs.
+        """
+        meanwhile = meanwhile or (lambda: None)
+        indexes_build()  # what a run that died half-way left to build
+        if self.target < DROP_INDEXES_FROM or transaction.get_connection().in_atomic_block:
+            counts = self._run()
+            analyze(*ANALYZED)
+            meanwhile()
+            return counts
+        indexes_drop(*BIG_TABLES, Visit.members.through)
+        search_triggers_drop()
+        try:
+            counts = self._run()
+        except BaseException:
+            indexes_build()  # indexes and search tables whole again before the error goes up
+            raise
+        started = time.monotonic()
+        indexes_build(search=False)
+        analyze(*ANALYZED)
+        counts.index_seconds = time.monotonic() - started
+        started = time.monotonic()
+        if search_tables_pending():
+            parallel.beside(search_tables_restore, meanwhile)
+        else:
+            meanwhile()
+        counts.search_seconds = time.monotonic() - started
+        return counts
+
+    def _run(self) -> Counts:
+        shares = self.shares()
+        items = list(ServiceItem.objects.filter(is_active=True).order_by("pk").values_list("pk", "indicators"))
+        config = {"seed": self.seed, "today": self.today, "items": items, "history": self.with_history}
+        total, started = Counts(), time.monotonic()
+
+        def report(counts: Counts) -> None:
+            total.add(counts)
+            self.progress(counts=total, target=self.target, seconds=time.monotonic() - started)
+
+        workers = self._workers(shares)
+        if workers == 1:
+            fast_load()
+            for share in shares:
+                writer = ShareWriter(share, **config)
+                for chunk in writer.chunks():
+                    report(writer.write(chunk))
+        else:
+            parallel.run(shares, config, workers=workers, report=report)
+        reset_sequences(*IDS_PER_RESIDENT)
+        fast_load_done()
+        return total
+
+
 def real_households() -> int:
     """Return how many households lie in villages that `generate` did not make (real data)."""
     return Household.objects.exclude(village_id__in=GeneratedVillage.objects.values("village_id")).count()
 
 
 def generate(
-    *, provinces: int, residents: int, seed: int, progress: Callable | None = None, history: bool = True
+    *,
+    provinces: int,
+    residents: int,
+    seed: int,
+    progress: Callable | None = None,
+    history: bool = True,
+    workers: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Counts:
-    """Add `residents` generated residents (with villages, teams, households and a year of visits)."""
-    return Generator(provinces=provinces, residents=residents, seed=seed, progress=progress, history=history).run()
+    """Add `residents` generated residents (with villages, teams, households and a year of visits).
+
+    `meanwhile` is called once everything is written and indexed (see `Generator.run`).
+    """
+    return Generator(
+        provinces=provinces, residents=residents, seed=seed, progress=progress, history=history, workers=workers
+    ).run(meanwhile)
 
 
 @transaction.atomic

@@ -50,9 +50,12 @@ class Home:
 class History:
     """Plan and collect the outreach rows of households, chunk by chunk."""
 
-    def __init__(self, rng: random.Random, today: dt.date, ids: IdBlock):
+    def __init__(self, rng: random.Random, today: dt.date, ids: IdBlock, *, items: list | None = None):
+        """`items`: (id, indicators) of the active service items, read here when not given."""
         self.rng, self.today, self.ids = rng, today, ids
-        self.items = [(pk, tuple(ind)) for pk, ind in ServiceItem.objects.filter(is_active=True).values_list("pk", "indicators")]
+        if items is None:
+            items = ServiceItem.objects.filter(is_active=True).order_by("pk").values_list("pk", "indicators")
+        self.items = [(pk, tuple(ind)) for pk, ind in items]
         self.visits = Table(
             Visit,
             ["id", "uuid", "household_id", "team_id", "visited_on", "from_paper", "follow_up_on", "created_at",

@@ -99,11 +99,20 @@ class Person:
 
 
 class CitizenIds:
-    """Issue citizen IDs consistent with gender and birth year, never the same one twice."""
+    """Issue citizen IDs consistent with gender and birth year, never the same one twice.
 
-    def __init__(self, rng: random.Random, taken: set[str] | None = None):
+    `part=(index, count)` gives this issuer the serial numbers that leave `index` modulo `count`:
+    `gocua generate` plans each province in its own process with its own issuer, and people
+    registered in another province at birth could otherwise draw the same number twice.
+    """
+
+    def __init__(self, rng: random.Random, taken: set[str] | None = None, *, part: tuple[int, int] = (0, 1)):
         self.rng = rng
         self.taken = taken if taken is not None else set()
+        self.index, self.count = part
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"part {part}: index must be within 0..count-1")
+        self.serials = 1_000_000 // self.count
 
     def issue(self, province_code: str, gender: str, birth_year: int) -> str:
         # Most people were registered at birth in the province they live in.
@@ -111,7 +120,7 @@ class CitizenIds:
             province_code = self.rng.choice(_LEGACY_CODES)
         head = f"0{province_code}{century_digit(gender, birth_year)}{birth_year % 100:02d}"
         while True:
-            number = f"{head}{self.rng.randrange(1_000_000):06d}"
+            number = f"{head}{self.rng.randrange(self.serials) * self.count + self.index:06d}"
             if number not in self.taken:
                 self.taken.add(number)
                 return number

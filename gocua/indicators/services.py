@@ -10,6 +10,7 @@ from gocua.indicators import recompute
 from gocua.indicators.metrics import METRICS
 from gocua.indicators.models import RollupState, UnitActivity, UnitSnapshot, UnitStat
 from gocua.indicators.rollups import NATION, level_of, reference_date
+from gocua.lib.bulk import insert_rows
 from gocua.places.models import Level, Unit
 
 _WHERE_OF_LEVEL = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
@@ -73,7 +74,11 @@ def rollups_check(*, unit: Unit | None = None) -> DriftReport:
         for metric in METRICS:
             if want.get(metric, 0) != have.get(metric, 0):
                 report.differences.append(f"{code} {metric}: stored {have.get(metric, 0)}, actual {want.get(metric, 0)}")
-    stored_activity = {(a.code, a.day): [a.visits, a.sessions] for a in stored_acts}
+    # Plain tuples: a national database holds about a million (unit, day) rows.
+    stored_activity = {
+        (code, day): [visits, sessions]
+        for code, day, visits, sessions in stored_acts.values_list("code", "day", "visits", "sessions").iterator(10_000)
+    }
     for key in sorted(set(activity) | set(stored_activity)):
         want, have = activity.get(key, [0, 0]), stored_activity.get(key, [0, 0])
         if list(want) != list(have):
@@ -82,21 +87,26 @@ def rollups_check(*, unit: Unit | None = None) -> DriftReport:
     return report
 
 
-def rollups_rebuild(*, reference: dt.date | None = None, snapshot: bool = True) -> int:
-    """Recompute every rollup at `reference` (default today), store it, and take the weekly snapshot."""
+def rollups_rebuild(
+    *, reference: dt.date | None = None, snapshot: bool = True, figures: tuple[dict, dict] | None = None
+) -> int:
+    """Recompute every rollup at `reference` (default today), store it, and take the weekly snapshot.
+
+    `figures`: what `expected_figures(None, reference)` returned, computed by the caller while
+    nothing else wrote (`gocua generate` computes them while another process fills the search
+    tables); by default they are computed here, inside the transaction that stores them.
+    """
     ref = reference or timezone.localdate()
     with transaction.atomic():
         RollupState.objects.update_or_create(pk=1, defaults={"reference_date": ref, "rolled_at": timezone.now()})
-        stats, activity = expected_figures(None, ref)
+        stats, activity = figures if figures is not None else expected_figures(None, ref)
         UnitStat.objects.all().delete()
         UnitStat.objects.bulk_create(
             [UnitStat(code=code, level=level_of(code), **values) for code, values in stats.items()], batch_size=1000
         )
         UnitActivity.objects.all().delete()
-        UnitActivity.objects.bulk_create(
-            [UnitActivity(code=c, day=d, visits=v, sessions=s) for (c, d), (v, s) in activity.items()],
-            batch_size=1000,
-        )
+        # insert_rows, not bulk_create: about a million (unit, day) rows on a national database.
+        insert_rows(UnitActivity, [{"code": c, "day": d, "visits": v, "sessions": s} for (c, d), (v, s) in activity.items()])
         if snapshot:
             snapshot_take(on=ref)
     return len(stats)

@@ -312,3 +312,27 @@ def _normalised(indexes) -> list[tuple[str, str, str]]:
         return re.sub(r"::[a-z ]+(\[\])?|[()\s]", "", sql)
 
     return [(name, table, plain(sql)) for name, table, sql in indexes]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 search tables and their triggers")
+def test_search_tables_filled_after_a_load_without_their_triggers(world):
+    from gocua.bench import bulk
+
+    def found(table: str, word: str) -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [word])
+            return {row[0] for row in cursor.fetchall()}
+
+    assert bulk.search_triggers_drop() == 3
+    household = f.make_household(world.village, "H0777")
+    added = f.make_resident(household, full_name="Lò Văn Xuyênkhông")
+    assert not found("households_resident_fts", "xuyenkhong")  # written while the triggers were away
+    assert bulk.search_tables_pending()
+    assert bulk.indexes_build() == 3
+    assert not bulk.search_tables_pending()
+    assert found("households_resident_fts", "xuyenkhong") == {added.pk}
+    assert found("households_resident_rest_fts", "xuyenkhong") == {added.pk}
+    assert household.pk in found("households_household_fts", "h0777")
+    assert found("households_resident_fts", "nguyen")  # the residents already there are still found
+    later = f.make_resident(household, full_name="Lò Thị Sauđó")
+    assert found("households_resident_fts", "saudo") == {later.pk}  # the trigger is back

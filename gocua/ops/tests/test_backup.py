@@ -1,30 +1,18 @@
 """A backup round trip: back up, damage the data, restore, and find the same rows and rollups."""
 
-import os
-import subprocess
-import sys
-import uuid
-
 import pytest
 from django.db import connection
+
+from gocua import testing as f
 
 TABLES = ["households_household", "households_resident", "teams_member", "places_unit", "indicators_unitstat"]
 
 
 def _env(tmp_path, database_url=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOCUA_", "DATABASE_URL", "DJANGO_"))}
-    env["GOCUA_DATA_DIR"] = str(tmp_path)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
+    return f.process_env(tmp_path, database_url)
 
 
-def _gocua(env, *args, input_text=None):
-    result = subprocess.run(
-        [sys.executable, "-m", "gocua.manage", *args], env=env, capture_output=True, text=True, timeout=600,
-        input=input_text,
-    )
-    return result
+_gocua = f.run_gocua
 
 
 def _counts(env) -> str:
@@ -48,16 +36,8 @@ def database_url(db):
     if connection.vendor != "postgresql":
         yield None
         return
-    import psycopg
-
-    settings_dict = connection.settings_dict
-    name = f"gocua_backup_{uuid.uuid4().hex[:8]}"
-    dsn = f"host={settings_dict['HOST'] or '127.0.0.1'} port={settings_dict['PORT'] or 5432} user={settings_dict['USER']}"
-    with psycopg.connect(dsn + " dbname=postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/{name}"
-    with psycopg.connect(dsn + " dbname=postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with f.throwaway_postgresql("gocua_backup") as url:
+        yield url
 
 
 def test_backup_and_restore_round_trip_keeps_rows_and_rollups(tmp_path, database_url):

@@ -8,13 +8,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 
 from gocua.bench.generator import generate, generated_reset, real_households
+from gocua.bench.parallel import GenerationFailed
 from gocua.bench.units import ensure_units
+from gocua.indicators.services import expected_figures, rollups_rebuild
 from gocua.places.models import Level, Unit
 
 MAX_RESIDENTS = 110_000_000  # Vietnam has about 101 million people
 MAX_SQLITE_RESIDENTS = 20_000_000  # past this one file is the wrong tool: use PostgreSQL
+MAX_WORKERS = 64
 BYTES_PER_RESIDENT = 2_600  # measured on SQLite with a year of visits (docs/PERFORMANCE.md), with margin
 
 
@@ -67,8 +71,20 @@ class Command(BaseCommand):
             help="Write even though the database holds real (not generated) households.",
         )
         parser.add_argument("--no-visits", action="store_true", help="Leave out the year of visits and history.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help=(
+                "Processes writing at once, one province each (default: one per CPU core from 50,000 "
+                "residents, else 1). The data is the same for any number."
+            ),
+        )
 
-    def handle(self, *args, provinces=None, residents=None, seed=1, reset=False, force=False, **options):
+    def handle(
+        self, *args, provinces=None, residents=None, seed=1, reset=False, force=False, workers=None, **options
+    ):
+        if workers is not None and not 1 <= workers <= MAX_WORKERS:
+            raise CommandError(f"--workers phải từ 1 đến {MAX_WORKERS} / --workers must be between 1 and {MAX_WORKERS}.")
         if not reset and (provinces is None or residents is None):
             raise CommandError(
                 "Cần --provinces và --residents (hoặc --reset) / --provinces and --residents are required (or --reset)."
@@ -92,13 +108,29 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đang tạo / Generating {residents:,} residents in {provinces} province(s), seed {seed}…"
         )
-        counts = generate(
-            provinces=provinces,
-            residents=residents,
-            seed=seed,
-            progress=self._progress,
-            history=not options.get("no_visits"),
-        )
+        # The rollups' recomputation only reads: it runs while the search tables are being filled.
+        reference, figures = timezone.localdate(), {}
+
+        def recompute() -> None:
+            began = time.monotonic()
+            figures["value"] = expected_figures(None, reference)
+            figures["seconds"] = time.monotonic() - began
+
+        try:
+            counts = generate(
+                provinces=provinces,
+                residents=residents,
+                seed=seed,
+                progress=self._progress,
+                history=not options.get("no_visits"),
+                workers=workers,
+                meanwhile=recompute,
+            )
+        except GenerationFailed as exc:
+            raise CommandError(
+                f"Tạo dữ liệu thất bại / Generation failed: {exc}. Phần đã ghi xoá được bằng --reset / "
+                "What was written can be removed with --reset."
+            ) from None
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -112,16 +144,19 @@ class Command(BaseCommand):
                 + ")."
             )
         )
-        self._rebuild_rollups()
+        if counts.search_seconds:
+            self.stdout.write(
+                f"Search tables filled in {counts.search_seconds:.1f}s, alongside the rollups' "
+                f"recomputation ({figures['seconds']:.1f}s)."
+            )
+        self._rebuild_rollups(reference, figures["value"])
         self._check_rollups()
         self.stdout.write(f"Tổng / Total {time.monotonic() - started:.1f}s.")
 
-    def _rebuild_rollups(self) -> None:
+    def _rebuild_rollups(self, reference=None, figures=None) -> None:
         """Bulk inserts bypass the services, so rebuild the rollups in bulk once at the end."""
-        from gocua.indicators.services import rollups_rebuild
-
         started = time.monotonic()
-        units = rollups_rebuild(snapshot=False)
+        units = rollups_rebuild(reference=reference, snapshot=False, figures=figures)
         self.stdout.write(f"Rollups: {units:,} units rebuilt in {time.monotonic() - started:.1f}s.")
 
     def _check_rollups(self) -> None:
