@@ -22,6 +22,7 @@ import functools
 import importlib
 import os
 import sqlite3
+from contextlib import AbstractContextManager, nullcontext
 
 from django.db import connection, models, transaction
 from django.db.models import CASCADE, DO_NOTHING, SET_NULL, ProtectedError, QuerySet
@@ -362,30 +363,37 @@ def search_tables_pending() -> bool:
     return DroppedIndex.objects.filter(definition__startswith="CREATE TRIGGER").exists()
 
 
-def search_tables_restore() -> int:
-    """Create again the search triggers recorded in DroppedIndex and fill the search tables from
-    their tables, in one transaction; then merge their segments. Return how many triggers."""
+def search_tables_restore(turn: AbstractContextManager | None = None) -> int:
+    """Fill the search tables from their tables and create again the search triggers recorded in
+    DroppedIndex; return how many triggers.
+
+    One transaction per search table, each inside `with turn:` (a lock shared with a process
+    that writes in between; see `parallel.beside`). The triggers come back with the last table:
+    a run that dies before leaves them recorded, and the next `indexes_build` fills all again.
+    """
     from gocua.bench.models import DroppedIndex
 
+    turn = turn or nullcontext()
     triggers = list(DroppedIndex.objects.filter(definition__startswith="CREATE TRIGGER").order_by("name"))
     if not triggers:
         return 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    for table in ("households_resident_fts", "households_household_fts"):
+        with turn, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+    with turn, transaction.atomic(), connection.cursor() as cursor:
+        _rest_table_rebuild(cursor)
         for dropped in triggers:
             cursor.execute(dropped.definition.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))
             dropped.delete()
-        _search_tables_rebuild(cursor)
-    optimize_search()
+    with turn:
+        optimize_search()
     return len(triggers)
 
 
-def _search_tables_rebuild(cursor) -> None:
-    """Fill the FTS5 tables from their tables: 'rebuild' for the two with content, and the
-    contentless rest-of-name table emptied and filled again with the expression its trigger uses."""
-    # The expression the rest-of-name trigger uses, from the migration that created it.
+def _rest_table_rebuild(cursor) -> None:
+    """Empty the contentless rest-of-name table and fill it again with the expression its trigger uses."""
+    # The expression, from the migration that created the trigger.
     rest_sql = importlib.import_module("gocua.households.migrations.0002_search_indexes").REST["sqlite"]
-    for table in ("households_resident_fts", "households_household_fts"):
-        cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
     rest = "households_resident_rest_fts"
     cursor.execute(f"INSERT INTO {rest}({rest}) VALUES ('delete-all')")
     expression = rest_sql.format(n="name_folded")

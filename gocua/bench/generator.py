@@ -19,6 +19,7 @@ import os
 import random
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -450,18 +451,19 @@ class Generator:
             wanted = (os.cpu_count() or 1) if self.target >= DROP_INDEXES_FROM else 1
         return max(1, min(wanted, len(shares)))
 
-    def run(self, meanwhile: Callable[[], object] | None = None) -> Counts:
-        """Write everything, then call `meanwhile` (a reader, e.g. the rollups' recomputation).
+    def run(self, meanwhile: Callable[[AbstractContextManager], object] | None = None) -> Counts:
+        """Write everything, then call `meanwhile(turn)` (e.g. the rollups' rebuild and check).
 
         For a big run, drop the secondary indexes and SQLite's search triggers first; afterwards
-        build the indexes, then fill the search tables in another process while `meanwhile` runs.
+        build the indexes, then fill the search tables in another process while `meanwhile` runs:
+        it may read at any time, and write only inside `with turn:` (SQLite has one writer).
         """
-        meanwhile = meanwhile or (lambda: None)
+        meanwhile = meanwhile or (lambda turn: None)
         indexes_build()  # what a run that died half-way left to build
         if self.target < DROP_INDEXES_FROM or transaction.get_connection().in_atomic_block:
             counts = self._run()
             analyze(*ANALYZED)
-            meanwhile()
+            meanwhile(nullcontext())
             return counts
         indexes_drop(*BIG_TABLES, Visit.members.through)
         search_triggers_drop()
@@ -478,7 +480,7 @@ class Generator:
         if search_tables_pending():
             parallel.beside(search_tables_restore, meanwhile)
         else:
-            meanwhile()
+            meanwhile(nullcontext())
         counts.search_seconds = time.monotonic() - started
         return counts
 
@@ -519,7 +521,7 @@ def generate(
     progress: Callable | None = None,
     history: bool = True,
     workers: int | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[AbstractContextManager], object] | None = None,
 ) -> Counts:
     """Add `residents` generated residents (with villages, teams, households and a year of visits).
 

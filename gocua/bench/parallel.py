@@ -83,18 +83,18 @@ def _work(shares: list, config: dict, messages, lock) -> None:
         connections.close_all()
 
 
-def beside(task: Callable[[], None], meanwhile: Callable[[], object]) -> object:
-    """Run `task` in a forked process while this process runs `meanwhile`; return what `meanwhile` returns.
-
-    For a writer and a reader at once (on SQLite, `meanwhile` must only read: `task` may hold
-    the write lock throughout). Raise GenerationFailed when `task` fails.
+def beside(task: Callable, meanwhile: Callable) -> object:
+    """Run `task(turn)` in a forked process while this process runs `meanwhile(turn)`; return what
+    `meanwhile` returns. `turn` is a lock both take around each write transaction (SQLite has one
+    writer; the reads in between run at once). Raise GenerationFailed when `task` fails.
     """
     context = multiprocessing.get_context("fork")
+    turn = context.Lock()
     connections.close_all()
-    process = context.Process(target=_task, args=(task,), daemon=True)
+    process = context.Process(target=_task, args=(task, turn), daemon=True)
     process.start()
     try:
-        result = meanwhile()
+        result = meanwhile(turn)
     finally:
         process.join()
     if process.exitcode != 0:
@@ -102,8 +102,8 @@ def beside(task: Callable[[], None], meanwhile: Callable[[], object]) -> object:
     return result
 
 
-def _task(task: Callable[[], None]) -> None:
+def _task(task: Callable, turn) -> None:
     try:
-        task()
+        task(turn)
     finally:
         connections.close_all()
