@@ -48,9 +48,15 @@ def stable_order(queryset: QuerySet, order: tuple[str, ...] = ()) -> tuple[str, 
     return fields
 
 
-def paginate(queryset: QuerySet, params: PageParams, *, order: tuple[str, ...] = ()) -> dict:
-    """Return one page of `queryset` as the envelope dict (two queries, plus any prefetches)."""
-    count = queryset.count()
+def paginate(
+    queryset: QuerySet, params: PageParams, *, order: tuple[str, ...] = (), count: int | None = None
+) -> dict:
+    """Return one page of `queryset` as the envelope dict (two queries, plus any prefetches).
+
+    `count`: the number of rows when the caller already knows it (then one query).
+    """
+    if count is None:
+        count = queryset.count()
     offset = (params.page - 1) * params.page_size
     items = []
     if offset < count:

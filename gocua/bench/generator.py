@@ -476,12 +476,12 @@ class Generator:
         indexes_build(search=False)
         analyze(*ANALYZED)
         counts.index_seconds = time.monotonic() - started
-        started = time.monotonic()
-        if search_tables_pending():
+        if search_tables_pending():  # SQLite
+            started = time.monotonic()
             parallel.beside(search_tables_restore, meanwhile)
+            counts.search_seconds = time.monotonic() - started
         else:
             meanwhile(nullcontext())
-        counts.search_seconds = time.monotonic() - started
         return counts
 
     def _run(self) -> Counts:

@@ -348,7 +348,7 @@ def left_behind(request, filters: Query[s.LeftBehindFilterIn], paging: Query[Pag
     counts["by_village"] = [
         {"village": v["village_id"], "name": v["village__name"], "households": v["n"]} for v in counts["by_village"]
     ]
-    page = paginate(selectors.left_behind_ordered(households), paging)
+    page = paginate(selectors.left_behind_ordered(households), paging, count=counts["households"])
     rows = selectors.left_behind_rows(page["items"])
     page["items"] = [
         {

@@ -186,20 +186,28 @@ def left_behind_queryset(user, filters: LeftBehindFilters, *, today: dt.date | N
 
 
 def left_behind_counts(households, filters: LeftBehindFilters) -> dict:
-    """Return the counts shown above the left-behind list (3 queries whatever its size)."""
-    totals = households.aggregate(
-        households=Count("pk"),
-        no_five_skills=Count("pk", filter=Q(has_people=True, has_proficient=False)),
+    """Return the counts shown above the left-behind list (2 queries whatever its size).
+
+    `households` is the number of rows of the list: pass it to the paginator instead of a COUNT
+    (each aggregate over the list probes every household of the area for its visits and people).
+    """
+    by_village = list(
+        households.order_by()
+        .values("village_id", "village__name")
+        .annotate(n=Count("pk"), no_five_skills=Count("pk", filter=Q(has_people=True, has_proficient=False)))
+        .order_by("-n", "village__name")
     )
+    totals = {
+        "households": sum(v["n"] for v in by_village),
+        "no_five_skills": sum(v.pop("no_five_skills") for v in by_village),
+    }
     residents = Resident.objects.filter(household__in=households.values("pk"))
     if filters.age_band:
         residents = residents.filter(need.age_band_q(filters.age_band))
     lacking = need.lacking_q(filters.indicator if filters.indicator in INDICATOR_NAMES else "")
     per_essential = {name: Count("pk", filter=need.lacking_q(name)) for name in ESSENTIALS}
     totals.update(residents.aggregate(residents=Count("pk", filter=lacking), **per_essential))
-    totals["by_village"] = list(
-        households.order_by().values("village_id", "village__name").annotate(n=Count("pk")).order_by("-n", "village__name")
-    )
+    totals["by_village"] = by_village
     return totals
 
 

@@ -113,7 +113,7 @@ def left_behind(request):
     filters, problems = _left_behind_filters(request)
     households = selectors.left_behind_queryset(request.user, filters)
     counts = selectors.left_behind_counts(households, filters)
-    page = paginate(request, selectors.left_behind_ordered(households))
+    page = paginate(request, selectors.left_behind_ordered(households), count=counts["households"])
     rows = selectors.left_behind_rows(page.object_list)
     unit = filters.unit
     villages = list(Unit.objects.filter(parent=unit, level=Level.VILLAGE, valid_to__isnull=True).order_by("name")) \
