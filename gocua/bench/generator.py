@@ -513,23 +513,13 @@ def real_households() -> int:
     return Household.objects.exclude(village_id__in=GeneratedVillage.objects.values("village_id")).count()
 
 
-def generate(
-    *,
-    provinces: int,
-    residents: int,
-    seed: int,
-    progress: Callable | None = None,
-    history: bool = True,
-    workers: int | None = None,
-    meanwhile: Callable[[AbstractContextManager], object] | None = None,
-) -> Counts:
-    """Add `residents` generated residents (with villages, teams, households and a year of visits).
+def generate(*, meanwhile: Callable[[AbstractContextManager], object] | None = None, **options) -> Counts:
+    """Add generated residents (with villages, teams, households and a year of visits).
 
+    `options` are Generator's (provinces, residents, seed, progress, history, workers);
     `meanwhile` is called once everything is written and indexed (see `Generator.run`).
     """
-    return Generator(
-        provinces=provinces, residents=residents, seed=seed, progress=progress, history=history, workers=workers
-    ).run(meanwhile)
+    return Generator(**options).run(meanwhile)
 
 
 @transaction.atomic

@@ -2,8 +2,8 @@
 
 Planning people and building their rows is CPU-bound Python (about 200 µs per resident), so one
 process keeps one core busy while the others idle. Here each worker process — forked, so it
-inherits the loaded Django and the planned shares, and opens its own database connection — plans
-and writes whole shares (`generator.ShareWriter`). Shares never share communes, id ranges or
+inherits the loaded Django and the planned shares, and opens its own database connection — takes
+the next share nobody has taken yet and plans and writes it whole (`generator.ShareWriter`). Shares never share communes, id ranges or
 citizen ID serials, so the rows are the same as when one process writes the shares one by one.
 
 SQLite takes one writer at a time: workers take turns on a lock for each chunk's transaction, so
@@ -31,10 +31,11 @@ def run(shares: list, config: dict, *, workers: int, report: Callable) -> None:
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
     lock = context.Lock() if connection.vendor == "sqlite" else None
+    taken = context.Value("i", 0)  # shares are handed out in order to whichever worker is free
     connections.close_all()  # a forked child must not use the parent's connection
     processes = [
-        context.Process(target=_work, args=(shares[i::workers], config, messages, lock), daemon=True)
-        for i in range(workers)
+        context.Process(target=_work, args=(shares, taken, config, messages, lock), daemon=True)
+        for _ in range(workers)
     ]
     for process in processes:
         process.start()
@@ -62,15 +63,21 @@ def run(shares: list, config: dict, *, workers: int, report: Callable) -> None:
             process.join()
 
 
-def _work(shares: list, config: dict, messages, lock) -> None:
-    """One worker process: write its shares chunk by chunk, reporting counts, then "done" or the error."""
+def _work(shares: list, taken, config: dict, messages, lock) -> None:
+    """One worker process: take the next share not taken and write it chunk by chunk, reporting
+    counts, until none is left; then say "done" (or send the error)."""
     from gocua.bench.bulk import fast_load
     from gocua.bench.generator import ShareWriter
 
     try:
         fast_load()
-        for share in shares:
-            writer = ShareWriter(share, **config)
+        while True:
+            with taken.get_lock():
+                index = taken.value
+                taken.value += 1
+            if index >= len(shares):
+                break
+            writer = ShareWriter(shares[index], **config)
             for chunk in writer.chunks():
                 with lock or nullcontext():
                     counts = writer.write(chunk)
