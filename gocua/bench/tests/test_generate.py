@@ -151,6 +151,8 @@ def test_a_second_run_adds_alongside_and_reset_removes_only_generated_data(world
         ("--provinces", "1", "--residents", "0"),
         ("--provinces", "1"),
         (),
+        ("--provinces", "1", "--residents", "10", "--workers", "0"),
+        ("--provinces", "1", "--residents", "10", "--workers", "65"),
     ],
 )
 def test_it_rejects_bad_arguments(args):
