@@ -154,13 +154,13 @@ REST_IDS_CAP = 5_000
 # 30,000 names in order costs ~20 ms. SQLite's FTS5 tables keep prefix indexes: there the word
 # index stays faster.
 SCOPE_SCAN_ROWS = {"postgresql": 60_000}
+INDEX_CAP = 20_000
+BLOCK_ROWS = 4 * SCAN_ROWS
 
 
 def _at_most(queryset: QuerySet, rows: int) -> bool:
     """Whether `queryset` has at most `rows` rows (counts no further than rows + 1)."""
     return rows > 0 and queryset.order_by().values("pk")[: rows + 1].count() <= rows
-INDEX_CAP = 20_000
-BLOCK_ROWS = 4 * SCAN_ROWS
 
 
 def _by_index(queryset: QuerySet, order: tuple[str, ...], query_words: list[str], limit: int) -> list[int]:
@@ -209,14 +209,15 @@ def first(queryset: QuerySet, query: str | None, *, order: tuple[str, ...], limi
     ordered = queryset.order_by(*order)
     scanned = list(ordered.values_list("pk", column)[:SCAN_ROWS])
     ids = [pk for pk, text in scanned if matches(text, query_words)][:limit]
-    if len(ids) < limit and len(scanned) == SCAN_ROWS and _at_most(queryset, SCOPE_SCAN_ROWS.get(connection.vendor, 0)):
+    short = len(ids) < limit and len(scanned) == SCAN_ROWS
+    if short and _at_most(queryset, SCOPE_SCAN_ROWS.get(connection.vendor, 0)):
         # A small scope (a commune): read the rest of it in order — bounded by the scope, not the country.
         for pk, text in ordered.values_list("pk", column)[SCAN_ROWS:]:
             if matches(text, query_words):
                 ids.append(pk)
                 if len(ids) == limit:
                     break
-    elif len(ids) < limit and len(scanned) == SCAN_ROWS:
+    elif short:
         after, fallback = None, "index"
         if searched.rest_fts_table and order == (column, "pk"):
             boundary = (scanned[-1][1], scanned[-1][0])
