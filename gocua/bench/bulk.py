@@ -314,7 +314,7 @@ def indexes_build(*, search: bool = True) -> int:
         else:
             # Let SQLite's sorter use more than one core for CREATE INDEX (the default is none).
             cursor.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 8)}")
-        for dropped in DroppedIndex.objects.exclude(definition__startswith="CREATE TRIGGER").order_by("name"):
+        for dropped in DroppedIndex.objects.exclude(pk__in=_dropped_triggers()).order_by("name"):
             sql = dropped.definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
             cursor.execute(sql)
             dropped.delete()
@@ -327,8 +327,16 @@ def indexes_build(*, search: bool = True) -> int:
 # The AFTER INSERT triggers that keep the FTS5 tables (households migration 0002). Row by row they
 # cost ~50 µs per resident inside the single writer's transaction; one 'rebuild' after the load
 # costs about a third of that. Deletes and updates keep their triggers: a load only inserts.
-SEARCH_INSERT_TRIGGERS = tuple(f"{table}_ai" for table in ("households_resident_fts", "households_household_fts",
-                                                          "households_resident_rest_fts"))
+SEARCH_INSERT_TRIGGERS = tuple(f"{table}_ai" for table in FTS_TABLES)
+CONTENT_FTS_TABLES = FTS_TABLES[:2]  # kept over their table's column: FTS5 'rebuild' refills them
+REST_FTS_TABLE = FTS_TABLES[2]  # contentless: emptied and filled with its trigger's expression
+
+
+def _dropped_triggers():
+    """The search triggers recorded in DroppedIndex (their tables are to be filled)."""
+    from gocua.bench.models import DroppedIndex
+
+    return DroppedIndex.objects.filter(definition__startswith="CREATE TRIGGER")
 
 
 def search_triggers_drop() -> int:
@@ -358,9 +366,7 @@ def search_triggers_drop() -> int:
 
 def search_tables_pending() -> bool:
     """Whether search triggers wait in DroppedIndex (their tables are to be filled)."""
-    from gocua.bench.models import DroppedIndex
-
-    return DroppedIndex.objects.filter(definition__startswith="CREATE TRIGGER").exists()
+    return _dropped_triggers().exists()
 
 
 def search_tables_restore(turn: AbstractContextManager | None = None) -> int:
@@ -371,13 +377,11 @@ def search_tables_restore(turn: AbstractContextManager | None = None) -> int:
     that writes in between; see `parallel.beside`). The triggers come back with the last table:
     a run that dies before leaves them recorded, and the next `indexes_build` fills all again.
     """
-    from gocua.bench.models import DroppedIndex
-
     turn = turn or nullcontext()
-    triggers = list(DroppedIndex.objects.filter(definition__startswith="CREATE TRIGGER").order_by("name"))
+    triggers = list(_dropped_triggers().order_by("name"))
     if not triggers:
         return 0
-    for table in ("households_resident_fts", "households_household_fts"):
+    for table in CONTENT_FTS_TABLES:
         with turn, transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
     with turn, transaction.atomic(), connection.cursor() as cursor:
@@ -394,7 +398,7 @@ def _rest_table_rebuild(cursor) -> None:
     """Empty the contentless rest-of-name table and fill it again with the expression its trigger uses."""
     # The expression, from the migration that created the trigger.
     rest_sql = importlib.import_module("gocua.households.migrations.0002_search_indexes").REST["sqlite"]
-    rest = "households_resident_rest_fts"
+    rest = REST_FTS_TABLE
     cursor.execute(f"INSERT INTO {rest}({rest}) VALUES ('delete-all')")
     expression = rest_sql.format(n="name_folded")
     cursor.execute(f"INSERT INTO {rest}(rowid, rest) SELECT id, {expression} FROM households_resident")
