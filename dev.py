@@ -54,8 +54,15 @@ def up(argv: list[str]) -> None:
     gocua("load_units")
     gocua("demo")
     address = argv[0] if argv else "127.0.0.1:8000"
+    # The background worker (big imports, exports, scheduled changes) runs beside the server and
+    # stops with it; tasks wait in the database, so a restart loses none.
+    worker = subprocess.Popen([str(PYTHON), "-m", "gocua.manage", "db_worker", "--no-reload"], cwd=ROOT)
     print(f"\nGõCửa: http://{address}/  (Ctrl+C để dừng / to stop)\n", flush=True)
-    gocua("runserver", address)
+    try:
+        gocua("runserver", address)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def test(argv: list[str]) -> None:

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "gocua.web",
     "gocua.places",
     "gocua.accounts",
@@ -206,3 +208,7 @@ GOCUA_PAGE_SIZE = 50
 GOCUA_DEVICE_TOKEN_DAYS = env_int("GOCUA_DEVICE_TOKEN_DAYS", 30)
 if not 1 <= GOCUA_DEVICE_TOKEN_DAYS <= 365:
     raise ImproperlyConfigured("GOCUA_DEVICE_TOKEN_DAYS must be between 1 and 365 (days).")
+
+# --- Background tasks (django-tasks with its database backend: no extra server on SQLite) ------
+# `gocua db_worker` runs them (`python3 dev.py up` starts one beside the web server; docs/DEPLOY.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
