@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gocua.ops.replica.ReplicaMiddleware",
     "gocua.web.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,6 +139,26 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = env_int("GOCUA_DB_CONN_MAX_AGE", 60)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": _db}
+
+# A read replica (a PostgreSQL streaming standby) for dashboard, list and report reads; see
+# gocua/ops/replica.py for which reads go there and how a client reads its own writes.
+DATABASE_REPLICA_URL = env_str("GOCUA_DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if _db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("GOCUA_DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL too.")
+    try:
+        _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("GOCUA_DB_CONN_MAX_AGE", 60))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"GOCUA_DATABASE_REPLICA_URL is not a database URL: {exc}") from None
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("GOCUA_DATABASE_REPLICA_URL must point to PostgreSQL (postgres://…).")
+    # In tests the standby follows the primary's test database (streaming replicates it).
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["gocua.ops.replica.ReplicaRouter"]
+GOCUA_REPLICA_STICKY_SECONDS = env_int("GOCUA_REPLICA_STICKY_SECONDS", 15)
+if not 0 <= GOCUA_REPLICA_STICKY_SECONDS <= 3600:
+    raise ImproperlyConfigured("GOCUA_REPLICA_STICKY_SECONDS must be between 0 and 3600 (seconds).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords, sessions, security ----------------------------------------------------------
