@@ -33,7 +33,7 @@ from gocua.bench.benchmarks import (
     skipped,
     summary,
 )
-from gocua.indicators import recompute
+from gocua.indicators import recompute, stored
 from gocua.indicators.figures import MEASURE_BY_KEY
 from gocua.indicators.models import UnitStat
 from gocua.indicators.rollups import reference_date
@@ -70,12 +70,14 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, bytes, float]:
 
 def _targets() -> dict[str, Unit]:
     """Return the nation, the province and the commune with the most households."""
-    province = UnitStat.objects.filter(level=1, households__gt=0).order_by("-households", "code").first()
     commune = UnitStat.objects.filter(level=2, households__gt=0).order_by("-households", "code").first()
-    if province is None or commune is None:
+    provinces = stored.stat_values(Unit.objects.filter(level=1, valid_to__isnull=True).values_list("code", flat=True))
+    ranked = sorted((-values["households"], code) for code, values in provinces.items() if values["households"])
+    if not ranked or commune is None:
         raise NoData
-    units = {u.code: u for u in Unit.objects.filter(code__in=["VN", province.code, commune.code], valid_to__isnull=True)}
-    return {"nation": units["VN"], "province": units[province.code], "commune": units[commune.code]}
+    province = ranked[0][1]
+    units = {u.code: u for u in Unit.objects.filter(code__in=["VN", province, commune.code], valid_to__isnull=True)}
+    return {"nation": units["VN"], "province": units[province], "commune": units[commune.code]}
 
 
 def _reference(unit: Unit, ref) -> tuple[dict, list[str], list[float]]:

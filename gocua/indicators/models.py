@@ -45,6 +45,8 @@ class UnitActivity(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["code", "day"], name="unitactivity_code_day")]
+        # A province's or the nation's activity in a period is summed from its communes' rows of those days.
+        indexes = [models.Index(fields=["day"], name="unitactivity_day")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.day}"

@@ -3,9 +3,11 @@
 Design (see docs/ARCHITECTURE.md, "Rollups"): a write service wraps its work in
 ``with track(household_ids):``. Before and after the block, the *contribution* of those
 households (their own figures plus their residents' and visits') is computed in Python from a
-handful of indexed queries; the difference is added to the rows of their village, commune,
-province and the nation with ``UPDATE … SET col = col + delta``. Moves work unchanged: the
-before-snapshot counts a household in its old village, the after-snapshot in the new one.
+handful of indexed queries; the difference is added to the rows of their village and commune
+with ``UPDATE … SET col = col + delta``. Provinces and the nation have no stored row: they are
+summed from their communes on read (`stored.py`), so no two communes' writers share a row lock.
+Moves work unchanged: the before-snapshot counts a household in its old village, the
+after-snapshot in the new one.
 
 Public API:
 
@@ -31,8 +33,9 @@ from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
 from gocua.indicators.metrics import ADULT_AGE, LEFT_BEHIND_DAYS, METRICS, PERSONAL
 from gocua.indicators.models import RollupState, UnitActivity, UnitStat
+from gocua.indicators.stored import NATION, is_written, level_of
 
-NATION = "VN"
+__all__ = ["NATION", "level_of", "reference_date", "track", "activity_add", "refresh_villages"]
 _local = threading.local()
 
 
@@ -44,14 +47,6 @@ def reference_date() -> dt.date:
             pk=1, defaults={"reference_date": timezone.localdate(), "rolled_at": timezone.now()}
         )
     return state.reference_date
-
-
-def level_of(code: str) -> int:
-    if code == NATION:
-        return 0
-    if "-" in code:
-        return 3
-    return 1 if len(code) <= 2 else 2
 
 
 # --- contributions ------------------------------------------------------------------------------
@@ -148,17 +143,17 @@ def _add_up(target: dict, code: str, values: dict[str, int], sign: int) -> None:
 
 
 def diff(before: Snapshot, after: Snapshot) -> tuple[dict, dict]:
-    """Return (stats delta per unit code at every level, visits delta per (code, day))."""
+    """Return (stats delta per village and commune, visits delta per (code, day)) — never a province's or the nation's."""
     ancestry = {**before.ancestry, **after.ancestry}
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     visits: dict[tuple[str, dt.date], int] = defaultdict(int)
     for snap, sign in ((before, -1), (after, 1)):
         for village, values in snap.stats.items():
-            commune, province = ancestry[village]
-            for code in (village, commune, province, NATION):
+            commune, _province = ancestry[village]
+            for code in (village, commune):
                 _add_up(stats, code, values, sign)
-        for (village, commune, province, day), count in snap.visits.items():
-            for code in (village, commune, province, NATION):
+        for (village, commune, _province, day), count in snap.visits.items():
+            for code in (village, commune):
                 if code:
                     visits[(code, day)] += sign * count
     return stats, visits
@@ -167,6 +162,7 @@ def diff(before: Snapshot, after: Snapshot) -> tuple[dict, dict]:
 def apply_stats(delta: dict[str, dict[str, int]]) -> None:
     """Add `delta` to the UnitStat rows (creating missing rows), in a fixed order against deadlocks."""
     for code in sorted(delta):
+        assert is_written(code), f"no stored row for {code}: provinces and the nation are summed on read"
         changes = {name: value for name, value in delta[code].items() if value}
         if not changes:
             continue
@@ -184,6 +180,7 @@ def apply_activity(visits: dict[tuple[str, dt.date], int], *, field: str = "visi
         value = visits[(code, day)]
         if not value:
             continue
+        assert is_written(code), f"no stored activity for {code}: provinces and the nation are summed on read"
         if UnitActivity.objects.filter(code=code, day=day).update(**{field: F(field) + value}):
             continue
         try:
@@ -236,8 +233,8 @@ def track(household_ids: Iterable[int] = ()):
 
 
 def activity_add(*, village_code: str, commune_code: str, province_code: str, day: dt.date, sessions: int) -> None:
-    """Count (or uncount) community sessions on `day` for a unit and its ancestors."""
-    codes = [c for c in (village_code, commune_code, province_code, NATION) if c]
+    """Count (or uncount) community sessions on `day` for a unit and its commune (provinces sum on read)."""
+    codes = [c for c in (village_code, commune_code) if c]
     apply_activity({(code, day): sessions for code in codes}, field="sessions")
 
 
@@ -256,12 +253,11 @@ def refresh_villages(village_codes: Iterable[str]) -> None:
         ancestry = dict(
             Unit.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "commune_code")
         )
-        provinces = dict(Unit.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "province_code"))
         stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for code in codes:
             new, old = fresh.get(code, {}), stored.get(code, {})
             delta = {m: new.get(m, 0) - old.get(m, 0) for m in METRICS}
-            for target in (code, ancestry.get(code), provinces.get(code), NATION):
+            for target in (code, ancestry.get(code)):
                 if target:
                     _add_up(stats, target, delta, 1)
         apply_stats(stats)
@@ -274,7 +270,7 @@ def refresh_villages(village_codes: Iterable[str]) -> None:
             delta = fresh_visits.get(key, 0) - stored_visits.get(key, 0)
             if delta:
                 code, day = key
-                for target in (code, ancestry.get(code), provinces.get(code), NATION):
+                for target in (code, ancestry.get(code)):
                     if target:
                         visits[(target, day)] += delta
         apply_activity(visits)

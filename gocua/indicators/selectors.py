@@ -19,7 +19,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -30,8 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.scope import scoped
 from gocua.errors import NotFound
+from gocua.indicators import stored
 from gocua.indicators.figures import PERCENT_KEYS, Summary, summary_of
-from gocua.indicators.models import RollupState, UnitActivity, UnitSnapshot, UnitStat
+from gocua.indicators.models import RollupState, UnitSnapshot, UnitStat
 from gocua.indicators.periods import Period, period_of
 from gocua.places.models import Level, Unit
 from gocua.places.selectors import CHILD_CODE_FIELD, OWN_CODE_FIELD
@@ -149,8 +149,7 @@ def _no_snapshot_notice(on: dt.date) -> Notice:
 def _values_at(unit: Unit, on: dt.date | None) -> tuple[str, dt.date | None, Notice | None, dict | None]:
     """Return (source, snapshot date, notice, values) of `unit` now or at `on`."""
     if on is None:
-        row = UnitStat.objects.filter(code=unit.code).first()
-        return "current", None, None, row.values() if row else {}
+        return "current", None, None, stored.stat_values([unit.code]).get(unit.code, {})
     notice = _existence_notice(unit, on)
     if notice is not None:
         return "none", None, notice, None
@@ -194,13 +193,8 @@ def _teams_of(user, unit: Unit, on: dt.date | None, group: str | None, codes=Non
 
 
 def activity_in(codes: list[str], period: Period) -> dict[str, tuple[int, int]]:
-    """Return {code: (visits, sessions)} summed over the days of `period` (one query)."""
-    rows = (
-        UnitActivity.objects.filter(code__in=codes, day__gte=period.start, day__lte=period.end)
-        .order_by().values("code").annotate(v=Sum("visits"), s=Sum("sessions"))
-    )
-    found = {row["code"]: (row["v"] or 0, row["s"] or 0) for row in rows}
-    return {code: found.get(code, (0, 0)) for code in codes}
+    """Return {code: (visits, sessions)} summed over the days of `period` (provinces and the nation from their communes)."""
+    return stored.activity_in(codes, period.start, period.end)
 
 
 def community_of(codes: list[str]) -> dict[str, dict] | None:
@@ -279,7 +273,7 @@ def children_figures(*, user, figures: UnitFigures, sort: str = "coverage", desc
     if figures.source == "snapshot":
         values = dict(UnitSnapshot.objects.filter(code__in=codes, on=figures.snapshot_on).values_list("code", "values"))
     else:
-        values = {row.code: row.values() for row in UnitStat.objects.filter(code__in=codes)}
+        values = stored.stat_values(codes)
     teams = _teams_of(user, unit, on, CHILD_CODE_FIELD[unit.level], codes)
     activity = activity_in(codes, figures.period)
     community = community_of(codes) if with_community else None

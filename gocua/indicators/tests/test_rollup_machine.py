@@ -209,7 +209,8 @@ def test_rollups_stay_exact_under_every_write_service():
 
 @pytest.mark.django_db
 def test_a_visit_moves_village_commune_province_and_nation_at_once():
-    from gocua.indicators.models import UnitStat
+    from gocua.indicators.models import UnitActivity, UnitStat
+    from gocua.indicators.stored import stat_values
 
     village = f.make_village("09784", "Thôn Tháp Thượng")
     team = f.make_team(village)
@@ -217,20 +218,23 @@ def test_a_visit_moves_village_commune_province_and_nation_at_once():
     household = f.make_household(village)
     resident = f.make_resident(household, birth_year=1980, indicators={"smartphone": Tri.NO})
     codes = [village.code, "09784", "01", "VN"]
-    before = {s.code: s for s in UnitStat.objects.filter(code__in=codes)}
-    assert all(before[c].households_covered == 0 and before[c].smartphone_no == 1 for c in codes)
+    before = stat_values(codes)
+    assert all(before[c]["households_covered"] == 0 and before[c]["smartphone_no"] == 1 for c in codes)
     item = ServiceItem.objects.get(indicators__contains="smartphone") if False else next(
         i for i in ServiceItem.objects.filter(is_active=True) if "smartphone" in i.indicators
     )
     vs.visit_record(actor=f.admin(), uuid=uuid.uuid4(), household=household, visited_on=TODAY,
                     member_ids=[member.pk],
                     residents=[{"resident_id": resident.pk, "outcomes": [{"item_id": item.pk, "outcome": "done"}]}])
-    after = {s.code: s for s in UnitStat.objects.filter(code__in=codes)}
+    after = stat_values(codes)
     for code in codes:
-        assert after[code].households_covered == 1
-        assert after[code].residents_checked == 1
-        assert (after[code].smartphone_yes, after[code].smartphone_no) == (1, 0)
-    assert not UnitStat.objects.filter(code="46", households_covered__gt=0).exists()
+        assert after[code]["households_covered"] == 1
+        assert after[code]["residents_checked"] == 1
+        assert (after[code]["smartphone_yes"], after[code]["smartphone_no"]) == (1, 0)
+    assert stat_values(["46"]).get("46", {}).get("households_covered", 0) == 0
+    # No write touched a row shared with another commune's writers: none exists for "01" or "VN".
+    assert not UnitStat.objects.filter(code__in=["01", "VN"]).exists()
+    assert not UnitActivity.objects.filter(code__in=["01", "VN"]).exists()
     assert rollups_check().differences == []
 
 
@@ -243,11 +247,13 @@ def test_check_rollups_reports_drift_and_exits_non_zero(capsys):
     village = f.make_village("09784", "Thôn Drift")
     f.make_resident(f.make_household(village), birth_year=1970)
     call_command("check_rollups", "09784")
-    UnitStat.objects.filter(code="01").update(residents=99)
+    UnitStat.objects.filter(code="09784").update(residents=99)
     with pytest.raises(SystemExit) as exit_info:
         call_command("check_rollups", "VN")
     assert exit_info.value.code == 1
-    assert "01 residents: stored 99, actual 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "09784 residents: stored 99, actual 1" in out
+    assert "01 residents: stored 99, actual 1" in out  # the province, summed from its communes, shows it too
 
 
 @pytest.mark.django_db
