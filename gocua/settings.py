@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gocua.lib.envconfig import dev_secrets, env_bool, env_int, env_list, env_str
+from gocua.lib.envconfig import dev_secrets, env_bool, env_int, env_list, env_str, local_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GOCUA_ENV = env_str("GOCUA_ENV", "development")
@@ -140,6 +140,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": _db}
 
+# A pool of server connections per process (Django 5.1+ with psycopg_pool) instead of one kept per
+# thread; with several processes per machine put PgBouncer in front instead (docs/DEPLOY.md).
+if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("GOCUA_DB_POOL", False):
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("GOCUA_DB_POOL_MIN", 2), "max_size": env_int("GOCUA_DB_POOL_MAX", 10), "timeout": 10,
+    }
+    _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not hold one as well
+
 # A read replica (a PostgreSQL streaming standby) for dashboard, list and report reads; see
 # gocua/ops/replica.py for which reads go there and how a client reads its own writes.
 DATABASE_REPLICA_URL = env_str("GOCUA_DATABASE_REPLICA_URL")
@@ -168,6 +176,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Cache ----------------------------------------------------------------------------------
+# GOCUA_CACHE_URL: redis://host:port/db, or "locmem". Production defaults to the Redis server on
+# 127.0.0.1:6379 when one answers, else process-local memory. Sessions are read through the cache
+# only when it is shared by every worker (Redis): a per-process cache would serve one worker a
+# session another worker has already ended.
+CACHE_URL = env_str("GOCUA_CACHE_URL") or (local_redis_url() if PRODUCTION else "locmem")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "gocua", "TIMEOUT": 300}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_URL == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gocua"}}
+else:
+    raise ImproperlyConfigured(f"GOCUA_CACHE_URL must be redis://… or locmem, got {CACHE_URL!r}.")
+
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

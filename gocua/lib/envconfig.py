@@ -67,3 +67,14 @@ def dev_secrets(path: Path) -> dict[str, str]:
         os.chmod(tmp, 0o600)
         tmp.replace(path)
     return data
+
+
+def local_redis_url(host: str = "127.0.0.1", port: int = 6379) -> str:
+    """Return the URL of a Redis server answering on `host:port`, or "locmem" when none does."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return f"redis://{host}:{port}/0"
+    except OSError:
+        return "locmem"
