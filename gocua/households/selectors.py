@@ -28,7 +28,7 @@ from gocua.households.models import (
     ResidentMove,
 )
 from gocua.places.models import Unit
-from gocua.places.selectors import CHILD_CODE_FIELD, OWN_CODE_FIELD, filter_folded
+from gocua.places.selectors import CHILD_CODE_FIELD, OWN_CODE_FIELD
 from gocua.teams.models import Member, Team
 
 PARENTS = "village__parent__parent__parent"
@@ -169,14 +169,3 @@ def indicator_rows(resident: Resident, changes: dict[tuple[int, str], IndicatorC
         for name, label in INDICATORS
     ]
 
-
-def household_search(*, user, query: str, limit: int = 20) -> list[Household]:
-    """Return up to `limit` households in scope whose key, head or address match `query`."""
-    households = filter_folded(scoped(user, Household.objects.all()), "search_folded", query)
-    return list(households.select_related("village", "head").order_by("household_key", "pk")[:limit])
-
-
-def resident_search(*, user, query: str, limit: int = 20) -> list[Resident]:
-    """Return up to `limit` residents in scope whose name matches `query`."""
-    residents = filter_folded(scoped(user, Resident.objects.all()), "name_folded", query)
-    return list(residents.select_related("household__village").order_by("name_folded", "pk")[:limit])

@@ -31,9 +31,10 @@ from django.utils import timezone
 
 from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
-from gocua.indicators.metrics import ADULT_AGE, LEFT_BEHIND_DAYS, METRICS, PERSONAL
+from gocua.indicators.metrics import METRICS, PERSONAL
 from gocua.indicators.models import RollupState, UnitActivity, UnitStat
 from gocua.indicators.stored import NATION, is_written, level_of
+from gocua.outreach import need
 
 __all__ = ["NATION", "level_of", "reference_date", "track", "activity_add", "refresh_villages"]
 _local = threading.local()
@@ -88,8 +89,7 @@ def snapshot(household_ids: set[int], ref: dt.date) -> Snapshot:
         .annotate(n=Count("id"))
         .order_by()
     )
-    recent_after = ref - dt.timedelta(days=LEFT_BEHIND_DAYS)
-    adult_year = ref.year - ADULT_AGE
+    adult_year = ref.year - need.ADULT_AGE
     by_household = defaultdict(list)
     for resident in residents:
         by_household[resident["household_id"]].append(resident)
@@ -103,7 +103,7 @@ def snapshot(household_ids: set[int], ref: dt.date) -> Snapshot:
         row = snap.stats[village]
         people = by_household[pk]
         days = visits_of[pk]
-        recently_visited = any(day > recent_after for day in days)
+        recently_visited = need.visited_recently(days, ref)
         row["households"] += 1
         row["households_covered"] += bool(days)
         proficient = [all(r[s] == Tri.YES for s in BASIC_SKILLS) for r in people]

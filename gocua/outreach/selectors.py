@@ -26,16 +26,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from gocua.accounts.scope import scoped
+from gocua.households import search
 from gocua.households.indicators import ESSENTIALS, INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
-from gocua.lib.text import fold
 from gocua.outreach import need
 from gocua.outreach.models import ServiceItem, Visit, VisitResident
 from gocua.outreach.rules import team_area_q
 from gocua.places.models import Level
 from gocua.teams.models import Member, Team
 
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = need.LEFT_BEHIND_DAYS
 
 # Work-list groups, in order of need.
 NEVER_VISITED, LACKING, FOLLOW_UP_DUE, THE_REST = 0, 1, 2, 3
@@ -164,13 +164,12 @@ def unit_contains(unit, obj) -> bool:
 def left_behind_queryset(user, filters: LeftBehindFilters, *, today: dt.date | None = None):
     """Return the households in scope that lack the essentials and had no visit in the last N days."""
     today = today or timezone.localdate()
-    since = today - dt.timedelta(days=filters.days)
     households = scoped(user, Household.objects.filter(unit_q(filters.unit)))
     if filters.village is not None:
         households = households.filter(village=filters.village)
     if filters.member is not None:
         households = households.filter(Exists(Assignment.objects.filter(household=OuterRef("pk"), member=filters.member)))
-    recent = live_visits().filter(household=OuterRef("pk"), visited_on__gte=since)
+    recent = live_visits().filter(need.recent_visit_q(today, filters.days), household=OuterRef("pk"))
     band = need.age_band_q(filters.age_band) if filters.age_band else None
     households = households.annotate(**need.household_flags(band)).filter(~Exists(recent))
     if filters.indicator in INDICATOR_NAMES:
@@ -300,7 +299,7 @@ def assignment_households(team: Team, *, unassigned_only: bool = False, member: 
     if member is not None:
         households = households.filter(Exists(Assignment.objects.filter(household=OuterRef("pk"), member=member)))
     if q:
-        households = households.filter(search_folded__contains=fold(q))
+        households = search.match(households, q)
     return households.order_by("village_id", "household_key", "pk")
 
 
@@ -347,14 +346,11 @@ def visit_detail_queryset(user):
 
 
 def resident_search(user, query: str, *, commune_code: str | None = None, limit: int = 20):
-    """Return residents in scope whose name contains `query`, ignoring diacritics ("truong" finds "Trường")."""
-    folded = fold(query)
-    if len(folded) < 2:
-        return Resident.objects.none()
-    residents = scoped(user, Resident.objects.filter(need.counted_q(), name_folded__contains=folded))
+    """Return residents in scope whose name matches `query` by the search rule (households.search), by name."""
+    residents = scoped(user, Resident.objects.filter(need.counted_q()).select_related("household"))
     if commune_code:
         residents = residents.filter(commune_code=commune_code)
-    return residents.select_related("household").order_by("name_folded", "pk")[:limit]
+    return search.first(residents, query, order=search.RESIDENT_ORDER, limit=limit)
 
 
 def indicator_is_known(name: str) -> bool:

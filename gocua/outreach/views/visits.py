@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gocua.accounts.scope import in_scope, scoped
 from gocua.errors import DomainError
+from gocua.households import search
 from gocua.households.models import Household, Resident
-from gocua.lib.text import fold
 from gocua.outreach import rules, selectors
 from gocua.outreach.models import Outcome, ServiceItem
 from gocua.outreach.services import visits as visit_services
@@ -72,11 +72,8 @@ def _step1_context(request, header, error=None):
     query = (request.GET.get("q") or request.POST.get("q") or "").strip()
     picks = []
     if query:
-        picks = list(
-            scoped(request.user, Household.objects.filter(search_folded__contains=fold(query)))
-            .select_related("head", "village")
-            .order_by("household_key")[:MAX_PICKS]
-        )
+        households = scoped(request.user, Household.objects.select_related("head", "village"))
+        picks = search.first(households, query, order=search.HOUSEHOLD_ORDER, limit=MAX_PICKS)
     members = member_choices(request.user)
     if not header["member_ids"] and me is not None:
         header["member_ids"] = [me.pk]
