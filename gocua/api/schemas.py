@@ -38,6 +38,11 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
     422: ErrorOut,
 }
 
+
+def responses(ok: int, schema) -> dict:
+    """Return an operation's responses: `schema` for status `ok`, the error envelope for the rest."""
+    return {ok: schema, **ERROR_RESPONSES}
+
 # PostgreSQL refuses NUL in text and other control characters have no place in a name; refusing
 # them here turns what would be a database error into a 422.
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
@@ -56,6 +61,12 @@ class StrictIn(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+
+
+def patched(current: dict, payload: BaseModel, *, nullable: tuple[str, ...] = ()) -> dict:
+    """Return `current` with the fields the payload sent; null keeps a value unless the field may be empty."""
+    sent = payload.model_dump(exclude_unset=True)
+    return {**current, **{k: v for k, v in sent.items() if v is not None or k in nullable}}
 
 
 def text(max_length: int):
