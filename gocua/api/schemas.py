@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
 
 from gocua.accounts.permissions import can_see_phone
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Resident
 from gocua.lib import phone as phones
 from gocua.teams.models import Member

@@ -23,7 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from gocua.accounts.models import Role, User
 from gocua.accounts.scope import scoped
 from gocua.bench.models import GeneratedVillage
-from gocua.households.indicators import ESSENTIALS, Tri
+from gocua.households.digital import ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
 from gocua.places.models import Level, Unit
 from gocua.teams.models import Member, Team

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
+from gocua.households.digital import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
 from gocua.indicators.metrics import ADULT_AGE, LEFT_BEHIND_DAYS, PERSONAL
 

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from gocua.accounts.scope import scoped
-from gocua.households.indicators import ESSENTIALS, INDICATOR_NAMES
+from gocua.households.digital import ESSENTIALS, INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.lib.text import fold
 from gocua.outreach import need

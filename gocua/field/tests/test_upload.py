@@ -12,7 +12,7 @@ from gocua.api.tests.conftest import ApiClient
 from gocua.field.models import SyncReceipt
 from gocua.field.schemas import MAX_BATCH_BYTES, MAX_RECORDS
 from gocua.field.tests.conftest import DeviceClient, issue, record
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.outreach.models import CommunitySession, Visit, VisitOutcome, VisitResident
 

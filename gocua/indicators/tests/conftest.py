@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from gocua import testing as f
-from gocua.households.indicators import BASIC_SKILLS, Tri
+from gocua.households.digital import BASIC_SKILLS, Tri
 from gocua.households.services import resident_set_indicators
 from gocua.outreach.services.visits import visit_record
 

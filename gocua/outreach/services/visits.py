@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.permissions import can_edit_registry
 from gocua.accounts.scope import in_scope
 from gocua.errors import Conflict, DomainError, Forbidden
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
 from gocua.indicators.rollups import track
