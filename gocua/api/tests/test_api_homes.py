@@ -2,7 +2,7 @@
 
 import pytest
 
-from gocua.api.tests.conftest import ApiClient
+from gocua.testing import ApiClient
 
 # Written down from /api/v1/openapi.json of the commit before the move (gocua/api/routes.py still
 # served the registry): a list to compare against, not one computed from the code under test.

@@ -4,8 +4,6 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from gocua import testing as f
@@ -52,12 +50,7 @@ def data(world):
     return Data(world, household2, household3)
 
 
-def client_for(user) -> Client:
-    """Return a logged-in client reading pages (language cookie) and the API (header) in English."""
-    client = Client(raise_request_exception=True, HTTP_ACCEPT_LANGUAGE="en")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+client_for = f.logged_in  # the kit's client, under the name these tests use
 
 
 @pytest.fixture
