@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
 
 from gocua.accounts.permissions import can_see_phone
+from gocua.errors import declared
 from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Resident
 from gocua.lib import phone as phones
@@ -23,7 +24,12 @@ class ErrorItemOut(Schema):
 
 
 class ErrorOut(Schema):
-    code: str = Field(description="Stable machine-readable code, e.g. not_found, invalid_input.")
+    # Documented as an enum of every declared code (gocua/errors.py: REGISTRY_MODULES), not
+    # validated as one: an answer is never turned into a 500 over its code.
+    code: str = Field(
+        description="Stable machine-readable code, e.g. not_found, invalid_input.",
+        json_schema_extra={"enum": sorted(declared())},
+    )
     message: str = Field(description="Human-readable message in the caller's language (Accept-Language).")
     field: str | None = Field(None, description="The input field the error is about, when there is one.")
     errors: list[ErrorItemOut] | None = Field(None, description="Each invalid value (invalid_input only).")
