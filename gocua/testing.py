@@ -1,12 +1,21 @@
-"""Small factories for tests: build data through the real services."""
+"""The test kit: factories that build data through the real services, clients, a query counter.
+
+Every app's tests use these (`from gocua import testing as f`) instead of their own copies.
+"""
 
 import contextlib
 import datetime as dt
 import itertools
+import json
 import os
 import subprocess
 import sys
 import uuid
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from gocua.accounts.models import Role, User
 from gocua.households import services as household_services
@@ -75,6 +84,71 @@ def make_member(team, *, full_name: str = "Bùi Văn Trường", role: str = "me
         member.user = user
         member.save(update_fields=["user"])
     return member
+
+
+# --- clients and the query counter -----------------------------------------------------------------
+
+
+def logged_in(user=None, *, language: str = "en") -> Client:
+    """Return a test client logged in as `user` (or nobody) reading pages and the API in `language`.
+
+    Pages follow the language cookie and the API the Accept-Language header, so both are set;
+    assertions read the English msgids unless a test asks for "vi".
+    """
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class ApiClient:
+    """A Django test client that speaks JSON to /api/v1/ as one user, one device token, or nobody."""
+
+    def __init__(self, user=None, *, token: str | None = None, language: str = "en",
+                 enforce_csrf: bool = False, prefix: str = "/api/v1"):
+        headers = {"HTTP_ACCEPT_LANGUAGE": language}
+        if token:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        self.client = Client(enforce_csrf_checks=enforce_csrf, **headers)
+        self.prefix = prefix
+        if user is not None:
+            self.client.force_login(user)
+
+    def get(self, path: str, **params):
+        return self.client.get(f"{self.prefix}{path}", params)
+
+    def send(self, method: str, path: str, data=None, **params):
+        """Send `data` as JSON with `method`; keyword arguments become the query string."""
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        url = f"{self.prefix}{path}" + (f"?{query}" if query else "")
+        body = data if isinstance(data, (bytes, str)) else "" if data is None else json.dumps(data, default=str)
+        return getattr(self.client, method)(url, body, content_type="application/json")
+
+    def post(self, path: str, data, **extra):
+        return self._json("post", path, data, **extra)
+
+    def patch(self, path: str, data, **extra):
+        return self._json("patch", path, data, **extra)
+
+    def put(self, path: str, data, **extra):
+        return self._json("put", path, data, **extra)
+
+    def delete(self, path: str, **extra):
+        return self.client.delete(f"{self.prefix}{path}", **extra)
+
+    def _json(self, method: str, path: str, data, **extra):
+        body = data if isinstance(data, (bytes, str)) else json.dumps(data, default=str)
+        return getattr(self.client, method)(f"{self.prefix}{path}", body, content_type="application/json", **extra)
+
+
+def get_counting(client, url: str, **params) -> tuple:
+    """GET `url` with `client`; assert it answered 200; return (response, number of queries it ran)."""
+    with CaptureQueriesContext(connection) as context:
+        # ApiClient.get takes the query as keywords; Django's Client.get takes it as a dict.
+        response = client.get(url, **params) if isinstance(client, ApiClient) else client.get(url, params)
+    assert response.status_code == 200, (response.status_code, response.content[:500])
+    return response, len(context.captured_queries)
 
 
 # --- the app as a separate process, on a database of its own ----------------------------------------

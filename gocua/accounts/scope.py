@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from gocua.places.models import Level
-
-_FIELD_OF_LEVEL = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
+from gocua.places.models import Level, code_field
 
 
 @dataclass(frozen=True)
@@ -25,13 +23,13 @@ class Scope:
         """Return the filter for rows inside this scope; `prefix` follows a relation ("team__")."""
         if self.level == Level.NATION:
             return Q()
-        return Q(**{f"{prefix}{_FIELD_OF_LEVEL[self.level]}": self.code})
+        return Q(**{f"{prefix}{code_field(self.level)}": self.code})
 
     def contains(self, obj) -> bool:
         """Return whether a row carrying the three codes (or a Unit) lies in this scope."""
         if self.level == Level.NATION:
             return True
-        return getattr(obj, _FIELD_OF_LEVEL[self.level]) == self.code
+        return getattr(obj, code_field(self.level)) == self.code
 
 
 NOTHING = None

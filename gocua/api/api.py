@@ -31,7 +31,17 @@ def _json_not_allowed(view):
     return wrapper
 
 
+# The registry endpoints lived in gocua/api/routes.py until issue 20 moved them to their apps;
+# clients generated from the OpenAPI document keep the operation ids they were built with.
+_FORMER_ROUTES = {"gocua.accounts.api", "gocua.places.api", "gocua.teams.api", "gocua.households.api"}
+
+
 class GocuaAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        if operation.view_func.__module__ in _FORMER_ROUTES:
+            return f"gocua_api_routes_{operation.view_func.__name__}"
+        return super().get_openapi_operation_id(operation)
+
     @property
     def urls(self):
         patterns, app_name, namespace = super().urls
@@ -119,7 +129,11 @@ def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, code, message)
 
 
-api.add_router("/", "gocua.api.routes.router")
+# Each app serves its own endpoints from <app>/api.py; the registry ones come first, as before.
+api.add_router("/", "gocua.accounts.api.router")
+api.add_router("/", "gocua.places.api.router")
+api.add_router("/", "gocua.teams.api.router")
+api.add_router("/", "gocua.households.api.router")
 api.add_router("/", "gocua.outreach.api.router")
 api.add_router("/", "gocua.indicators.api.router")
 api.add_router("/", "gocua.imports.api.router")

@@ -8,7 +8,8 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
 
 from gocua.accounts.permissions import can_see_phone
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.errors import declared
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Resident
 from gocua.lib import phone as phones
 from gocua.teams.models import Member
@@ -23,7 +24,12 @@ class ErrorItemOut(Schema):
 
 
 class ErrorOut(Schema):
-    code: str = Field(description="Stable machine-readable code, e.g. not_found, invalid_input.")
+    # Documented as an enum of every declared code (gocua/errors.py: REGISTRY_MODULES), not
+    # validated as one: an answer is never turned into a 500 over its code.
+    code: str = Field(
+        description="Stable machine-readable code, e.g. not_found, invalid_input.",
+        json_schema_extra={"enum": sorted(declared())},
+    )
     message: str = Field(description="Human-readable message in the caller's language (Accept-Language).")
     field: str | None = Field(None, description="The input field the error is about, when there is one.")
     errors: list[ErrorItemOut] | None = Field(None, description="Each invalid value (invalid_input only).")
@@ -37,6 +43,11 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
     404: ErrorOut,
     422: ErrorOut,
 }
+
+
+def responses(ok: int, schema) -> dict:
+    """Return an operation's responses: `schema` for status `ok`, the error envelope for the rest."""
+    return {ok: schema, **ERROR_RESPONSES}
 
 # PostgreSQL refuses NUL in text and other control characters have no place in a name; refusing
 # them here turns what would be a database error into a 422.
@@ -56,6 +67,12 @@ class StrictIn(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+
+
+def patched(current: dict, payload: BaseModel, *, nullable: tuple[str, ...] = ()) -> dict:
+    """Return `current` with the fields the payload sent; null keeps a value unless the field may be empty."""
+    sent = payload.model_dump(exclude_unset=True)
+    return {**current, **{k: v for k, v in sent.items() if v is not None or k in nullable}}
 
 
 def text(max_length: int):

@@ -23,7 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from gocua.accounts.models import Role, User
 from gocua.accounts.scope import scoped
 from gocua.bench.models import GeneratedVillage
-from gocua.households.indicators import ESSENTIALS, Tri
+from gocua.households.digital import ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
 from gocua.places.models import Level, Unit
 from gocua.teams.models import Member, Team
@@ -302,10 +302,10 @@ def run(name: str, iterations: int) -> dict:
     return REGISTRY[name].run(iterations)
 
 
-# Registered by their apps' modules (imported last: they use the helpers above).
+# Registered by their own modules under gocua/bench/ (imported last: they use the helpers above).
 from gocua.bench import concurrent as _concurrent  # noqa: E402, F401
+from gocua.bench import dashboards as _dashboards  # noqa: E402, F401
 from gocua.bench import load as _load  # noqa: E402, F401
 from gocua.bench import searching as _search  # noqa: E402, F401
-from gocua.field import bench as _sync  # noqa: E402, F401
+from gocua.bench import sync as _sync  # noqa: E402, F401
 from gocua.imports import bench as _imports  # noqa: E402, F401
-from gocua.indicators import bench as _dashboards  # noqa: E402, F401

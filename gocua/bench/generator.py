@@ -46,7 +46,7 @@ from gocua.bench.bulk import (
 from gocua.bench.history import History, Home
 from gocua.bench.models import GeneratedVillage
 from gocua.households import pii
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Assignment, Household, IndicatorChange, Resident
 from gocua.households.services import household_search_text
 from gocua.lib import citizen_id

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from gocua.bench.bulk import IdBlock, Table, db_date, db_datetime, uuid_hex, uuid_text
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Assignment, IndicatorChange, Resident
 from gocua.outreach.models import ServiceItem, Visit, VisitOutcome, VisitResident
 

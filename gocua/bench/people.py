@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass, field
 
 from gocua.bench import names
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.lib.citizen_id import LEGACY_PROVINCE_CODES, century_digit
 
 # Share answering "yes" among surveyed 18–39-year-olds in an average commune.

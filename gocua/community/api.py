@@ -23,7 +23,7 @@ from gocua.community.selectors import (
     with_totals,
 )
 from gocua.households.models import Household
-from gocua.places.models import Level
+from gocua.places.models import Level, code_field
 from gocua.places.selectors import units_visible
 from gocua.teams.models import Team
 
@@ -72,8 +72,8 @@ def project_list(request, filters: Query[s.ProjectFilters], paging: Query[PagePa
     projects = projects_visible(user)
     if filters.unit:
         unit = get_object_or_404(units_visible(user=user), code=filters.unit)
-        field = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
-        projects = projects.filter(**{field[unit.level]: unit.code}) if unit.level in field else projects
+        field = code_field(unit.level)
+        projects = projects.filter(**{field: unit.code}) if field else projects
     if filters.status:
         projects = projects.filter(status=filters.status)
     page = paginate(projects, paging, order=("-created_at", "-id"))

@@ -15,10 +15,10 @@ from decimal import Decimal
 from django.db.models import Count, F, Sum
 
 from gocua.community.models import LedgerEntry, Project, UnitContribution
-from gocua.places.models import Level
+from gocua.places.models import Level, code_field
 
 NATION_CODE = "VN"
-_CODE_FIELDS = ((Level.VILLAGE, "village_code"), (Level.COMMUNE, "commune_code"), (Level.PROVINCE, "province_code"))
+_CODE_FIELDS = tuple((level, code_field(level)) for level in (Level.VILLAGE, Level.COMMUNE, Level.PROVINCE))
 
 
 @dataclass

@@ -25,7 +25,7 @@ from gocua.api.schemas import TRI_NAMES
 from gocua.errors import DomainError
 from gocua.field import merge
 from gocua.field.models import SyncCursor
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.lib import phone as phones
 from gocua.outreach import need, rules

@@ -24,7 +24,7 @@ from django.utils import timezone
 from gocua.api.schemas import TRI_NAMES, TRI_VALUES
 from gocua.field.models import FieldChange, SyncConflict
 from gocua.households import services as household_services
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.lib import phone as phones
 from gocua.lib.text import clean_name

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from gocua.households.indicators import INDICATORS
+from gocua.households.digital import INDICATORS
 from gocua.households.models import Resident
 from gocua.outreach.models import Outcome
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gocua.households.indicators import INDICATOR_NAMES, Tri, indicator_fields
+from gocua.households.digital import INDICATOR_NAMES, Tri, indicator_fields
 from gocua.places.models import Unit
 
 

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from gocua.accounts.scope import scoped
-from gocua.households.indicators import INDICATORS, Tri
+from gocua.households.digital import INDICATORS, Tri
 from gocua.households.models import (
     Assignment,
     Household,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.permissions import can_edit_registry
 from gocua.errors import DomainError, Forbidden
 from gocua.households import pii
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import (
     Household,
     HouseholdMove,

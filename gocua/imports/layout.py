@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gocua.households.indicators import BASIC_SKILLS, INDICATOR_NAMES, Tri
+from gocua.households.digital import BASIC_SKILLS, INDICATOR_NAMES, Tri
 from gocua.households.models import Resident
 from gocua.lib.text import fold
 
-# Fields of a row; indicator names (households.indicators) are fields too.
+# Fields of a row; indicator names (households.digital) are fields too.
 HOUSEHOLD_KEY = "household_key"
 FULL_NAME = "full_name"
 BIRTH_YEAR = "birth_year"

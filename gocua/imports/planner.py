@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from gocua.accounts.scope import in_scope
 from gocua.errors import DomainError
 from gocua.households import pii
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Resident
 from gocua.households.services import RESIDENT_FIELDS, _apply_citizen_id, _clean_indicators, _clean_resident
 from gocua.imports import addresses, layout, state

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from gocua.accounts.scope import scoped
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Household, Resident
 from gocua.households.services import RESIDENT_FIELDS
 from gocua.imports.addresses import village_key

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gocua.errors import DomainError, Forbidden, NotFound
-from gocua.households.indicators import INDICATOR_LABELS
+from gocua.households.digital import INDICATOR_LABELS
 from gocua.households.models import Resident
 from gocua.imports import selectors, services
 from gocua.imports.exporter import CONTENT_TYPES, XLSX

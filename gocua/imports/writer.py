@@ -214,7 +214,7 @@ def _insert_residents(households: list[HouseholdPlan], actor, now) -> dict[int, 
 
 
 def _indicator_fields():
-    from gocua.households.indicators import INDICATOR_NAMES
+    from gocua.households.digital import INDICATOR_NAMES
 
     return [Resident._meta.get_field(name) for name in INDICATOR_NAMES]
 

@@ -1,6 +1,6 @@
 """Indicators endpoints under /api/v1/: the rolled-up figures of a unit and of its children.
 
-They sit beside gocua.api.routes' `/units/{code}` and `/units/{code}/children`: Django path
+They sit beside gocua.places.api's `/units/{code}` and `/units/{code}/children`: Django path
 segments never contain "/", so `/units/{code}/indicators` cannot be taken for a unit code.
 """
 

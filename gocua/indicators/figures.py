@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from gocua.households.indicators import INDICATOR_LABELS
+from gocua.households.digital import INDICATOR_LABELS
 from gocua.indicators.metrics import METRICS, PERSONAL
 
 # Unknown of a composite (all five skills, the 2024 household target) is not stored: it is

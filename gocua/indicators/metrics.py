@@ -4,7 +4,7 @@ Personal indicators count counted adults (15+ in the reference year); household 
 households. "Unknown" is never stored: it is the denominator minus yes minus no.
 """
 
-from gocua.households.indicators import HOUSEHOLD_INDICATORS, INDICATOR_NAMES
+from gocua.households.digital import HOUSEHOLD_INDICATORS, INDICATOR_NAMES
 
 PERSONAL = [name for name in INDICATOR_NAMES if name not in HOUSEHOLD_INDICATORS]
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
+from gocua.households.digital import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
 from gocua.indicators.metrics import PERSONAL
 from gocua.outreach.need import ADULT_AGE, recent_visit_q

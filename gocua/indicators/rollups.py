@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
-from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
+from gocua.households.digital import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
 from gocua.indicators.metrics import METRICS, PERSONAL
 from gocua.indicators.models import RollupState, UnitActivity, UnitStat

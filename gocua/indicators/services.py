@@ -11,16 +11,14 @@ from gocua.indicators.metrics import METRICS
 from gocua.indicators.models import RollupState, UnitActivity, UnitSnapshot, UnitStat
 from gocua.indicators.rollups import NATION, level_of, reference_date
 from gocua.lib.bulk import insert_rows
-from gocua.places.models import Level, Unit
-
-_WHERE_OF_LEVEL = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
+from gocua.places.models import Level, Unit, code_field
 
 
 def _scope(unit: Unit | None) -> tuple[dict, list[int]]:
     """Return the raw-row filter and the levels to compare for the subtree of `unit`."""
     if unit is None or unit.level == Level.NATION:
         return {}, [0, 1, 2, 3]
-    return {_WHERE_OF_LEVEL[unit.level]: unit.code}, [lvl for lvl in (1, 2, 3) if lvl >= unit.level]
+    return {code_field(unit.level): unit.code}, [lvl for lvl in (1, 2, 3) if lvl >= unit.level]
 
 
 def expected_figures(unit: Unit | None, ref: dt.date) -> tuple[dict, dict]:

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, INDICATOR_LABELS, Tri
+from gocua.households.digital import BASIC_SKILLS, ESSENTIALS, INDICATOR_LABELS, Tri
 from gocua.households.models import Resident
 
 ADULT_AGE = 15

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from gocua.api.pagination import PageBase
 from gocua.api.schemas import Code, Id, StrictIn, text
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.outreach.models import Outcome
 from gocua.outreach.need import AGE_BAND_CODES, FIVE_SKILLS
 

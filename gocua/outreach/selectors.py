@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 
 from gocua.accounts.scope import scoped
 from gocua.households import search
-from gocua.households.indicators import ESSENTIALS, INDICATOR_NAMES
+from gocua.households.digital import ESSENTIALS, INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.outreach import need
 from gocua.outreach.models import ServiceItem, Visit, VisitResident
 from gocua.outreach.rules import team_area_q
-from gocua.places.models import Level
+from gocua.places.models import Level, code_field
 from gocua.teams.models import Member, Team
 
 DEFAULT_DAYS = need.LEFT_BEHIND_DAYS
@@ -147,18 +147,15 @@ class LeftBehindFilters:
     days: int = DEFAULT_DAYS
 
 
-_CODE_FIELD = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
-
-
 def unit_q(unit, prefix: str = "") -> Q:
     """Return the filter for rows carrying scope codes inside `unit`."""
     if unit.level == Level.NATION:
         return Q()
-    return Q(**{f"{prefix}{_CODE_FIELD[unit.level]}": unit.code})
+    return Q(**{f"{prefix}{code_field(unit.level)}": unit.code})
 
 
 def unit_contains(unit, obj) -> bool:
-    return unit.level == Level.NATION or getattr(obj, _CODE_FIELD[unit.level]) == unit.code
+    return unit.level == Level.NATION or getattr(obj, code_field(unit.level)) == unit.code
 
 
 def left_behind_queryset(user, filters: LeftBehindFilters, *, today: dt.date | None = None):

@@ -12,6 +12,15 @@ class Level(models.IntegerChoices):
     VILLAGE = 3, _("Village")
 
 
+# The column every registry row carries for its unit at each level; the nation has none (all rows).
+CODE_FIELDS = {Level.PROVINCE: "province_code", Level.COMMUNE: "commune_code", Level.VILLAGE: "village_code"}
+
+
+def code_field(level: int) -> str | None:
+    """Return the column holding a row's unit code at `level` (None for the nation: every row)."""
+    return CODE_FIELDS.get(level)
+
+
 class Kind(models.TextChoices):
     NATION = "nation", _("Nation")
     TINH = "tinh", _("Province")

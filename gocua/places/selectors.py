@@ -6,20 +6,12 @@ from django.db.models import Q, QuerySet
 
 from gocua.accounts.scope import in_scope, scoped
 from gocua.lib.text import fold
-from gocua.places.models import Level, Unit
+from gocua.places.models import CODE_FIELDS, Level, Unit, code_field
 
 # The code column that names a unit's children, by the unit's level.
-CHILD_CODE_FIELD = {
-    Level.NATION: "province_code",
-    Level.PROVINCE: "commune_code",
-    Level.COMMUNE: "village_code",
-}
+CHILD_CODE_FIELD = {level: code_field(level + 1) for level in (Level.NATION, Level.PROVINCE, Level.COMMUNE)}
 # The code column that names the unit itself, by its level (nation: no column, all rows).
-OWN_CODE_FIELD = {
-    Level.PROVINCE: "province_code",
-    Level.COMMUNE: "commune_code",
-    Level.VILLAGE: "village_code",
-}
+OWN_CODE_FIELD = CODE_FIELDS
 
 
 def units_visible(*, user) -> QuerySet[Unit]:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError
-from gocua.households.indicators import INDICATORS, Tri
+from gocua.households.digital import INDICATORS, Tri
 from gocua.households.models import Resident
 from gocua.places.models import VILLAGE_KINDS, Kind
 from gocua.teams.models import Member

@@ -1,30 +1,11 @@
 """Fixtures for API tests: logged-in JSON clients for each role of the `world` fixture."""
 
-import json
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from gocua import testing as f
-
-
-class ApiClient:
-    """A Django test client that speaks JSON to /api/v1/ as one user (or nobody)."""
-
-    def __init__(self, user=None, *, language: str = "en", enforce_csrf: bool = False):
-        self.client = Client(enforce_csrf_checks=enforce_csrf, HTTP_ACCEPT_LANGUAGE=language)
-        if user is not None:
-            self.client.force_login(user)
-
-    def get(self, path: str, **params):
-        return self.client.get(f"/api/v1{path}", params)
-
-    def post(self, path: str, data, **extra):
-        return self.client.post(f"/api/v1{path}", json.dumps(data), content_type="application/json", **extra)
-
-    def patch(self, path: str, data, **extra):
-        return self.client.patch(f"/api/v1{path}", json.dumps(data), content_type="application/json", **extra)
+from gocua.testing import ApiClient
 
 
 @pytest.fixture

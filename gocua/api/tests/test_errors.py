@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from gocua.api.tests.conftest import ApiClient
+from gocua.testing import ApiClient
 
 READ_PATHS = [
     "/me",

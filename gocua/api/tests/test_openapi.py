@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
-from gocua.api.tests.conftest import ApiClient
+from gocua.testing import ApiClient
 
 OPERATIONS = {
     ("get", "/api/v1/me"),

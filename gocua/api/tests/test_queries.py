@@ -1,18 +1,13 @@
 """List endpoints run a constant number of queries: 50 rows cost the same as 5."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from gocua import testing as f
 from gocua.places.models import Kind
 
 
 def _queries(client, path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path, page_size=200)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return f.get_counting(client, path, page_size=200)[1]
 
 
 def _add_households(world, n):

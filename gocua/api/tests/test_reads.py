@@ -1,7 +1,7 @@
 """What the read endpoints answer: fields, masking of personal data, search and filters."""
 
 from gocua import testing as f
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Resident
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from gocua import testing as f
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 
 RESIDENT = {"full_name": "Trịnh Văn Hùng", "birth_year": 1985, "gender": "male", "relation": "child"}

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gocua.bench.tests.helpers import run_demo, thap_thuong
 from gocua.households import pii
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.lib import citizen_id, phone
 from gocua.places.models import Unit

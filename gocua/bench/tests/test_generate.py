@@ -12,7 +12,7 @@ from gocua.bench.models import GeneratedVillage
 from gocua.bench.tests.helpers import run
 from gocua.households import pii
 from gocua.households import services as household_services
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Assignment, Household, IndicatorChange, Resident
 from gocua.households.services import household_search_text
 from gocua.lib import citizen_id, phone

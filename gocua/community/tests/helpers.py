@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from gocua import testing as f
 from gocua.accounts.models import AuditEvent
 from gocua.community import services
 from gocua.community.models import LedgerEntry, Project, ProjectPhoto, UnitContribution
@@ -69,13 +70,4 @@ def snapshot() -> tuple[int, int, int, int, list]:
     )
 
 
-def english_client(user=None):
-    """Return a test client reading pages in English (pages follow the language cookie, not the browser)."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
+english_client = f.logged_in  # the kit's client, under the name these tests use

@@ -1,33 +1,16 @@
 """The community API under /api/v1/: scoped lists and details, writes, error codes."""
 
-import json
 
 import pytest
-from django.test import Client
 
+from gocua import testing as f
 from gocua.community.models import LedgerEntry, Project
 from gocua.community.tests.helpers import D, G, give, make_project, snapshot, spend, yesterday
 
 
-class Api:
-    def __init__(self, user=None):
-        self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            self.client.force_login(user)
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1{path}", params)
-
-    def post(self, path, data):
-        return self.client.post(f"/api/v1{path}", json.dumps(data), content_type="application/json")
-
-    def patch(self, path, data):
-        return self.client.patch(f"/api/v1{path}", json.dumps(data), content_type="application/json")
-
-
 @pytest.fixture
 def api(world):
-    return lambda role=None: Api(world.users[role] if role else None)
+    return lambda role=None: f.ApiClient(world.users[role] if role else None)
 
 
 def test_the_project_list_is_scoped_and_carries_totals(api, world, leader, project):

@@ -24,9 +24,7 @@ from gocua.community.tests.helpers import (
     yesterday,
 )
 
-
-def client_of(user) -> Client:
-    return english_client(user)
+client_of = english_client
 
 
 def amount(text: str) -> int:

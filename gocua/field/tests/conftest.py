@@ -1,12 +1,10 @@
 """Fixtures for the field app: device log-ins, a bearer-token JSON client, record builders."""
 
-import json
 import uuid
 from importlib import import_module
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from gocua import testing as f
 from gocua.field import tokens
@@ -19,25 +17,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "schemathesis: generated requests over the whole OpenAPI schema")
 
 
-class DeviceClient:
+class DeviceClient(f.ApiClient):
     """A JSON client that calls /api/v1/ with `Authorization: Bearer <token>` and no session."""
 
     def __init__(self, secret: str | None, *, language: str = "en"):
-        headers = {"HTTP_ACCEPT_LANGUAGE": language}
-        if secret:
-            headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-        self.client = Client(**headers)
+        super().__init__(token=secret, language=language)
         self.secret = secret
-
-    def get(self, path: str, **params):
-        return self.client.get(f"/api/v1{path}", params)
-
-    def post(self, path: str, data, **extra):
-        body = data if isinstance(data, (bytes, str)) else json.dumps(data, default=str)
-        return self.client.post(f"/api/v1{path}", body, content_type="application/json", **extra)
-
-    def delete(self, path: str):
-        return self.client.delete(f"/api/v1{path}")
 
     def sync(self, *records):
         response = self.post("/sync", {"records": list(records)})

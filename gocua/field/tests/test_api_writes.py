@@ -6,10 +6,10 @@ import json
 import pytest
 
 from gocua import testing as f
-from gocua.api.tests.conftest import ApiClient
 from gocua.households.models import Household, HouseholdMove, Resident, ResidentMove
 from gocua.places.models import Unit
 from gocua.teams.models import Member, Team
+from gocua.testing import ApiClient
 
 TODAY = dt.date.today().isoformat()
 

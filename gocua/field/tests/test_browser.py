@@ -19,7 +19,7 @@ from gocua import testing as f
 from gocua.accounts.models import Role, User
 from gocua.field import tokens
 from gocua.field.models import DeviceToken
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Household, Resident
 from gocua.outreach.models import ServiceItem, Visit
 

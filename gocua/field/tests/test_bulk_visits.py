@@ -14,7 +14,7 @@ from gocua import testing as f
 from gocua.field import upload
 from gocua.field.models import SyncReceipt
 from gocua.field.tests.conftest import record
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import IndicatorChange, Resident
 from gocua.indicators.models import UnitActivity, UnitStat
 from gocua.indicators.services import rollups_check

@@ -9,7 +9,7 @@ from gocua import testing as f
 from gocua.field import download
 from gocua.field.tests.conftest import record
 from gocua.households import services as household_services
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.outreach.services.assignments import assignment_bulk
 
 

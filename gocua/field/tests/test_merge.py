@@ -9,7 +9,7 @@ from django.utils import timezone
 from gocua.field.models import FieldChange, SyncConflict
 from gocua.field.tests.conftest import record
 from gocua.households import services as household_services
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import IndicatorChange
 
 

@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 
 from gocua import testing as f
-from gocua.api.tests.conftest import ApiClient
 from gocua.field.models import SyncReceipt
 from gocua.field.schemas import MAX_BATCH_BYTES, MAX_RECORDS
 from gocua.field.tests.conftest import DeviceClient, issue, record
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.outreach.models import CommunitySession, Visit, VisitOutcome, VisitResident
+from gocua.testing import ApiClient
 
 TODAY = dt.date.today().isoformat()
 

@@ -8,7 +8,7 @@ from gocua.accounts.models import Role
 from gocua.errors import DomainError, Forbidden
 from gocua.households import pii
 from gocua.households import services as s
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 
 

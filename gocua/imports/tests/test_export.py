@@ -6,7 +6,7 @@ from gocua import testing as f
 from gocua.accounts.models import AuditEvent
 from gocua.errors import DomainError, Forbidden, NotFound
 from gocua.households import services as household_services
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.imports import exporter, services
 from gocua.imports.tests.conftest import read_xlsx

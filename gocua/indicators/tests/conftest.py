@@ -4,12 +4,10 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from gocua import testing as f
-from gocua.households.indicators import BASIC_SKILLS, Tri
+from gocua.households.digital import BASIC_SKILLS, Tri
 from gocua.households.services import resident_set_indicators
 from gocua.outreach.services.visits import visit_record
 
@@ -52,12 +50,7 @@ def data(world):
     return Data(world, household2, household3)
 
 
-def client_for(user) -> Client:
-    """Return a logged-in client reading pages (language cookie) and the API (header) in English."""
-    client = Client(raise_request_exception=True, HTTP_ACCEPT_LANGUAGE="en")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+client_for = f.logged_in  # the kit's client, under the name these tests use
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ def test_anonymous_callers_must_log_in(world):
 
 
 def test_both_routers_serve_their_unit_paths_and_the_schema_lists_them(world, officer):
-    assert officer.get("/api/v1/units/09784").json()["code"] == "09784"  # gocua.api.routes
+    assert officer.get("/api/v1/units/09784").json()["code"] == "09784"  # gocua.places.api
     assert officer.get("/api/v1/units/09784/children").status_code == 200
     paths = officer.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/units/{code}/indicators" in paths and "/api/v1/units/{code}/children/indicators" in paths

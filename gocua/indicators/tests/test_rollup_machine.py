@@ -17,7 +17,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 from gocua import testing as f
 from gocua.errors import DomainError
 from gocua.households import services as hs
-from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, INDICATOR_NAMES, Tri
+from gocua.households.digital import BASIC_SKILLS, ESSENTIALS, INDICATOR_NAMES, Tri
 from gocua.households.models import Household, Resident
 from gocua.indicators.services import rollups_check
 from gocua.outreach.models import ServiceItem, Visit

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gocua import testing as f
 from gocua.accounts.models import Role
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.indicators import selectors
 from gocua.indicators.services import rollups_rebuild
 from gocua.indicators.tests.conftest import TODAY

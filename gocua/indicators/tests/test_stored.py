@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gocua import testing as f
 from gocua.households import services as hs
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.indicators import stored
 from gocua.indicators.models import UnitActivity, UnitStat
 from gocua.indicators.services import rollups_check, rollups_rebuild

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.models import Role
 from gocua.errors import DomainError, Forbidden
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.outreach.models import ServiceItem
 from gocua.outreach.services._common import clean_text
 

@@ -1,4 +1,3 @@
-import json
 import uuid
 
 import pytest
@@ -6,31 +5,16 @@ from django.test import Client
 from django.utils import timezone
 
 from gocua import testing as f
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Assignment, IndicatorChange
 from gocua.outreach.models import CommunitySession, Visit
 from gocua.outreach.services.assignments import assignment_bulk
 from gocua.outreach.tests.factories import checked, outcome, record
 
 
-class Api:
-    def __init__(self, user):
-        self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
-        self.client.force_login(user)
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1/outreach{path}", params)
-
-    def send(self, method, path, data=None, **params):
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        url = f"/api/v1/outreach{path}" + (f"?{query}" if query else "")
-        return getattr(self.client, method)(url, json.dumps(data) if data is not None else "",
-                                            content_type="application/json")
-
-
 @pytest.fixture
 def api(world):
-    return lambda role="team_member": Api(world.users[role])
+    return lambda role="team_member": f.ApiClient(world.users[role], prefix="/api/v1/outreach")
 
 
 def _visit_body(world, items, **extra):

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from gocua.errors import DomainError, Forbidden
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.outreach.catalogue import CATALOGUE
 from gocua.outreach.models import ServiceItem
 from gocua.outreach.services.catalogue import service_item_create, service_item_restore, service_item_retire

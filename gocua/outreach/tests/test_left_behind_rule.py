@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gocua import testing as f
 from gocua.field.tests.conftest import DeviceClient, issue
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import Household
 from gocua.indicators import recompute
 from gocua.indicators.models import UnitStat

@@ -1,19 +1,15 @@
 """The lists cost the same number of queries for 5 households as for 50."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gocua import testing as f
 from gocua.outreach.services.assignments import assignment_bulk
 from gocua.outreach.tests.factories import checked, outcome, record
 
 
 def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:500]
-    return len(ctx.captured_queries)
+    return f.get_counting(client, url)[1]
 
 
 @pytest.fixture

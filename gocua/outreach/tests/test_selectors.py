@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from gocua import testing as f
-from gocua.households.indicators import INDICATOR_NAMES, Tri
+from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.outreach import selectors
 from gocua.outreach.selectors import FOLLOW_UP_DUE, LACKING, NEVER_VISITED, THE_REST, LeftBehindFilters
 from gocua.outreach.services.assignments import assignment_bulk

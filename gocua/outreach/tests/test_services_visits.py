@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from gocua import testing as f
 from gocua.errors import Conflict, DomainError, Forbidden
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import IndicatorChange
 from gocua.outreach.models import Outcome, Visit, VisitOutcome, VisitResident, VisitRevision
 from gocua.outreach.services.catalogue import service_item_retire

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gocua import testing as f
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import IndicatorChange
 from gocua.outreach.models import Visit, VisitOutcome
 from gocua.outreach.services.assignments import assignment_bulk

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gocua.accounts.models import Role
 from gocua.errors import DomainError
-from gocua.households.indicators import INDICATORS
+from gocua.households.digital import INDICATORS
 from gocua.outreach.models import ServiceItem
 from gocua.outreach.services import catalogue as services
 from gocua.outreach.views._common import forbid_if

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from gocua.accounts.models import Role
 from gocua.accounts.scope import in_scope, scoped
-from gocua.households.indicators import ESSENTIALS, INDICATORS
+from gocua.households.digital import ESSENTIALS, INDICATORS
 from gocua.outreach import need, rules, selectors
 from gocua.outreach.models import ServiceItem
 from gocua.outreach.views._common import int_or_none, paginate, query_without_page

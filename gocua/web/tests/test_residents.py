@@ -7,7 +7,7 @@ from django.utils import timezone
 from gocua import testing as f
 from gocua.accounts.models import AuditEvent
 from gocua.households import services
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import IndicatorChange, Resident, ResidentMove
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError, Forbidden
-from gocua.households.indicators import INDICATOR_NAMES
+from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Household, Resident
 from gocua.outreach import rules
 from gocua.outreach.models import Outcome

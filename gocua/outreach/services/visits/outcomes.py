@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from gocua.households.indicators import Tri
+from gocua.households.digital import Tri
 from gocua.households.models import IndicatorChange, Resident
 from gocua.households.services import resident_set_indicators
 from gocua.lib.bulk import insert_rows

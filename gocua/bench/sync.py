@@ -18,7 +18,6 @@ import datetime as dt
 import gzip
 import json
 import os
-import secrets
 import sqlite3
 import tempfile
 import threading
@@ -32,9 +31,8 @@ from django.db import connection, connections
 from django.db.models import Count
 from django.utils import timezone
 
-from gocua.accounts.models import Role, User
 from gocua.bench import benchmarks as _registry
-from gocua.bench import server
+from gocua.bench import server, sync_plans
 from gocua.bench.benchmarks import (
     NoData,
     _client,
@@ -44,12 +42,11 @@ from gocua.bench.benchmarks import (
     skipped,
     summary,
 )
-from gocua.field import tokens
 from gocua.households.models import Household, IndicatorChange, Resident
-from gocua.outreach.models import ServiceItem, Visit, VisitOutcome, VisitResident
+from gocua.outreach.models import Visit, VisitOutcome, VisitResident
 from gocua.teams.models import Member
 
-BATCH = 500
+BATCH = sync_plans.BATCH
 CLIENTS = int(os.environ.get("GOCUA_BENCH_CLIENTS", "2"))
 FLOOR_BATCHES = 10  # enough for a stable rate; the floor does not depend on the data size
 bench_options = getattr(_registry, "options", None)  # --smoke, when the command has it
@@ -118,45 +115,11 @@ def _plans(villages) -> list[dict]:
 
 def _prepare(village) -> dict:
     """Create the bench member's account and token on the copy; return what the batches need."""
-    member = Member.objects.filter(team__unit=village, left_on__isnull=True).select_related("team").first()
-    if member is None:
-        raise NoData
-    password = secrets.token_urlsafe(16)
-    user = User(username=f"bench-sync-{uuid.uuid4().hex[:8]}", role=Role.TEAM_MEMBER, scope_unit=village)
-    user.set_password(password)
-    user.save()
-    Member.objects.filter(pk=member.pk).update(user=user)
-    issued = tokens.token_issue(username=user.username, password=password, device_name="bench")
-    residents: dict[int, list[str]] = {}
-    for household_id, resident_uuid in Resident.objects.filter(
-        household__village=village, status__in=Resident.COUNTED_STATUSES
-    ).order_by("household_id", "id").values_list("household_id", "uuid"):
-        residents.setdefault(household_id, []).append(str(resident_uuid))
-    households = [
-        (str(h_uuid), residents[pk][:3])
-        for pk, h_uuid in Household.objects.filter(pk__in=list(residents)).values_list("pk", "uuid")
-        if len(residents[pk]) >= 3
-    ]
-    if not households:
-        raise NoData
-    items = list(ServiceItem.objects.filter(is_active=True).order_by("position").values_list("pk", flat=True))
-    return {"token": issued.secret, "households": households, "items": items, "member": member.pk,
-            "team": member.team_id, "user": user.pk, "village": village}
+    return sync_plans.prepare(village)
 
 
 def _batch(plan: dict, number: int, today: str) -> bytes:
-    households, items = plan["households"], plan["items"]
-    records = []
-    for i in range(number * BATCH, (number + 1) * BATCH):
-        household, people = households[i % len(households)]
-        turn = i // len(households)  # later rounds guide other services, so indicators keep changing
-        done, partly = items[turn % len(items)], items[(turn + 1) % len(items)]
-        records.append({"uuid": str(uuid.uuid4()), "type": "visit", "data": {
-            "household": household, "visited_on": today,
-            "residents": [{"resident": r, "outcomes": [{"item": done, "outcome": "done"},
-                                                       {"item": partly, "outcome": "partly"}]} for r in people],
-        }})
-    return json.dumps({"records": records}).encode()
+    return json.dumps({"records": sync_plans.batch_records(plan, number, today)}).encode()
 
 
 def _measured(call) -> tuple[int, int]:
@@ -267,7 +230,7 @@ def _floor(path: Path, plan: dict, batches: int, history_per_visit: float) -> di
     db.execute("PRAGMA synchronous=NORMAL")
     now, today = timezone.now().isoformat(), timezone.localdate().isoformat()
     village = plan["village"]
-    codes = [village.code, village.commune_code, village.province_code, "VN"]
+    codes = [village.code, village.commune_code]  # the rows a write touches (provinces sum on read)
     has_rollups = "indicators_unitstat" in connection.introspection.table_names()
     resident_ids = dict(Resident.objects.filter(uuid__in=[r for _h, rs in plan["households"] for r in rs])
                         .values_list("uuid", "id"))
