@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gocua.community import vietqr
 from gocua.community.images import max_bytes
 from gocua.community.models import LedgerEntry, Project
 from gocua.web.forms import date_field, numeric
@@ -30,10 +31,19 @@ class ProjectForm(forms.Form):
     responsible_name = forms.CharField(
         label=_("Person responsible"), max_length=120, required=False, help_text=_("Public.")
     )
+    bank_bin = forms.ChoiceField(
+        label=_("Bank for transfers"), required=False,
+        help_text=_("Optional. With a bank and an account, the public page shows a VietQR code that any banking app scans."),
+    )
+    bank_account = forms.CharField(label=_("Account number"), max_length=30, required=False,
+                                   widget=numeric({"autocomplete": "off"}))
+    bank_account_name = forms.CharField(label=_("Account holder"), max_length=70, required=False,
+                                        help_text=_("As on the bank card, e.g. NGUYEN VAN AN."))
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        self.fields["bank_bin"].choices = [("", "—"), *vietqr.banks().items()]
 
 
 class UnitChoiceForm(forms.Form):
@@ -72,6 +82,10 @@ class ContributionForm(forms.Form):
     )
     materials = forms.CharField(
         label=_("Materials"), max_length=300, required=False, help_text=_("e.g. 20 bags of cement, 1 pole.")
+    )
+    transfer_reference = forms.CharField(
+        label=_("Bank transfer message"), max_length=60, required=False,
+        help_text=_("For a bank transfer: the message on the bank statement, e.g. GOCUA P12 TT-001. Each transfer is recorded once."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -51,6 +51,10 @@ class Project(ScopedCodes):
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team responsible")
     )
     responsible_name = models.CharField(_("person responsible"), max_length=120, blank=True)
+    # The account residents pay into by bank transfer (VietQR); empty: the page shows no code.
+    bank_bin = models.CharField(_("bank"), max_length=6, blank=True)
+    bank_account = models.CharField(_("account number"), max_length=19, blank=True)
+    bank_account_name = models.CharField(_("account holder"), max_length=70, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -145,6 +149,8 @@ class LedgerEntry(ScopedCodes):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal"
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The transfer message of a bank transfer (the VietQR reference), as on the bank's statement.
+    transfer_reference = models.CharField(_("transfer reference"), max_length=60, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -171,6 +177,11 @@ class LedgerEntry(ScopedCodes):
             ),
             models.CheckConstraint(
                 condition=Q(kind="contribution") | Q(labour_days=0), name="ledger_expense_no_labour"
+            ),
+            # A bank transfer is recorded once: the same statement line twice is refused.
+            models.UniqueConstraint(
+                fields=["project", "transfer_reference"], condition=~Q(transfer_reference=""),
+                name="ledger_transfer_once",
             ),
         ]
 

@@ -18,8 +18,15 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from gocua.community.models import ProjectPhoto
-from gocua.community.selectors import public_commune, public_unit, public_version, public_village
+from gocua.community import vietqr
+from gocua.community.models import MAX_VND, ProjectPhoto
+from gocua.community.selectors import (
+    public_commune,
+    public_projects,
+    public_unit,
+    public_version,
+    public_village,
+)
 from gocua.places.models import Level
 
 
@@ -97,6 +104,37 @@ def poster(request, code: str):
                                                                  title=url)
     response = render(request, "community/poster.html", {"unit": unit, "url": url, "qr_svg": qr_svg})
     return _cacheable(response, etag, stamp)
+
+
+def _amount(raw: str | None) -> int | None:
+    """Return a whole-đồng amount from the query string, or None (a code without an amount)."""
+    digits = (raw or "").replace(".", "").replace(",", "").replace(" ", "")
+    if not digits.isdigit() or len(digits) > 11:
+        return None
+    amount = int(digits)
+    return amount if 1_000 <= amount <= MAX_VND else None
+
+
+@require_safe
+def pay(request, code: str, pk: int):
+    """Show the VietQR code for a transfer into a project, with the amount the resident chose."""
+    unit = _public_unit_or_404(code)
+    project = public_projects(unit).filter(pk=pk).select_related("unit").first()
+    if project is None or not project.accepts_contributions or not (project.bank_bin and project.bank_account):
+        raise Http404
+    amount = _amount(request.GET.get("amount"))
+    household = (request.GET.get("ho") or "")[:20]
+    reference = vietqr.reference_for(project.pk, household)
+    content = vietqr.payload(bank_bin=project.bank_bin, account=project.bank_account, amount=amount,
+                             reference=reference)
+    response = render(request, "community/pay.html", {
+        "unit": unit, "project": project, "amount": amount, "reference": reference, "household": household,
+        "bank": vietqr.banks().get(project.bank_bin, project.bank_bin), "presets": vietqr.AMOUNT_PRESETS,
+        "qr_svg": vietqr.svg(content, title=reference), "payload": content,
+        "public_url": reverse("community:public", args=[unit.code]),
+    })
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
 
 
 @require_safe

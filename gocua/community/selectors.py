@@ -147,6 +147,11 @@ def public_unit(code: str) -> Unit | None:
     )
 
 
+def public_projects(unit: Unit) -> QuerySet[Project]:
+    """Return the projects a unit's public page shows (the public selector of one project too)."""
+    return _public_projects(unit)
+
+
 def _public_projects(unit: Unit) -> QuerySet[Project]:
     """Return the projects a unit's public page shows: the village's, or all in the commune."""
     if unit.level == Level.VILLAGE:

@@ -117,7 +117,7 @@ def project_detail(request, pk: int):
 def project_edit(request, pk: int):
     project = _managed_project(request, pk)
     fields = ("title", "kind", "description", "goal_vnd", "goal_labour_days", "starts_on", "ends_on", "team",
-              "responsible_name")
+              "responsible_name", "bank_bin", "bank_account", "bank_account_name")
     initial = {name: getattr(project, name) for name in fields}
     teams = Team.objects.filter(unit_id=project.unit_id, is_active=True).order_by("name")
     form = ProjectForm(request.POST or None, teams=teams, initial=initial)
@@ -199,7 +199,7 @@ def contribution_new(request, pk: int):
                 actor=request.user, project=project, entry_on=data["entry_on"], giver=data["giver"],
                 display=data["display"], giver_name=data["giver_name"], household=household,
                 money_vnd=data["money_vnd"], labour_days=data["labour_days"], materials=data["materials"],
-                request=request,
+                transfer_reference=data["transfer_reference"], request=request,
             )
 
         attempt(form, record, field_map={"household": "household_key"})

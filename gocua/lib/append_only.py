@@ -2,6 +2,11 @@
 
 Used by migrations (the audit log, the community ledger): `forwards, backwards =
 append_only.migration_functions(table, message)` then `migrations.RunPython(forwards, backwards)`.
+
+On SQLite, Django adds a NOT NULL column (or a constraint) by rebuilding the table, which drops
+its triggers: every migration that changes an append-only table must end with
+`migrations.RunPython(forwards, noop)` again (creating them is idempotent). A test
+(`gocua/lib/tests/test_append_only.py`) fails when a table is left without them.
 """
 
 
@@ -15,6 +20,7 @@ def _sql(table: str, message: str, vendor: str, *, up: bool) -> list[str]:
         return [
             f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION '{text}' USING ERRCODE = 'insufficient_privilege'; END $$""",
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
             f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
                 FOR EACH ROW EXECUTE FUNCTION {function}()""",
         ]
@@ -22,7 +28,8 @@ def _sql(table: str, message: str, vendor: str, *, up: bool) -> list[str]:
         return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
     text = message.replace("'", "''")
     return [
-        f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} BEGIN SELECT RAISE(ABORT, '{text}'); END"
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{text}'); END"
         for verb in ("update", "delete")
     ]
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.models import AuditEvent
 from gocua.accounts.scope import in_scope
 from gocua.accounts.services import audit_record
-from gocua.community import audit, rollups
+from gocua.community import audit, rollups, vietqr
+from gocua.community.errors import CommunityErrorCode
 from gocua.community.exports import statement, statement_xlsx
 from gocua.community.images import clean_image
 from gocua.community.models import LedgerEntry, Project
@@ -78,17 +79,22 @@ def _clean_giver(actor, project: Project, *, giver: str, display: str, giver_nam
 
 def contribution_record(
     *, actor, project: Project, entry_on: dt.date, giver: str, display: str, giver_name: str = "",
-    household: Household | None = None, money_vnd=0, labour_days=0, materials: str = "", request=None,
+    household: Household | None = None, money_vnd=0, labour_days=0, materials: str = "", transfer_reference: str = "",
+    request=None,
 ) -> LedgerEntry:
-    """Record money, labour days and/or materials given to an open project."""
+    """Record money, labour days and/or materials given to an open project (a bank transfer by its reference)."""
     _require_manager(actor, project)
+    reference = _clean_transfer_reference(project, transfer_reference)
     entry = LedgerEntry(
         project=project, kind=LedgerEntry.Kind.CONTRIBUTION, recorded_by=actor, giver=giver, display=display,
         entry_on=clean_date(entry_on, field="entry_on", past=True),
         money_vnd=clean_vnd(money_vnd, field="money_vnd"),
         labour_days=clean_labour(labour_days, field="labour_days"),
         materials=clean_line(materials, limit=300, field="materials"),
+        transfer_reference=reference,
     )
+    if reference and not entry.money_vnd:
+        raise DomainError(CommunityErrorCode.AMOUNT_REQUIRED, field="money_vnd")
     if not (entry.money_vnd or entry.labour_days or entry.materials):
         raise DomainError("contribution_empty", _("Enter money, labour days or materials."), field="money_vnd")
     entry.giver_name, entry.household = _clean_giver(
@@ -99,7 +105,27 @@ def contribution_record(
         if entry.household is not None:
             # Two contributions of one household must not both count it as "new" in the figures.
             Household.objects.select_for_update().filter(pk=entry.household.pk).first()
-        return _insert(actor, locked, entry, request=request)
+        if reference and LedgerEntry.objects.filter(project=locked, transfer_reference=reference).exists():
+            raise Conflict(CommunityErrorCode.TRANSFER_ALREADY_RECORDED, field="transfer_reference")
+        try:
+            with transaction.atomic():
+                return _insert(actor, locked, entry, request=request)
+        except IntegrityError:
+            if reference:  # the unique index: the same transfer recorded at this moment by someone else
+                raise Conflict(CommunityErrorCode.TRANSFER_ALREADY_RECORDED, field="transfer_reference") from None
+            raise
+
+
+def _clean_transfer_reference(project: Project, text: str) -> str:
+    """Return the transfer message of a bank transfer into `project`, or "" when none was given."""
+    reference = vietqr.clean_reference(text)
+    if not reference:
+        return ""
+    if len(reference) > 60 or not reference.startswith(vietqr.project_reference(project.pk)):
+        message = CommunityErrorCode.TRANSFER_REFERENCE_INVALID.message
+        raise DomainError(CommunityErrorCode.TRANSFER_REFERENCE_INVALID,
+                          message % {"reference": vietqr.project_reference(project.pk)}, field="transfer_reference")
+    return reference
 
 
 def expense_record(

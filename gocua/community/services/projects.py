@@ -1,5 +1,6 @@
 """Every write to community projects and their photos."""
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -8,21 +9,39 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.permissions import leader_team
 from gocua.accounts.services import audit_record
-from gocua.community import audit, rollups
+from gocua.community import audit, rollups, vietqr
+from gocua.community.errors import CommunityErrorCode
 from gocua.community.images import clean_image
 from gocua.community.models import Project, ProjectPhoto
 from gocua.community.money import clean_labour, clean_vnd
 from gocua.community.rules import can_manage_project, can_manage_projects_at
 from gocua.community.services._common import clean_date, clean_line, clean_paragraphs
 from gocua.errors import DomainError, Forbidden
+from gocua.lib.text import fold
 from gocua.places.models import Level, Unit
 
 MAX_PHOTOS = 8
 DESCRIPTION_LIMIT = 4000
 PROJECT_FIELDS = (
     "title", "kind", "description", "goal_vnd", "goal_labour_days", "starts_on", "ends_on", "team",
-    "responsible_name",
+    "responsible_name", "bank_bin", "bank_account", "bank_account_name",
 )
+
+
+def _clean_bank(data: dict[str, Any]) -> dict[str, str]:
+    """Return the bank account residents pay into (all three empty: no VietQR on the page)."""
+    bank_bin = str(data.get("bank_bin") or "").strip()
+    account = re.sub(r"[\s.-]", "", str(data.get("bank_account") or ""))
+    holder = re.sub(r"\s+", " ", fold(str(data.get("bank_account_name") or "")).upper()).strip()
+    if not (bank_bin or account or holder):
+        return {"bank_bin": "", "bank_account": "", "bank_account_name": ""}
+    if bank_bin not in vietqr.banks():
+        raise DomainError(CommunityErrorCode.BANK_INVALID, field="bank_bin")
+    if not re.fullmatch(r"[0-9A-Za-z]{4,19}", account):
+        raise DomainError(CommunityErrorCode.BANK_ACCOUNT_INVALID, field="bank_account")
+    if not re.fullmatch(r"[A-Z0-9 .,&()-]{0,70}", holder):
+        raise DomainError(CommunityErrorCode.BANK_HOLDER_INVALID, field="bank_account_name")
+    return {"bank_bin": bank_bin, "bank_account": account.upper(), "bank_account_name": holder}
 
 
 def _clean(unit: Unit, data: dict[str, Any]) -> dict[str, Any]:
@@ -43,6 +62,7 @@ def _clean(unit: Unit, data: dict[str, Any]) -> dict[str, Any]:
         "ends_on": clean_date(data.get("ends_on"), field="ends_on", required=False),
         "responsible_name": clean_line(data.get("responsible_name"), limit=120, field="responsible_name"),
         "team": data.get("team"),
+        **_clean_bank(data),
     }
     if cleaned["starts_on"] and cleaned["ends_on"] and cleaned["ends_on"] < cleaned["starts_on"]:
         raise DomainError("dates_out_of_order", _("The end date is before the start date."), field="ends_on")
