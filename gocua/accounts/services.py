@@ -17,15 +17,26 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def audit_record(
-    *, actor, action: str, obj=None, object_type: str = "", object_id: str = "", detail=None, request=None, username=""
-) -> AuditEvent:
-    """Append one event to the audit log. `detail` must never hold personal data itself."""
+SCOPE_CODES = ("province_code", "commune_code", "village_code")
+
+
+def _unit_codes(obj, unit) -> dict[str, str]:
+    """Return the event's unit code and scope codes, from `unit` or else from `obj`'s own codes."""
+    source = unit if unit is not None else obj
+    codes = {name: getattr(source, name, "") or "" for name in SCOPE_CODES}
+    if unit is not None:
+        codes["unit_code"] = unit.code
+    else:
+        codes["unit_code"] = codes["village_code"] or codes["commune_code"] or codes["province_code"]
+    return codes
+
+
+def _event(*, actor, action, obj, object_type, object_id, detail, request, username, unit) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor_obj,
         actor_username=actor_obj.username if actor_obj else username[:150],
         action=action,
@@ -33,7 +44,33 @@ def audit_record(
         object_id=object_id,
         detail=detail or {},
         ip=client_ip(request),
+        **_unit_codes(obj, unit),
     )
+
+
+def audit_record(
+    *, actor, action: str, obj=None, object_type: str = "", object_id: str = "", detail=None, request=None,
+    username="", unit=None,
+) -> AuditEvent:
+    """Append one event to the audit log; `detail` must never hold personal data unmasked.
+
+    The event's unit is `unit` (a Unit) or else `obj`'s own scope codes (households, residents,
+    visits, … carry them), so that the log is scoped and filtered by unit.
+    """
+    event = _event(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+                   detail=detail, request=request, username=username, unit=unit)
+    event.save()
+    return event
+
+
+def audit_record_many(*, actor, action: str, objects, details=None, request=None) -> list[AuditEvent]:
+    """Append one event per object of a batch (a sync upload's visits) with one INSERT; see audit_record."""
+    events = [
+        _event(actor=actor, action=action, obj=obj, object_type="", object_id="", request=request, username="",
+               unit=None, detail=details[i] if details is not None else None)
+        for i, obj in enumerate(objects)
+    ]
+    return AuditEvent.objects.bulk_create(events)
 
 
 def _validate_password(password: str, user: User | None = None) -> None:

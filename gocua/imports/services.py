@@ -203,7 +203,16 @@ def import_confirm(*, actor, batch: ImportBatch, choices: dict | None = None) ->
         batch.status = ImportBatch.Status.IMPORTED
         batch.imported_at = timezone.now()
         batch.save(update_fields=["choices", "summary", "problems", "result", "status", "imported_at"])
+        audit_record(actor=actor, action=AuditEvent.Action.IMPORT_CONFIRMED, obj=batch, unit=batch.commune,
+                     detail={"rows": len(plan.valid_households), "result": _counts(batch.result)})
     return batch
+
+
+def _counts(result) -> dict:
+    """Return the numbers of a write result (what the audit log keeps of an import)."""
+    if not isinstance(result, dict):
+        return {}
+    return {key: value for key, value in result.items() if isinstance(value, int)}
 
 
 def import_purge_expired() -> int:
