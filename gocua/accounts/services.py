@@ -1,5 +1,8 @@
 """Accounts in the field and the audit log."""
 
+import csv
+import io
+
 from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -8,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.models import AuditEvent, Role, User, UserSession
-from gocua.accounts.permissions import can_manage_account, can_manage_user, leader_team
+from gocua.accounts.permissions import can_browse_audit, can_manage_account, can_manage_user, leader_team
 from gocua.errors import DomainError, Forbidden
 
 
@@ -245,3 +248,41 @@ def password_change(*, user: User, old_password: str, new_password: str, request
         user.save(update_fields=["password", "must_change_password"])
         audit_record(actor=user, action=AuditEvent.Action.PASSWORD_CHANGED, obj=user, request=request)
     return user
+
+
+AUDIT_EXPORT_LIMIT = 50_000  # rows per file: a wider export is a narrower filter away
+
+
+def audit_log_export(*, actor, events, filters: dict, request=None) -> str:
+    """Return the filtered audit log as CSV text (readable lines, masked changes); the export is audited."""
+    # Imported here: audit_text reads the registry models, whose services import this module.
+    from gocua.accounts.audit_text import audit_rows
+
+    if not can_browse_audit(actor):
+        raise Forbidden("forbidden", _("Your role cannot read the audit log."))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("When"), _("Who"), _("Action"), _("Description"), _("Unit"), _("Changes"), _("IP address")])
+    rows = 0
+    chunk = []
+    for event in events[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=1000):
+        chunk.append(event)
+        if len(chunk) == 1000:
+            rows += _write_audit_rows(writer, chunk, audit_rows)
+            chunk = []
+    rows += _write_audit_rows(writer, chunk, audit_rows)
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditEvent.Action.EXPORT, object_type="accounts.auditevent",
+                     detail={"kind": "audit_log", "rows": rows, "format": "csv",
+                             "filters": {k: str(v) for k, v in filters.items() if v}}, request=request)
+    return out.getvalue()
+
+
+def _write_audit_rows(writer, events, audit_rows) -> int:
+    for row in audit_rows(events):
+        event = row.event
+        writer.writerow([
+            timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"), event.actor_username,
+            event.get_action_display(), row.line, row.unit_name, "; ".join(row.changes), event.ip or "",
+        ])
+    return len(events)
