@@ -163,14 +163,18 @@ def _object_name(event: AuditEvent, names) -> str:
     if event.action == Action.EXPORT:
         return _("%(count)s rows") % {"count": detail.get("rows", 0)}
     if event.object_type == "outreach.communitysession":
-        return detail.get("held_on", "") or event.object_id
+        held_on = detail.get("held_on", "")
+        return "/".join(reversed(held_on.split("-"))) if held_on else event.object_id
     return names.get((event.object_type, event.object_id), event.object_id or "")
 
 
 def _actor_name(event: AuditEvent) -> str:
     actor = event.actor if event.actor_id else None
-    if actor is not None and actor.full_name:
-        return short_name(actor.full_name)
+    if actor is not None:
+        member = getattr(actor, "member", None)  # a team member's account is named after the member
+        name = actor.full_name or (member.full_name if member is not None else "")
+        if name:
+            return short_name(name)
     return event.actor_username or _("Someone")
 
 

@@ -90,7 +90,7 @@ class AuditEvent(models.Model):
         VISIT_RECORDED = "visit_recorded", _("Visit recorded")
         VISIT_EDITED = "visit_edited", _("Visit corrected")
         VISIT_DELETED = "visit_deleted", _("Visit deleted")
-        ASSIGNMENT_SET = "assignment_set", _("Households assigned")
+        ASSIGNMENT_SET = "assignment_set", _("Households assigned to a member")
         ASSIGNMENT_REMOVED = "assignment_removed", _("Assignments removed")
         SESSION_RECORDED = "session_recorded", _("Community session recorded")
         SESSION_DELETED = "session_deleted", _("Community session deleted")

@@ -60,7 +60,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def audit_events(flt: AuditFilter, viewer=None) -> QuerySet[AuditEvent]:
     """Return the audit events matching `flt` (in `viewer`'s scope when given), newest first (insertion order)."""
-    events = AuditEvent.objects.select_related("actor")
+    events = AuditEvent.objects.select_related("actor", "actor__member")
     if viewer is not None:
         events = scoped(viewer, events)
     if flt.unit:

@@ -131,6 +131,8 @@ def roster_import(*, actor, commune: Unit | None, sheet: Sheet, choices: planner
         written = None
         if not dry_run and plan.valid_households:
             written = writer.write(plan, actor=actor, source_ref=source_ref)
+            audit_record(actor=actor, action=AuditEvent.Action.IMPORT_CONFIRMED, obj=commune, unit=commune,
+                         detail={"rows": len(plan.valid_households), "result": _counts(written)})
     return RosterResult(plan, {**planner.summary(plan), "columns": sheet_columns(sheet)}, written)
 
 
