@@ -146,6 +146,9 @@ class AuditFilterForm(forms.Form):
         label=_("Object type"), required=False, max_length=40, help_text=_("e.g. accounts.user")
     )
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    unit = forms.CharField(
+        label=_("Unit"), required=False, max_length=16, help_text=_("A province, commune or village code")
+    )
 
     def audit_filter(self) -> AuditFilter:
         """Return the valid filters (invalid ones are shown as errors and ignored)."""
@@ -157,4 +160,5 @@ class AuditFilterForm(forms.Form):
             date_to=data.get("date_to"),
             object_type=(data.get("object_type") or "").strip(),
             object_id=(data.get("object_id") or "").strip(),
+            unit=(data.get("unit") or "").strip(),
         )

@@ -79,6 +79,22 @@ class AuditEvent(models.Model):
         PROJECT_PHOTO_REMOVED = "project_photo_removed", _("Project photo removed")
         LEDGER_ENTRY = "ledger_entry", _("Ledger entry recorded")
         LEDGER_REVERSAL = "ledger_reversal", _("Ledger entry reversed")
+        HOUSEHOLD_CREATED = "household_created", _("Household registered")
+        HOUSEHOLD_CHANGED = "household_changed", _("Household changed")
+        HOUSEHOLD_MOVED = "household_moved", _("Household moved")
+        RESIDENT_CREATED = "resident_created", _("Resident registered")
+        RESIDENT_CHANGED = "resident_changed", _("Resident changed")
+        RESIDENT_MOVED = "resident_moved", _("Resident moved")
+        RESIDENT_REMOVED = "resident_removed", _("Resident removed (moved out or deceased)")
+        INDICATORS_CHANGED = "indicators_changed", _("Indicators changed")
+        VISIT_RECORDED = "visit_recorded", _("Visit recorded")
+        VISIT_EDITED = "visit_edited", _("Visit corrected")
+        VISIT_DELETED = "visit_deleted", _("Visit deleted")
+        ASSIGNMENT_SET = "assignment_set", _("Households assigned to a member")
+        ASSIGNMENT_REMOVED = "assignment_removed", _("Assignments removed")
+        SESSION_RECORDED = "session_recorded", _("Community session recorded")
+        SESSION_DELETED = "session_deleted", _("Community session deleted")
+        IMPORT_CONFIRMED = "import_confirmed", _("Roster import confirmed")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # No database constraint and no cascade: deleting a user must never touch the log.
@@ -91,6 +107,12 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # The unit the event happened in (most specific code) and its scope codes, so that the log
+    # is scoped (accounts.scope) and filtered by unit like any registry table; blank for log-ins.
+    unit_code = models.CharField(max_length=16, blank=True, db_index=True)
+    province_code = models.CharField(max_length=16, blank=True, db_index=True)
+    commune_code = models.CharField(max_length=16, blank=True, db_index=True)
+    village_code = models.CharField(max_length=16, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]

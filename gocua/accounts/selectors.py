@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gocua.accounts.models import AuditEvent, Role, User
@@ -51,15 +51,23 @@ class AuditFilter:
     date_to: dt.date | None = None
     object_type: str = ""
     object_id: str = ""
+    unit: str = ""  # a unit code: events in that unit or below
 
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_events(flt: AuditFilter) -> QuerySet[AuditEvent]:
-    """Return the audit events matching `flt`, newest (highest id: insertion order) first."""
-    events = AuditEvent.objects.all()
+def audit_events(flt: AuditFilter, viewer=None) -> QuerySet[AuditEvent]:
+    """Return the audit events matching `flt` (in `viewer`'s scope when given), newest first (insertion order)."""
+    events = AuditEvent.objects.select_related("actor", "actor__member")
+    if viewer is not None:
+        events = scoped(viewer, events)
+    if flt.unit:
+        # Codes differ in shape per level (01, 09784, 09784-001), so one code names one unit.
+        events = events.filter(
+            Q(unit_code=flt.unit) | Q(province_code=flt.unit) | Q(commune_code=flt.unit) | Q(village_code=flt.unit)
+        )
     if flt.action:
         events = events.filter(action=flt.action)
     if flt.username:

@@ -1,5 +1,8 @@
 """Accounts in the field and the audit log."""
 
+import csv
+import io
+
 from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -8,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.models import AuditEvent, Role, User, UserSession
-from gocua.accounts.permissions import can_manage_account, can_manage_user, leader_team
+from gocua.accounts.permissions import can_browse_audit, can_manage_account, can_manage_user, leader_team
 from gocua.errors import DomainError, Forbidden
 
 
@@ -17,15 +20,26 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def audit_record(
-    *, actor, action: str, obj=None, object_type: str = "", object_id: str = "", detail=None, request=None, username=""
-) -> AuditEvent:
-    """Append one event to the audit log. `detail` must never hold personal data itself."""
+SCOPE_CODES = ("province_code", "commune_code", "village_code")
+
+
+def _unit_codes(obj, unit) -> dict[str, str]:
+    """Return the event's unit code and scope codes, from `unit` or else from `obj`'s own codes."""
+    source = unit if unit is not None else obj
+    codes = {name: getattr(source, name, "") or "" for name in SCOPE_CODES}
+    if unit is not None:
+        codes["unit_code"] = unit.code
+    else:
+        codes["unit_code"] = codes["village_code"] or codes["commune_code"] or codes["province_code"]
+    return codes
+
+
+def _event(*, actor, action, obj, object_type, object_id, detail, request, username, unit) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor_obj,
         actor_username=actor_obj.username if actor_obj else username[:150],
         action=action,
@@ -33,7 +47,33 @@ def audit_record(
         object_id=object_id,
         detail=detail or {},
         ip=client_ip(request),
+        **_unit_codes(obj, unit),
     )
+
+
+def audit_record(
+    *, actor, action: str, obj=None, object_type: str = "", object_id: str = "", detail=None, request=None,
+    username="", unit=None,
+) -> AuditEvent:
+    """Append one event to the audit log; `detail` must never hold personal data unmasked.
+
+    The event's unit is `unit` (a Unit) or else `obj`'s own scope codes (households, residents,
+    visits, … carry them), so that the log is scoped and filtered by unit.
+    """
+    event = _event(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+                   detail=detail, request=request, username=username, unit=unit)
+    event.save()
+    return event
+
+
+def audit_record_many(*, actor, action: str, objects, details=None, request=None) -> list[AuditEvent]:
+    """Append one event per object of a batch (a sync upload's visits) with one INSERT; see audit_record."""
+    events = [
+        _event(actor=actor, action=action, obj=obj, object_type="", object_id="", request=request, username="",
+               unit=None, detail=details[i] if details is not None else None)
+        for i, obj in enumerate(objects)
+    ]
+    return AuditEvent.objects.bulk_create(events)
 
 
 def _validate_password(password: str, user: User | None = None) -> None:
@@ -208,3 +248,41 @@ def password_change(*, user: User, old_password: str, new_password: str, request
         user.save(update_fields=["password", "must_change_password"])
         audit_record(actor=user, action=AuditEvent.Action.PASSWORD_CHANGED, obj=user, request=request)
     return user
+
+
+AUDIT_EXPORT_LIMIT = 50_000  # rows per file: a wider export is a narrower filter away
+
+
+def audit_log_export(*, actor, events, filters: dict, request=None) -> str:
+    """Return the filtered audit log as CSV text (readable lines, masked changes); the export is audited."""
+    # Imported here: audit_text reads the registry models, whose services import this module.
+    from gocua.accounts.audit_text import audit_rows
+
+    if not can_browse_audit(actor):
+        raise Forbidden("forbidden", _("Your role cannot read the audit log."))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("When"), _("Who"), _("Action"), _("Description"), _("Unit"), _("Changes"), _("IP address")])
+    rows = 0
+    chunk = []
+    for event in events[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=1000):
+        chunk.append(event)
+        if len(chunk) == 1000:
+            rows += _write_audit_rows(writer, chunk, audit_rows)
+            chunk = []
+    rows += _write_audit_rows(writer, chunk, audit_rows)
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditEvent.Action.EXPORT, object_type="accounts.auditevent",
+                     detail={"kind": "audit_log", "rows": rows, "format": "csv",
+                             "filters": {k: str(v) for k, v in filters.items() if v}}, request=request)
+    return out.getvalue()
+
+
+def _write_audit_rows(writer, events, audit_rows) -> int:
+    for row in audit_rows(events):
+        event = row.event
+        writer.writerow([
+            timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"), event.actor_username,
+            event.get_action_display(), row.line, row.unit_name, "; ".join(row.changes), event.ip or "",
+        ])
+    return len(events)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/role/", views.account_change_role, name="change_role"),
     path("password/", views.password_change, name="password_change"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

@@ -1,4 +1,12 @@
-"""Every write to households and residents goes through these functions."""
+"""Every write to households, residents and indicators goes through these public functions.
+
+Each one checks the actor's rights, validates, writes in one transaction (`track()` keeps the
+rollups in it) and appends an audit event through `accounts.services.audit_record` with the
+changes as "field: [old, new]", personal values masked (phones, citizen IDs) or shortened
+(names). `resident_set_indicators_many` is the batch form for the visit batch of a sync upload;
+its caller (the visit services) audits the batch. The bulk importer may use the public
+cleaners below (`resident_clean`, `resident_apply_citizen_id`, `indicators_clean`).
+"""
 
 import datetime as dt
 from typing import Any
@@ -7,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gocua.accounts.models import AuditEvent
 from gocua.accounts.permissions import can_edit_registry
+from gocua.accounts.services import audit_record
 from gocua.errors import DomainError, Forbidden
 from gocua.households import pii
 from gocua.households.digital import INDICATOR_NAMES, Tri
@@ -20,11 +30,33 @@ from gocua.households.models import (
 )
 from gocua.indicators.rollups import track
 from gocua.lib import citizen_id, phone
-from gocua.lib.text import clean_name, fold
+from gocua.lib.bulk import insert_rows
+from gocua.lib.text import clean_name, fold, short_name
 from gocua.places.models import Level, Unit
 
 RESIDENT_FIELDS = ("full_name", "birth_year", "birth_date", "gender", "relation", "phone", "status")
 MIN_BIRTH_YEAR = 1900
+Action = AuditEvent.Action
+
+
+def _shown(field: str, value) -> Any:
+    """Return what the audit log may keep of a value: phones masked, names shortened."""
+    if value in (None, ""):
+        return ""
+    if field == "phone":
+        return phone.mask(value)
+    if field in ("full_name", "head"):
+        return short_name(value)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    """Return {field: [old, new]} of what differs, as the audit log may keep it."""
+    return {
+        field: [_shown(field, before.get(field)), _shown(field, after[field])]
+        for field in after
+        if before.get(field) != after[field]
+    }
 
 
 def _require_village(actor, village: Unit) -> None:
@@ -56,6 +88,8 @@ def household_create(*, actor, village: Unit, household_key: str, address_line: 
         with track() as tracker:
             household.save()
             tracker.add(household.pk)
+            audit_record(actor=actor, action=Action.HOUSEHOLD_CREATED, obj=household,
+                         detail={"household_key": household.household_key})
     except IntegrityError:
         raise DomainError(
             "household_key_taken", _("This village already has a household with this key."), field="household_key"
@@ -70,12 +104,16 @@ def household_update(*, actor, household: Household, household_key: str, address
     household_key = clean_name(household_key)
     if not household_key:
         raise DomainError("household_key_required", _("Enter the household key."), field="household_key")
+    before = {"household_key": household.household_key, "address_line": household.address_line}
     household.household_key = household_key
     household.address_line = clean_name(address_line)
     household.search_folded = household_search_text(household, household.head.full_name if household.head else "")
+    changes = _changes(before, {"household_key": household.household_key, "address_line": household.address_line})
     try:
         with transaction.atomic():
             household.save(update_fields=["household_key", "address_line", "search_folded", "updated_at"])
+            if changes:
+                audit_record(actor=actor, action=Action.HOUSEHOLD_CHANGED, obj=household, detail={"changes": changes})
     except IntegrityError:
         raise DomainError(
             "household_key_taken", _("This village already has a household with this key."), field="household_key"
@@ -99,6 +137,7 @@ def household_move(*, actor, household: Household, to_village: Unit, moved_on: d
                 _("The new village already has a household with this key; change the key first."),
                 field="village",
             )
+        from_code = household.village_code
         HouseholdMove.objects.create(
             household=household,
             from_village_id=household.village_id,
@@ -115,6 +154,8 @@ def household_move(*, actor, household: Household, to_village: Unit, moved_on: d
             village_code=household.village_code,
         )
         IndicatorChange.objects.filter(resident__household=household).update(province_code=household.province_code)
+        audit_record(actor=actor, action=Action.HOUSEHOLD_MOVED, obj=household,
+                     detail={"from": from_code, "to": household.village_code, "moved_on": moved_on.isoformat()})
     return household
 
 
@@ -123,8 +164,8 @@ _household_search = household_search_text  # old private name, still imported by
 # --- residents --------------------------------------------------------------------------------
 
 
-def _clean_resident(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate resident fields; raise DomainError naming the first bad field."""
+def resident_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Return validated resident fields; raise DomainError naming the first bad field (writes nothing)."""
     out = dict(data)
     out["full_name"] = clean_name(out.get("full_name"))
     if not out["full_name"]:
@@ -180,7 +221,8 @@ CITIZEN_ID_MESSAGES = {
 }
 
 
-def _apply_citizen_id(resident: Resident, raw: str | None) -> None:
+def resident_apply_citizen_id(resident: Resident, raw: str | None) -> None:
+    """Set (or clear) the resident's encrypted, hashed and masked citizen ID from `raw` (not saved)."""
     raw = (raw or "").strip()
     if not raw:
         resident.citizen_id_encrypted = ""
@@ -223,7 +265,8 @@ def _record_changes(
     return rows
 
 
-def _clean_indicators(values: dict[str, Any] | None) -> dict[str, int]:
+def indicators_clean(values: dict[str, Any] | None) -> dict[str, int]:
+    """Return {indicator: Tri value} from names and values; raise DomainError on an unknown one."""
     cleaned = {}
     for name, value in (values or {}).items():
         if name not in INDICATOR_NAMES:
@@ -250,12 +293,12 @@ def resident_create(
     """Register a resident in `household`; the first head of household becomes its head."""
     if not can_edit_registry(actor, household):
         raise Forbidden("forbidden", _("This household is outside your area."))
-    cleaned = _clean_resident(data)
-    values = _clean_indicators(indicators)
+    cleaned = resident_clean(data)
+    values = indicators_clean(indicators)
     resident = Resident(household=household, created_by=actor, **{k: cleaned.get(k) for k in RESIDENT_FIELDS})
     resident.name_folded = fold(resident.full_name)
     resident.set_codes_from(household)
-    _apply_citizen_id(resident, citizen_id_number)
+    resident_apply_citizen_id(resident, citizen_id_number)
     for name, value in values.items():
         setattr(resident, name, value)
     try:
@@ -267,6 +310,8 @@ def resident_create(
                 household.head = resident
                 household.search_folded = household_search_text(household, resident.full_name)
                 household.save(update_fields=["head", "search_folded", "updated_at"])
+            audit_record(actor=actor, action=Action.RESIDENT_CREATED, obj=resident,
+                         detail={"household": household.pk, "indicators": len(changes)})
     except IntegrityError:
         raise _duplicate_citizen_id() from None
     return resident
@@ -278,15 +323,18 @@ def resident_update(
     """Change a resident's personal fields; the citizen ID is replaced only when a new one is given."""
     if not can_edit_registry(actor, resident):
         raise Forbidden("forbidden", _("This resident is outside your area."))
-    cleaned = _clean_resident(data)
+    cleaned = resident_clean(data)
+    before = {field: getattr(resident, field) for field in RESIDENT_FIELDS}
+    before["citizen_id"] = resident.citizen_id_masked
+    was_counted = resident.status in Resident.COUNTED_STATUSES
     for field in RESIDENT_FIELDS:
         setattr(resident, field, cleaned.get(field))
     resident.name_folded = fold(resident.full_name)
     if citizen_id_number or not keep_citizen_id:
-        _apply_citizen_id(resident, citizen_id_number)
+        resident_apply_citizen_id(resident, citizen_id_number)
     elif resident.citizen_id_encrypted:
         # Gender or birth year may have changed: the stored ID must still agree with them.
-        _apply_citizen_id(resident, pii.decrypt(resident.citizen_id_encrypted))
+        resident_apply_citizen_id(resident, pii.decrypt(resident.citizen_id_encrypted))
     try:
         with track([resident.household_id]):
             resident.save()
@@ -294,6 +342,13 @@ def resident_update(
             if household.head_id == resident.pk:
                 household.search_folded = household_search_text(household, resident.full_name)
                 household.save(update_fields=["search_folded", "updated_at"])
+            after = {field: getattr(resident, field) for field in RESIDENT_FIELDS}
+            after["citizen_id"] = resident.citizen_id_masked  # only the masked form is ever compared or kept
+            changes = _changes(before, after)
+            if changes:
+                removed = was_counted and resident.status not in Resident.COUNTED_STATUSES
+                audit_record(actor=actor, action=Action.RESIDENT_REMOVED if removed else Action.RESIDENT_CHANGED,
+                             obj=resident, detail={"changes": changes})
     except IntegrityError:
         raise _duplicate_citizen_id() from None
     return resident
@@ -305,7 +360,7 @@ def resident_set_indicators(
     """Set indicators on a resident and write one history row per value that changed."""
     if not can_edit_registry(actor, resident):
         raise Forbidden("forbidden", _("This resident is outside your area."))
-    cleaned = _clean_indicators(values)
+    cleaned = indicators_clean(values)
     with track([resident.household_id]):
         locked = Resident.objects.select_for_update().get(pk=resident.pk)
         changes = {
@@ -317,7 +372,45 @@ def resident_set_indicators(
                 setattr(resident, name, new)
             locked.save(update_fields=[*changes, "updated_at"])
             _record_changes(locked, changes, actor=actor, source=source, source_ref=source_ref)
+            if source != IndicatorChange.Source.VISIT:  # a visit's own event says what it set
+                audit_record(actor=actor, action=Action.INDICATORS_CHANGED, obj=locked,
+                             detail={"changes": {n: [old, new] for n, (old, new) in changes.items()},
+                                     "source": str(source)})
     return changes
+
+
+def resident_set_indicators_many(*, actor, changes, source: str = IndicatorChange.Source.VISIT) -> int:
+    """Apply [(resident, {indicator: value}, source_ref), …] in order; return the number of history rows.
+
+    The batch form of `resident_set_indicators` for the visit batch of a sync upload: the same
+    changes it would make call after call (two sets on one resident see each other's changes),
+    written with one UPDATE per distinct set of final values and one insert of the history. The
+    residents must be locked by the caller (select_for_update) inside its `track()`; the caller
+    audits the batch (one event per visit).
+    """
+    now = timezone.now()
+    history, final = [], {}
+    for resident, values, source_ref in changes:
+        if not can_edit_registry(actor, resident):
+            raise Forbidden("forbidden", _("This resident is outside your area."))
+        for name, value in sorted(indicators_clean(values).items()):
+            old = getattr(resident, name)
+            if old == value:
+                continue
+            setattr(resident, name, value)
+            final.setdefault(resident.pk, {})[name] = value
+            history.append({
+                "resident_id": resident.pk, "province_code": resident.province_code, "indicator": name,
+                "old_value": int(old), "new_value": int(value), "changed_at": now, "changed_by_id": actor.pk,
+                "source": str(source), "source_ref": str(source_ref),
+            })
+    groups: dict[frozenset, list[int]] = {}
+    for resident_id, values in final.items():
+        groups.setdefault(frozenset(values.items()), []).append(resident_id)
+    for values, ids in groups.items():
+        Resident.objects.filter(pk__in=ids).update(**dict(values), updated_at=now)
+    insert_rows(IndicatorChange, history)
+    return len(history)
 
 
 def resident_move(*, actor, resident: Resident, to_household: Household, moved_on: dt.date) -> Resident:
@@ -330,6 +423,7 @@ def resident_move(*, actor, resident: Resident, to_household: Household, moved_o
         raise DomainError("date_in_future", _("The date of the move cannot be in the future."), field="moved_on")
     with track([resident.household_id, to_household.pk]):
         old = resident.household
+        from_code = resident.village_code
         ResidentMove.objects.create(
             resident=resident, from_household=old, to_household=to_household, moved_on=moved_on, recorded_by=actor
         )
@@ -343,6 +437,9 @@ def resident_move(*, actor, resident: Resident, to_household: Household, moved_o
             old.search_folded = household_search_text(old)
             old.save(update_fields=["head", "search_folded", "updated_at"])
         IndicatorChange.objects.filter(resident=resident).update(province_code=resident.province_code)
+        audit_record(actor=actor, action=Action.RESIDENT_MOVED, obj=resident,
+                     detail={"from_household": old.pk, "to_household": to_household.pk, "from": from_code,
+                             "to": resident.village_code, "moved_on": moved_on.isoformat()})
     return resident
 
 
@@ -352,7 +449,17 @@ def household_set_head(*, actor, household: Household, resident: Resident) -> Ho
         raise Forbidden("forbidden", _("This household is outside your area."))
     if resident.household_id != household.pk:
         raise DomainError("resident_not_in_household", _("This person is not in this household."), field="head")
+    old_head = household.head.full_name if household.head_id else ""
     household.head = resident
     household.search_folded = household_search_text(household, resident.full_name)
-    household.save(update_fields=["head", "search_folded", "updated_at"])
+    with transaction.atomic():
+        household.save(update_fields=["head", "search_folded", "updated_at"])
+        audit_record(actor=actor, action=Action.HOUSEHOLD_CHANGED, obj=household,
+                     detail={"changes": _changes({"head": old_head}, {"head": resident.full_name})})
     return household
+
+
+# Old private names, still imported by the roster importer (imports/planner.py) until it switches.
+_clean_resident = resident_clean
+_apply_citizen_id = resident_apply_citizen_id
+_clean_indicators = indicators_clean

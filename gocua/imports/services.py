@@ -131,6 +131,8 @@ def roster_import(*, actor, commune: Unit | None, sheet: Sheet, choices: planner
         written = None
         if not dry_run and plan.valid_households:
             written = writer.write(plan, actor=actor, source_ref=source_ref)
+            audit_record(actor=actor, action=AuditEvent.Action.IMPORT_CONFIRMED, obj=commune, unit=commune,
+                         detail={"rows": len(plan.valid_households), "result": _counts(written)})
     return RosterResult(plan, {**planner.summary(plan), "columns": sheet_columns(sheet)}, written)
 
 
@@ -203,7 +205,16 @@ def import_confirm(*, actor, batch: ImportBatch, choices: dict | None = None) ->
         batch.status = ImportBatch.Status.IMPORTED
         batch.imported_at = timezone.now()
         batch.save(update_fields=["choices", "summary", "problems", "result", "status", "imported_at"])
+        audit_record(actor=actor, action=AuditEvent.Action.IMPORT_CONFIRMED, obj=batch, unit=batch.commune,
+                     detail={"rows": len(plan.valid_households), "result": _counts(batch.result)})
     return batch
+
+
+def _counts(result) -> dict:
+    """Return the numbers of a write result (what the audit log keeps of an import)."""
+    if not isinstance(result, dict):
+        return {}
+    return {key: value for key, value in result.items() if isinstance(value, int)}
 
 
 def import_purge_expired() -> int:

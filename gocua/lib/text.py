@@ -26,3 +26,11 @@ def clean_name(text: str | None) -> str:
     if not text:
         return ""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def short_name(text: str | None) -> str:
+    """Return a person's name with the given name (the last word) cut to its initial: "Trần Văn A."."""
+    words = clean_name(text).split(" ")
+    if len(words) < 2:
+        return f"{words[0][:1]}." if words[0] else ""
+    return " ".join([*words[:-1], f"{words[-1][:1]}."])

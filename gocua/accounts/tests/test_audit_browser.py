@@ -53,7 +53,7 @@ def test_it_shows_events_newest_first_with_who_what_and_where(world, admin_clien
     assert _ids(response)[:2] == [new.pk, old.pk]
     html = response.content.decode()
     assert officer.username in html and "ke-la" in html
-    assert f"accounts.user #{world.users['team_member'].pk}" in html
+    assert f"created the account {world.users['team_member'].username}" in html
 
 
 def test_it_filters_by_action_and_user_name(world, admin_client):
@@ -111,7 +111,14 @@ def _query_count(client) -> int:
 
 
 def test_the_browser_costs_the_same_queries_for_few_or_many_events(world, admin_client):
-    few = _query_count(admin_client)
-    for _ in range(40):
+    # The readable lines look names up once per kind of object on the page, not once per event.
+    def one_of_each():
         audit_record(actor=world.users["commune_officer"], action=Action.LOGIN, obj=world.users["commune_officer"])
-    assert _query_count(admin_client) == few <= 4
+        audit_record(actor=world.users["team_member"], action=Action.RESIDENT_CHANGED, obj=world.resident)
+        audit_record(actor=world.users["team_member"], action=Action.HOUSEHOLD_CHANGED, obj=world.household)
+
+    one_of_each()
+    few = _query_count(admin_client)
+    for _ in range(15):
+        one_of_each()
+    assert _query_count(admin_client) == few <= 9

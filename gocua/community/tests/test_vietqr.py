@@ -82,7 +82,7 @@ def test_the_public_pay_page_shows_the_code_with_the_chosen_amount(client, paid_
     response = client.get(f"/community/p/{world.village.code}/pay/{paid_project.pk}/", {"amount": "100.000", "ho": "TT-001"})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<svg" in body and "0011001234567" in body and "GOCUA P%d TT-001" % paid_project.pk in body
+    assert "<svg" in body and "0011001234567" in body and f"GOCUA P{paid_project.pk} TT-001" in body
     payload = response.context["payload"]
     assert _tlv(payload)["54"] == "100000"
     assert response["Cache-Control"].startswith("public") or "public" in response["Cache-Control"]

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from gocua.accounts.models import AuditEvent
+from gocua.accounts.services import audit_record
 from gocua.errors import DomainError, Forbidden
 from gocua.households.models import Assignment, Household
 from gocua.outreach import rules
@@ -41,11 +43,16 @@ def assignment_set(*, actor, team: Team, household: Household, members: list[Mem
     _check_members(team, members)
     wanted = {m.pk for m in members}
     with transaction.atomic():
-        Assignment.objects.filter(household=household, member__team=team).exclude(member_id__in=wanted).delete()
+        removed, _detail = (
+            Assignment.objects.filter(household=household, member__team=team).exclude(member_id__in=wanted).delete()
+        )
         have = set(Assignment.objects.filter(household=household, member_id__in=wanted).values_list("member_id", flat=True))
         Assignment.objects.bulk_create(
             [Assignment(household=household, member_id=pk, assigned_by=actor) for pk in wanted - have]
         )
+        audit_record(actor=actor, action=AuditEvent.Action.ASSIGNMENT_SET, obj=household,
+                     detail={"team": team.pk, "members": sorted(wanted), "households": 1,
+                             "added": len(wanted - have), "removed": removed})
     return list(Assignment.objects.filter(household=household, member__team=team).select_related("member"))
 
 
@@ -66,6 +73,9 @@ def assignment_bulk(
         have = set(Assignment.objects.filter(household_id__in=ids, member=member).values_list("household_id", flat=True))
         new = [Assignment(household_id=pk, member=member, assigned_by=actor) for pk in ids if pk not in have]
         Assignment.objects.bulk_create(new)
+        audit_record(actor=actor, action=AuditEvent.Action.ASSIGNMENT_SET, obj=team,
+                     detail={"team": team.pk, "members": [member.pk], "households": len(ids), "added": len(new),
+                             "replace": replace})
     return len(new)
 
 
@@ -81,4 +91,7 @@ def assignment_remove(*, actor, team: Team, households: list[Household], member:
         rows = rows.filter(member=member)
     with transaction.atomic():
         removed, _detail = rows.delete()
+        audit_record(actor=actor, action=AuditEvent.Action.ASSIGNMENT_REMOVED, obj=team,
+                     detail={"team": team.pk, "members": [member.pk] if member else [], "households": len(households),
+                             "removed": removed})
     return removed

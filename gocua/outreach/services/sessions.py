@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gocua.accounts.models import AuditEvent
 from gocua.accounts.scope import in_scope, scoped
+from gocua.accounts.services import audit_record
 from gocua.errors import Conflict, DomainError, Forbidden
 from gocua.households.models import Resident
 from gocua.indicators.rollups import activity_add
@@ -112,6 +114,9 @@ def session_record(
             session.members.set(members)
             session.attendees.set(attendees)
             _count_session(session, +1)
+            audit_record(actor=actor, action=AuditEvent.Action.SESSION_RECORDED, obj=session,
+                         detail={"team": team.pk, "attendees": len(attendees), "head_count": head_count,
+                                 "held_on": held_on.isoformat()})
     except IntegrityError:
         existing = CommunitySession.objects.filter(uuid=uuid, team=team).first()
         if existing is None:
@@ -133,5 +138,7 @@ def session_delete(*, actor, session: CommunitySession, reason: str) -> Communit
         if not updated:
             raise DomainError("session_deleted", _("This session has been deleted."))
         _count_session(session, -1)
+        audit_record(actor=actor, action=AuditEvent.Action.SESSION_DELETED, obj=session,
+                     detail={"team": session.team_id})
     session.refresh_from_db()
     return session

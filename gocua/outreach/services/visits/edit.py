@@ -6,6 +6,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gocua.accounts.models import AuditEvent
+from gocua.accounts.services import audit_record
 from gocua.errors import DomainError, Forbidden
 from gocua.indicators.rollups import track
 from gocua.outreach import rules
@@ -14,7 +16,7 @@ from gocua.outreach.services._common import clean_text
 from gocua.outreach.services.visits.cleaning import clean_content, clean_members, clean_visit_date
 from gocua.outreach.services.visits.content import snapshot, stored_entries, stored_snapshot, write_entries
 from gocua.outreach.services.visits.follow_ups import earliest_follow_up
-from gocua.outreach.services.visits.outcomes import done_pairs, set_done, undo_done
+from gocua.outreach.services.visits.outcomes import done_pairs, set_done, undo_done, visit_audit_detail
 
 REFUSALS = {
     "visit_deleted": (DomainError, _("This visit has been deleted.")),
@@ -85,6 +87,8 @@ def visit_correct(
         new_done, old_done = done_pairs(entries), done_pairs(old_entries)
         set_done(actor, visit, entries)
         undo_done(actor, visit, {rid: names - new_done.get(rid, set()) for rid, names in old_done.items()})
+        audit_record(actor=actor, action=AuditEvent.Action.VISIT_EDITED, obj=visit,
+                     detail=visit_audit_detail(visit, entries))
     return visit
 
 
@@ -105,5 +109,7 @@ def visit_delete(*, actor, visit: Visit, reason: str) -> Visit:
             visit=visit, revised_by=actor, reason=reason, previous=stored_snapshot(visit, old_entries)
         )
         undo_done(actor, visit, done_pairs(old_entries))
+        audit_record(actor=actor, action=AuditEvent.Action.VISIT_DELETED, obj=visit,
+                     detail=visit_audit_detail(visit, old_entries))
     visit.refresh_from_db()
     return visit

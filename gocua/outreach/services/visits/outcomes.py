@@ -1,17 +1,14 @@
 """Outcomes to indicators: a "done" outcome sets the item's indicators to yes; undo puts them back.
 
-Every change goes through households.services, which writes the indicator history with source
+Every change goes through the public functions of households.services, which writes the indicator history with source
 "visit" and the visit's UUID as reference.
 """
 
 from collections import defaultdict
 
-from django.utils import timezone
-
 from gocua.households.digital import Tri
 from gocua.households.models import IndicatorChange, Resident
-from gocua.households.services import resident_set_indicators
-from gocua.lib.bulk import insert_rows
+from gocua.households.services import resident_set_indicators, resident_set_indicators_many
 from gocua.outreach.models import Outcome, Visit, VisitOutcome
 
 
@@ -23,6 +20,15 @@ def done_pairs(entries) -> dict[int, set[str]]:
             if o["outcome"] == Outcome.DONE:
                 done[entry["resident"].pk].update(o["item"].indicators)
     return done
+
+
+def visit_audit_detail(visit: Visit, entries) -> dict:
+    """Return what the audit log keeps of a visit: its household, date and counts (no names)."""
+    outcomes = [o for e in entries for o in e["outcomes"]]
+    return {
+        "household": visit.household_id, "visited_on": visit.visited_on.isoformat(), "residents": len(entries),
+        "outcomes": len(outcomes), "done": sum(o["outcome"] == Outcome.DONE for o in outcomes),
+    }
 
 
 def set_done(actor, visit: Visit, entries) -> None:
@@ -74,32 +80,14 @@ def undo_done(actor, visit: Visit, removed: dict[int, set[str]]) -> None:
 
 
 def set_done_many(actor, pairs) -> None:
-    """Set to yes what the "done" outcomes reach, in order, with one history row per change.
+    """Set to yes what the "done" outcomes of [(visit, entries), …] reach, in order, as one batch.
 
-    The same changes `resident_set_indicators` would make visit after visit (two visits of a
-    batch to one resident see each other's changes), written with one UPDATE per distinct set of
-    indicators and one insert of the history.
+    Through `resident_set_indicators_many`: the same changes `resident_set_indicators` would make
+    visit after visit, with one UPDATE per distinct set of indicators and one insert of the history.
     """
-    now = timezone.now()
-    history, changed = [], defaultdict(set)
+    changes = []
     for visit, entries in pairs:
         residents = {e["resident"].pk: e["resident"] for e in entries}
         for resident_id, names in done_pairs(entries).items():
-            resident = residents[resident_id]
-            for name in sorted(names):
-                old = getattr(resident, name)
-                if old == Tri.YES:
-                    continue
-                setattr(resident, name, Tri.YES)
-                changed[resident_id].add(name)
-                history.append({
-                    "resident_id": resident_id, "province_code": resident.province_code, "indicator": name,
-                    "old_value": int(old), "new_value": int(Tri.YES), "changed_at": now, "changed_by_id": actor.pk,
-                    "source": str(IndicatorChange.Source.VISIT), "source_ref": str(visit.uuid),
-                })
-    groups = defaultdict(list)
-    for resident_id, names in changed.items():
-        groups[frozenset(names)].append(resident_id)
-    for names, ids in groups.items():
-        Resident.objects.filter(pk__in=ids).update(**dict.fromkeys(names, Tri.YES), updated_at=now)
-    insert_rows(IndicatorChange, history)
+            changes.append((residents[resident_id], dict.fromkeys(names, Tri.YES), str(visit.uuid)))
+    resident_set_indicators_many(actor=actor, changes=changes, source=IndicatorChange.Source.VISIT)
