@@ -58,14 +58,18 @@ bench_options = getattr(_registry, "options", None)  # --smoke, when the command
 # --- the copy and its account ------------------------------------------------------------------
 
 
+def bench_device(member, village, device_name: str):
+    """Give `member` a throw-away log-in of their own and a device token; return (user, issued token)."""
+    password = secrets.token_urlsafe(16)
+    user = User(username=f"bench-sync-{uuid.uuid4().hex[:8]}", role=Role.TEAM_MEMBER, scope_unit=village)
+    user.set_password(password)
+    user.save()
+    Member.objects.filter(pk=member.pk).update(user=user)
+    return user, tokens.token_issue(username=user.username, password=password, device_name=device_name)
+
+
 def _copy_database(target: Path) -> None:
-    source = sqlite3.connect(str(connection.settings_dict["NAME"]))
-    copy = sqlite3.connect(str(target))
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    server.copy_sqlite(connection.settings_dict["NAME"], target)
 
 
 @contextmanager
@@ -121,12 +125,7 @@ def _prepare(village) -> dict:
     member = Member.objects.filter(team__unit=village, left_on__isnull=True).select_related("team").first()
     if member is None:
         raise NoData
-    password = secrets.token_urlsafe(16)
-    user = User(username=f"bench-sync-{uuid.uuid4().hex[:8]}", role=Role.TEAM_MEMBER, scope_unit=village)
-    user.set_password(password)
-    user.save()
-    Member.objects.filter(pk=member.pk).update(user=user)
-    issued = tokens.token_issue(username=user.username, password=password, device_name="bench")
+    user, issued = bench_device(member, village, "bench")
     residents: dict[int, list[str]] = {}
     for household_id, resident_uuid in Resident.objects.filter(
         household__village=village, status__in=Resident.COUNTED_STATUSES
