@@ -8,7 +8,7 @@ from gocua.api.schemas import MeOut, responses
 router = Router(tags=["accounts"])
 
 
-@router.get("/me", response=responses(200, MeOut), tags=["accounts"], summary="The logged-in user")
+@router.get("/me", response=responses(200, MeOut), summary="The logged-in user")
 def me(request):
     user = api_user(request)
     return {

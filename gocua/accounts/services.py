@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gocua.accounts.errors import AccountErrorCode
 from gocua.accounts.models import AuditEvent, Role, User, UserSession
 from gocua.accounts.permissions import can_browse_audit, can_manage_account, can_manage_user, leader_team
-from gocua.errors import DomainError, Forbidden
+from gocua.errors import CommonErrorCode, DomainError, Forbidden
 
 
 def client_ip(request) -> str | None:
@@ -80,7 +81,7 @@ def _validate_password(password: str, user: User | None = None) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("password_weak", " ".join(exc.messages), field="password") from None
+        raise DomainError(CommonErrorCode.PASSWORD_WEAK, " ".join(exc.messages), field="password") from None
 
 
 def account_create(
@@ -89,23 +90,23 @@ def account_create(
     """Create an account below the actor's role, inside their scope; it must change its password."""
     username = (username or "").strip()
     if not username:
-        raise DomainError("username_required", _("Enter a user name."), field="username")
+        raise DomainError(AccountErrorCode.USERNAME_REQUIRED, field="username")
     if role not in Role.values:
-        raise DomainError("role_invalid", _("Choose a role."), field="role")
+        raise DomainError(CommonErrorCode.ROLE_INVALID, field="role")
     _require_current(scope_unit)
     if not can_manage_account(actor, role=role, scope_unit=scope_unit):
-        raise Forbidden("forbidden", _("You cannot create an account with this role here."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot create an account with this role here."))
     if actor.role == Role.TEAM_LEADER:
         team = leader_team(actor)
         if member is None or team is None or member.team_id != team.pk:
-            raise DomainError("member_required", _("Choose a member of your team."), field="member")
+            raise DomainError(AccountErrorCode.MEMBER_REQUIRED, field="member")
     if member is not None and role not in (Role.TEAM_LEADER, Role.TEAM_MEMBER):
-        raise DomainError("member_role", _("Only team leaders and members are linked to a team."), field="member")
+        raise DomainError(AccountErrorCode.MEMBER_ROLE, field="member")
     if member is not None:
         if member.team.unit_id != scope_unit.pk:
-            raise DomainError("member_scope", _("The member belongs to another team."), field="member")
+            raise DomainError(AccountErrorCode.MEMBER_SCOPE, field="member")
         if member.user_id is not None:
-            raise DomainError("member_has_account", _("This member already has an account."), field="member")
+            raise DomainError(AccountErrorCode.MEMBER_HAS_ACCOUNT, field="member")
     user = User(username=username, role=role, scope_unit=scope_unit, full_name=full_name, must_change_password=True)
     _validate_password(password, user)
     user.set_password(password)
@@ -124,20 +125,20 @@ def account_create(
                 request=request,
             )
     except IntegrityError:
-        raise DomainError("username_taken", _("This user name is taken."), field="username") from None
+        raise DomainError(AccountErrorCode.USERNAME_TAKEN, field="username") from None
     return user
 
 
 def _require_current(scope_unit) -> None:
     if scope_unit is None:
-        raise DomainError("scope_required", _("Choose the area of the account."), field="scope_unit")
+        raise DomainError(AccountErrorCode.SCOPE_REQUIRED, field="scope_unit")
     if scope_unit.valid_to is not None:
-        raise DomainError("unit_closed", _("This unit no longer exists; choose its successor."), field="scope_unit")
+        raise DomainError(AccountErrorCode.UNIT_CLOSED, field="scope_unit")
 
 
 def _require_manager(actor, user: User) -> None:
     if not can_manage_user(actor, user):
-        raise Forbidden("forbidden", _("You cannot manage this account."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot manage this account."))
 
 
 def end_sessions(user: User) -> int:
@@ -216,10 +217,10 @@ def account_change_role(*, actor, user: User, role: str, scope_unit, request=Non
     """Change an account's role or scope (both old and new must be within the actor's reach)."""
     _require_manager(actor, user)
     if role not in Role.values:
-        raise DomainError("role_invalid", _("Choose a role."), field="role")
+        raise DomainError(CommonErrorCode.ROLE_INVALID, field="role")
     _require_current(scope_unit)
     if not can_manage_account(actor, role=role, scope_unit=scope_unit):
-        raise Forbidden("forbidden", _("You cannot give this role here."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot give this role here."))
     with transaction.atomic():
         before = {"role": user.role, "scope": user.scope_unit.code if user.scope_unit else None}
         user.role, user.scope_unit = role, scope_unit
@@ -238,9 +239,9 @@ def account_change_role(*, actor, user: User, role: str, scope_unit, request=Non
 def password_change(*, user: User, old_password: str, new_password: str, request=None) -> User:
     """Change one's own password (clears the must-change flag)."""
     if not user.check_password(old_password):
-        raise DomainError("password_wrong", _("The current password is wrong."), field="old_password")
+        raise DomainError(AccountErrorCode.PASSWORD_WRONG, field="old_password")
     if old_password == new_password:
-        raise DomainError("password_same", _("Choose a password different from the old one."), field="new_password")
+        raise DomainError(AccountErrorCode.PASSWORD_SAME, field="new_password")
     _validate_password(new_password, user)
     with transaction.atomic():
         user.set_password(new_password)

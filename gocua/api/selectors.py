@@ -1,10 +1,9 @@
 """Scoped reads behind the registry endpoints; every queryset starts from accounts.scope.scoped."""
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.scope import Scope, scoped
-from gocua.errors import NotFound
+from gocua.errors import CommonErrorCode, NotFound
 from gocua.households import search
 from gocua.households.models import Household, Resident
 from gocua.lib.text import fold
@@ -14,7 +13,7 @@ from gocua.teams.models import Member, Team
 
 
 def not_found(field: str | None = None) -> NotFound:
-    return NotFound("not_found", _("Not found, or outside your area."), field=field)
+    return NotFound(CommonErrorCode.NOT_FOUND, field=field)
 
 
 def visible_unit(user, code: str, *, field: str | None = None, level: int | None = None) -> Unit:

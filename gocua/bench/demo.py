@@ -27,7 +27,7 @@ from gocua.accounts.models import AuditEvent, Role, User
 from gocua.accounts.permissions import can_edit_registry
 from gocua.bench import people
 from gocua.bench.units import ensure_units
-from gocua.errors import DomainError
+from gocua.errors import CommonErrorCode, DomainError
 from gocua.households import services as household_services
 from gocua.households.models import Household
 from gocua.lib.text import fold
@@ -108,7 +108,7 @@ def _check_password(password: str) -> None:
     try:
         password_validation.validate_password(password)
     except ValidationError as exc:
-        raise DomainError("password_weak", " ".join(exc.messages), field="password") from None
+        raise DomainError(CommonErrorCode.PASSWORD_WEAK, " ".join(exc.messages), field="password") from None
 
 
 def _first_admin(password: str, reset: bool, report: DemoReport) -> User:

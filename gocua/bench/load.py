@@ -15,7 +15,6 @@ synced visits never reach the database the command was pointed at.
 import json
 import os
 import random
-import sqlite3
 import tempfile
 import threading
 import time
@@ -62,13 +61,7 @@ def scratch_database():
     if conn.vendor == "sqlite":
         folder = tempfile.mkdtemp(prefix="gocua-load-")
         target = Path(folder) / "copy.sqlite3"
-        source = sqlite3.connect(str(original["NAME"]))
-        copy = sqlite3.connect(str(target))
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        server.copy_sqlite(original["NAME"], target)
         url, name = f"sqlite:///{target}", str(target)
     else:
         folder, name = None, f"{original['NAME']}_load_{uuid.uuid4().hex[:8]}"
@@ -135,14 +128,9 @@ def _sync_plan(village, member: Member) -> dict | None:
     """Create a device token for the member and list what a visit needs; None without the field app."""
     if not has_sync():
         return None
-    from gocua.field import tokens
+    from gocua.bench.sync import bench_device
 
-    password = uuid.uuid4().hex
-    user = User(username=f"bench-sync-{uuid.uuid4().hex[:8]}", role=Role.TEAM_MEMBER, scope_unit=village)
-    user.set_password(password)
-    user.save()
-    Member.objects.filter(pk=member.pk).update(user=user)
-    issued = tokens.token_issue(username=user.username, password=password, device_name="bench-load")
+    _, issued = bench_device(member, village, "bench-load")
     people: dict[int, list[str]] = {}
     counted = Resident.objects.filter(household__village=village, status__in=Resident.COUNTED_STATUSES)
     for household_id, resident_uuid in counted.order_by("household_id", "id").values_list("household_id", "uuid"):

@@ -6,6 +6,7 @@ Only 127.0.0.1 is bound; debug is off; access logs go nowhere (they would name U
 import http.client
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +17,17 @@ from django.conf import settings
 
 HOST = "127.0.0.1"
 READY_SECONDS = 30
+
+
+def copy_sqlite(source: str, target) -> None:
+    """Copy the SQLite database file `source` to `target` with SQLite's online backup."""
+    origin = sqlite3.connect(str(source))
+    copy = sqlite3.connect(str(target))
+    try:
+        origin.backup(copy)
+    finally:
+        copy.close()
+        origin.close()
 
 
 def free_port() -> int:

@@ -42,6 +42,7 @@ from gocua.bench.benchmarks import (
     skipped,
     summary,
 )
+from gocua.bench.sync_plans import bench_device  # noqa: F401 — load.py and the tests take it from here
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.outreach.models import Visit, VisitOutcome, VisitResident
 from gocua.teams.models import Member
@@ -56,13 +57,7 @@ bench_options = getattr(_registry, "options", None)  # --smoke, when the command
 
 
 def _copy_database(target: Path) -> None:
-    source = sqlite3.connect(str(connection.settings_dict["NAME"]))
-    copy = sqlite3.connect(str(target))
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+    server.copy_sqlite(connection.settings_dict["NAME"], target)
 
 
 @contextmanager

@@ -13,17 +13,22 @@ from gocua.teams.models import Member
 BATCH = 500
 
 
-def prepare(village) -> dict:
-    """Create a bench member's account and token in `village`; return what the batches need."""
-    member = Member.objects.filter(team__unit=village, left_on__isnull=True).select_related("team").first()
-    if member is None:
-        raise NoData
+def bench_device(member, village, device_name: str):
+    """Give `member` a throw-away log-in of their own and a device token; return (user, issued token)."""
     password = secrets.token_urlsafe(16)
     user = User(username=f"bench-sync-{uuid.uuid4().hex[:8]}", role=Role.TEAM_MEMBER, scope_unit=village)
     user.set_password(password)
     user.save()
     Member.objects.filter(pk=member.pk).update(user=user)
-    issued = tokens.token_issue(username=user.username, password=password, device_name="bench")
+    return user, tokens.token_issue(username=user.username, password=password, device_name=device_name)
+
+
+def prepare(village) -> dict:
+    """Create a bench member's account and token in `village`; return what the batches need."""
+    member = Member.objects.filter(team__unit=village, left_on__isnull=True).select_related("team").first()
+    if member is None:
+        raise NoData
+    user, issued = bench_device(member, village, "bench")
     residents: dict[int, list[str]] = {}
     for household_id, resident_uuid in Resident.objects.filter(
         household__village=village, status__in=Resident.COUNTED_STATUSES

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from gocua.community.errors import CommunityErrorCode
 from gocua.errors import DomainError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -45,20 +46,20 @@ def _read(upload, *, field: str) -> bytes:
     if len(data) > limit:
         raise _too_large(field, limit)
     if not data:
-        raise DomainError("image_empty", _("The file is empty; choose a photo."), field=field)
+        raise DomainError(CommunityErrorCode.IMAGE_EMPTY, field=field)
     return data
 
 
 def _too_large(field: str, limit: int) -> DomainError:
     return DomainError(
-        "image_too_large",
+        CommunityErrorCode.IMAGE_TOO_LARGE,
         _("The photo is larger than %(mb)s MB; take it at a lower resolution.") % {"mb": round(limit / 2**20, 1)},
         field=field,
     )
 
 
 def _not_an_image(field: str) -> DomainError:
-    return DomainError("image_invalid", _("This file is not a photo (JPEG, PNG or WebP)."), field=field)
+    return DomainError(CommunityErrorCode.IMAGE_INVALID, field=field)
 
 
 def _open(data: bytes, *, field: str) -> Image.Image:
@@ -68,7 +69,7 @@ def _open(data: bytes, *, field: str) -> Image.Image:
             raise _not_an_image(field)
         width, height = probe.size
         if width * height > MAX_PIXELS:
-            raise DomainError("image_too_many_pixels", _("The photo has too many pixels."), field=field)
+            raise DomainError(CommunityErrorCode.IMAGE_TOO_MANY_PIXELS, field=field)
         probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from gocua.community.errors import CommunityErrorCode
 from gocua.community.models import MAX_LABOUR_DAYS, MAX_VND
 from gocua.errors import DomainError
 
@@ -19,38 +20,38 @@ def clean_vnd(value, *, field: str, allow_zero: bool = True) -> int:
     if value is None or value == "":
         amount = 0
     elif isinstance(value, bool):
-        raise DomainError("amount_invalid", _("Enter the amount in đồng, digits only."), field=field)
+        raise DomainError(CommunityErrorCode.AMOUNT_INVALID, field=field)
     elif isinstance(value, int):
         amount = value
     elif isinstance(value, float | Decimal):
         if value != int(value):
-            raise DomainError("amount_fractional", _("Amounts are whole đồng, without decimals."), field=field)
+            raise DomainError(CommunityErrorCode.AMOUNT_FRACTIONAL, field=field)
         amount = int(value)
     else:
         amount = _parse_vnd_text(str(value), field=field)
     if amount < 0:
-        raise DomainError("amount_negative", _("The amount cannot be negative."), field=field)
+        raise DomainError(CommunityErrorCode.AMOUNT_NEGATIVE, field=field)
     if amount > MAX_VND:
         raise DomainError(
-            "amount_too_large",
+            CommunityErrorCode.AMOUNT_TOO_LARGE,
             _("The amount is over the limit of %(limit)s đồng; check the number of zeros.")
             % {"limit": f"{MAX_VND:,}".replace(",", ".")},
             field=field,
         )
     if amount == 0 and not allow_zero:
-        raise DomainError("amount_required", _("Enter an amount above zero."), field=field)
+        raise DomainError(CommunityErrorCode.AMOUNT_REQUIRED, field=field)
     return amount
 
 
 def _parse_vnd_text(text: str, *, field: str) -> int:
     text = text.strip().removesuffix("đ").removesuffix("VND").removesuffix("vnd").strip()
     if text.startswith("-"):
-        raise DomainError("amount_negative", _("The amount cannot be negative."), field=field)
+        raise DomainError(CommunityErrorCode.AMOUNT_NEGATIVE, field=field)
     if _PLAIN.match(text) or _GROUPED.match(text):
         return int(re.sub(r"\D", "", text))
     if re.match(r"^\d+[.,]\d+$", text):
-        raise DomainError("amount_fractional", _("Amounts are whole đồng, without decimals."), field=field)
-    raise DomainError("amount_invalid", _("Enter the amount in đồng, digits only."), field=field)
+        raise DomainError(CommunityErrorCode.AMOUNT_FRACTIONAL, field=field)
+    raise DomainError(CommunityErrorCode.AMOUNT_INVALID, field=field)
 
 
 def clean_labour(value, *, field: str) -> Decimal:
@@ -58,23 +59,23 @@ def clean_labour(value, *, field: str) -> Decimal:
     if value is None or value == "":
         return Decimal(0)
     if isinstance(value, bool):
-        raise DomainError("labour_invalid", _("Enter labour days as a number, e.g. 1 or 1.5."), field=field)
+        raise DomainError(CommunityErrorCode.LABOUR_INVALID, field=field)
     try:
         days = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise DomainError(
-            "labour_invalid", _("Enter labour days as a number, e.g. 1 or 1.5."), field=field
+            CommunityErrorCode.LABOUR_INVALID, field=field
         ) from None
     if not days.is_finite():
-        raise DomainError("labour_invalid", _("Enter labour days as a number, e.g. 1 or 1.5."), field=field)
+        raise DomainError(CommunityErrorCode.LABOUR_INVALID, field=field)
     if days < 0:
-        raise DomainError("labour_negative", _("Labour days cannot be negative."), field=field)
+        raise DomainError(CommunityErrorCode.LABOUR_NEGATIVE, field=field)
     if days > MAX_LABOUR_DAYS:
         raise DomainError(
-            "labour_too_large", _("At most %(n)s labour days in one entry.") % {"n": MAX_LABOUR_DAYS}, field=field
+            CommunityErrorCode.LABOUR_TOO_LARGE, _("At most %(n)s labour days in one entry.") % {"n": MAX_LABOUR_DAYS}, field=field
         )
     if (days * 2) % 1:
-        raise DomainError("labour_halves", _("Labour is counted in half days (0.5, 1, 1.5, …)."), field=field)
+        raise DomainError(CommunityErrorCode.LABOUR_HALVES, field=field)
     return days.quantize(Decimal("0.1"))
 
 

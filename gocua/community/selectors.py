@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gocua.accounts.scope import scoped
+from gocua.community.errors import CommunityErrorCode
 from gocua.community.models import LedgerEntry, Project, ProjectPhoto, UnitContribution
 from gocua.errors import DomainError
 from gocua.households.models import Household
@@ -124,11 +125,11 @@ def household_for_key(user, project: Project, text: str) -> Household:
         households = households.filter(household_key=text)
     found = list(households[:2]) if text else []
     if not found:
-        raise DomainError("household_not_found", gettext_lazy("No household with this key in your area."),
+        raise DomainError(CommunityErrorCode.HOUSEHOLD_NOT_FOUND, gettext_lazy("No household with this key in your area."),
                           field="household")
     if len(found) > 1:
         raise DomainError(
-            "household_ambiguous",
+            CommunityErrorCode.HOUSEHOLD_AMBIGUOUS,
             gettext_lazy("Several villages have a household with this key; write village code/key."),
             field="household",
         )

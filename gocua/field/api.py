@@ -1,7 +1,6 @@
 """Device endpoints under /api/v1/: log-in tokens, sync up and down, sync conflicts."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
@@ -13,6 +12,7 @@ from gocua.api.schemas import ERROR_RESPONSES, ErrorOut, Id, StrictIn
 from gocua.field import conflicts as conflict_services
 from gocua.field import download, tokens, upload
 from gocua.field import schemas as s
+from gocua.field.errors import FieldErrorCode
 from gocua.field.models import DeviceToken, SyncConflict
 
 router = Router(tags=["sync"])
@@ -69,7 +69,7 @@ def token_revoke_own(request):
     """Revoke the token the request was made with (log-out on the device)."""
     token = api_device(request)
     if token is None:
-        raise tokens.Unauthenticated("token_required", _("Log in with a device token first."))
+        raise tokens.Unauthenticated(FieldErrorCode.TOKEN_REQUIRED)
     return tokens.token_revoke(actor=api_user(request), token=token, request=request)
 
 

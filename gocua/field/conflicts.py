@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.permissions import MANAGERS
 from gocua.accounts.scope import in_scope, scoped
-from gocua.errors import DomainError, Forbidden
+from gocua.errors import CommonErrorCode, DomainError, Forbidden
 from gocua.field import merge
+from gocua.field.errors import FieldErrorCode
 from gocua.field.models import SyncConflict
 from gocua.households.models import Household, Resident
 
@@ -43,13 +44,13 @@ def record_labels(conflicts) -> dict:
 def conflict_settle(*, actor, conflict: SyncConflict, keep: str) -> SyncConflict:
     """Settle a conflict: keep the value now on the server ("current") or write the one that lost ("other")."""
     if not can_settle(actor) or not in_scope(actor, conflict):
-        raise Forbidden("forbidden", _("Only the team leader or an officer of this area settles conflicts."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("Only the team leader or an officer of this area settles conflicts."))
     if keep not in ("current", "other"):
-        raise DomainError("keep_invalid", _("Choose which value to keep."), field="keep")
+        raise DomainError(FieldErrorCode.KEEP_INVALID, field="keep")
     model = Household if conflict.kind == "household" else Resident
     with transaction.atomic():
         if not SyncConflict.objects.select_for_update().filter(pk=conflict.pk, settled_at__isnull=True).exists():
-            raise DomainError("conflict_settled", _("This conflict has already been settled."))
+            raise DomainError(FieldErrorCode.CONFLICT_SETTLED)
         record = merge.fresh(conflict.kind, model.objects.get(uuid=conflict.record_uuid).pk)
         value = merge.current_value(record, conflict.field)
         if keep == "other" and conflict.other_value != value:

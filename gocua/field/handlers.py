@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.scope import in_scope, scoped
 from gocua.api.schemas import indicator_values
-from gocua.errors import Conflict, DomainError, Forbidden, NotFound
+from gocua.errors import CommonErrorCode, Conflict, DomainError, Forbidden, NotFound
 from gocua.field import merge
 from gocua.field import schemas as s
+from gocua.field.errors import FieldErrorCode
 from gocua.field.keys import household_create_numbered
 from gocua.households import services as household_services
 from gocua.households.models import Household, IndicatorChange, Resident
@@ -49,7 +50,7 @@ class Batch:
 
 
 def _outside(what: str) -> Forbidden:
-    return Forbidden("out_of_scope", _("This %(what)s is outside your area.") % {"what": what})
+    return Forbidden(FieldErrorCode.OUT_OF_SCOPE, _("This %(what)s is outside your area.") % {"what": what})
 
 
 def household_of(batch: Batch, uuid, *, field_name: str = "household") -> Household:
@@ -57,7 +58,7 @@ def household_of(batch: Batch, uuid, *, field_name: str = "household") -> Househ
     if household is None:
         household = Household.objects.filter(uuid=uuid).first()
         if household is None:
-            raise NotFound("household_unknown", _("This household is not on the server (was it rejected?)."),
+            raise NotFound(FieldErrorCode.HOUSEHOLD_UNKNOWN,
                            field=field_name)
         batch.households[uuid] = household
     if not in_scope(batch.user, household):
@@ -70,7 +71,7 @@ def resident_row(batch: Batch, uuid, *, field_name: str = "resident") -> Residen
     if row is None:
         row = Resident.objects.filter(uuid=uuid).first()
         if row is None:
-            raise NotFound("resident_unknown", _("This resident is not on the server (was it rejected?)."),
+            raise NotFound(FieldErrorCode.RESIDENT_UNKNOWN,
                            field=field_name)
         batch.resident_ids[uuid] = row
     if not in_scope(batch.user, row):
@@ -81,7 +82,7 @@ def resident_row(batch: Batch, uuid, *, field_name: str = "resident") -> Residen
 def _uuid_free(model, uuid) -> None:
     # Created elsewhere (a web form, another client) with this UUID, so no receipt says what it held.
     if model.objects.filter(uuid=uuid).exists():
-        raise Conflict("uuid_taken", _("This identifier is already used by another record."))
+        raise Conflict(CommonErrorCode.UUID_TAKEN)
 
 
 # --- creations ------------------------------------------------------------------------------------
@@ -91,13 +92,13 @@ def _village(batch: Batch, code: str | None) -> Unit:
     if code:
         unit = Unit.objects.filter(code=code, level=Level.VILLAGE, valid_to__isnull=True).first()
         if unit is None:
-            raise NotFound("village_unknown", _("There is no current village with this code."), field="village")
+            raise NotFound(FieldErrorCode.VILLAGE_UNKNOWN, field="village")
         if not in_scope(batch.user, unit):
             raise _outside(_("village"))
         return unit
     team = batch.member.team if batch.member else None
     if team is None or not team.village_code:
-        raise DomainError("village_required", _("Choose the village of the household."), field="village")
+        raise DomainError(FieldErrorCode.VILLAGE_REQUIRED, field="village")
     return team.unit
 
 
@@ -134,7 +135,7 @@ def _own_member_ids(batch: Batch, given: list[int]) -> list[int]:
     if given:
         return given
     if batch.member is None:
-        raise DomainError("members_required", _("Choose the members who made the visit."), field="members")
+        raise DomainError(CommonErrorCode.MEMBERS_REQUIRED, field="members")
     return [batch.member.pk]
 
 
@@ -170,11 +171,11 @@ def session(batch: Batch, uuid, data: s.SessionData) -> dict:
     if data.team is not None:
         team = scoped(batch.user, Team.objects.all()).filter(pk=data.team).first()
         if team is None:
-            raise NotFound("team_unknown", _("Not found, or outside your area."), field="team")
+            raise NotFound(FieldErrorCode.TEAM_UNKNOWN, field="team")
     elif batch.member is not None:
         team = batch.member.team
     else:
-        raise DomainError("team_required", _("Choose the team."), field="team")
+        raise DomainError(FieldErrorCode.TEAM_REQUIRED, field="team")
     existed = CommunitySession.objects.filter(uuid=uuid).exists()
     session_services.session_record(
         actor=batch.user, uuid=uuid, team=team, held_on=data.held_on, place=data.place, topic_ids=data.topics,

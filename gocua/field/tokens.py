@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.models import AuditEvent, User
 from gocua.accounts.permissions import can_manage_user
 from gocua.accounts.services import audit_record, client_ip, password_change
-from gocua.errors import DomainError, Forbidden, NotFound
+from gocua.errors import CommonErrorCode, DomainError, Forbidden, NotFound
+from gocua.field.errors import FieldErrorCode
 from gocua.field.models import DeviceToken, LoginFailure
 from gocua.lib.text import clean_name
 
@@ -93,7 +94,7 @@ def _fail(username: str, ip: str | None, now: dt.datetime, request) -> None:
 
 
 def _bad_credentials() -> Unauthenticated:
-    return Unauthenticated("login_failed", _("The user name or password is wrong."))
+    return Unauthenticated(FieldErrorCode.LOGIN_FAILED)
 
 
 def token_issue(*, username: str, password: str, device_name: str, new_password: str = "", request=None) -> Issued:
@@ -105,7 +106,7 @@ def token_issue(*, username: str, password: str, device_name: str, new_password:
     username = (username or "").strip().lower()[:150]
     device_name = clean_name(device_name)[:80]
     if not device_name:
-        raise DomainError("device_name_required", _("Name this device, e.g. “Hà's phone”."), field="device_name")
+        raise DomainError(FieldErrorCode.DEVICE_NAME_REQUIRED, field="device_name")
     ip, now = client_ip(request), timezone.now()
     wait = _retry_after(username, ip, now)
     if wait:
@@ -115,12 +116,10 @@ def token_issue(*, username: str, password: str, device_name: str, new_password:
         _fail(username, ip, now, request)
         raise _bad_credentials()
     if user.scope_unit_id is None:
-        raise Forbidden("no_scope", _("Your account has no area yet; ask whoever manages it."))
+        raise Forbidden(FieldErrorCode.NO_SCOPE)
     if user.must_change_password:
         if not new_password:
-            raise Forbidden(
-                "password_change_required", _("Choose a new password before using this device."), field="new_password"
-            )
+            raise Forbidden(FieldErrorCode.PASSWORD_CHANGE_REQUIRED, field="new_password")
         password_change(user=user, old_password=password, new_password=new_password, request=request)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -142,20 +141,20 @@ def token_issue(*, username: str, password: str, device_name: str, new_password:
 def token_authenticate(secret: str) -> DeviceToken:
     """Return the live token for `secret` with its user; raise Unauthenticated with the reason otherwise."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
-        raise Unauthenticated("token_invalid", _("This device is not logged in; log in again."))
+        raise Unauthenticated(FieldErrorCode.TOKEN_INVALID)
     token = DeviceToken.objects.select_related("user", "user__scope_unit").filter(key_hash=hash_secret(secret)).first()
     if token is None:
-        raise Unauthenticated("token_invalid", _("This device is not logged in; log in again."))
+        raise Unauthenticated(FieldErrorCode.TOKEN_INVALID)
     now = timezone.now()
     if token.revoked_at is not None:
-        raise Unauthenticated("token_revoked", _("This device was logged out; log in again."))
+        raise Unauthenticated(FieldErrorCode.TOKEN_REVOKED)
     if token.expires_at <= now:
-        raise Unauthenticated("token_expired", _("This device's log-in has expired; log in again."))
+        raise Unauthenticated(FieldErrorCode.TOKEN_EXPIRED)
     if not token.user.is_active:
-        raise Unauthenticated("account_inactive", _("This account has been deactivated."))
+        raise Unauthenticated(FieldErrorCode.ACCOUNT_INACTIVE)
     if token.user.must_change_password:
         # A manager reset the password (perhaps because the phone was lost): the device waits.
-        raise Unauthenticated("password_change_required", _("Your password was reset; log in again."))
+        raise Unauthenticated(FieldErrorCode.PASSWORD_CHANGE_REQUIRED, _("Your password was reset; log in again."))
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         DeviceToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
@@ -172,14 +171,14 @@ def can_manage_tokens(actor, owner: User) -> bool:
 def tokens_of(*, actor, owner: User):
     """Return the live and recent tokens of `owner` (the actor themselves or someone they manage)."""
     if not can_manage_tokens(actor, owner):
-        raise NotFound("not_found", _("Not found, or outside your area."))
+        raise NotFound(CommonErrorCode.NOT_FOUND)
     return DeviceToken.objects.filter(user=owner).order_by("-created_at", "-id")
 
 
 def token_revoke(*, actor, token: DeviceToken, request=None) -> DeviceToken:
     """Revoke a token (its owner, or a manager of the owner); the device wipes its data on its next contact."""
     if not can_manage_tokens(actor, token.user):
-        raise NotFound("not_found", _("Not found, or outside your area."))
+        raise NotFound(CommonErrorCode.NOT_FOUND)
     with transaction.atomic():
         updated = DeviceToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by=actor

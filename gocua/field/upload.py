@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from gocua.errors import DomainError
+from gocua.errors import CommonErrorCode, DomainError
 from gocua.field import handlers
 from gocua.field.download import device_member
+from gocua.field.errors import FieldErrorCode
 from gocua.field.models import SyncReceipt
 from gocua.field.schemas import DATA_ADAPTERS, MAX_BATCH_BYTES, MAX_RECORDS
 from gocua.indicators.rollups import track
@@ -62,25 +63,25 @@ def read_batch(request) -> list:
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise DomainError("malformed_json", _("The request body is not valid JSON.")) from None
+        raise DomainError(FieldErrorCode.MALFORMED_JSON) from None
     if not isinstance(body, dict):
-        raise Unprocessable("invalid_input", _("Send a JSON object with a list of records."))
+        raise Unprocessable(CommonErrorCode.INVALID_INPUT, _("Send a JSON object with a list of records."))
     unknown = sorted(set(body) - {"records"})
     if unknown:
-        raise Unprocessable("unknown_field", _("Unknown field: %(name)s") % {"name": unknown[0]}, field=unknown[0])
+        raise Unprocessable(FieldErrorCode.UNKNOWN_FIELD, _("Unknown field: %(name)s") % {"name": unknown[0]}, field=unknown[0])
     records = body.get("records")
     if not isinstance(records, list):
-        raise Unprocessable("invalid_input", _("“records” must be a list."), field="records")
+        raise Unprocessable(CommonErrorCode.INVALID_INPUT, _("“records” must be a list."), field="records")
     if len(records) > MAX_RECORDS:
         raise PayloadTooLarge(
-            "too_many_records", _("A batch holds at most %(n)s records; send the rest in another.") % {"n": MAX_RECORDS}
+            FieldErrorCode.TOO_MANY_RECORDS, _("A batch holds at most %(n)s records; send the rest in another.") % {"n": MAX_RECORDS}
         )
     return records
 
 
 def _too_large() -> PayloadTooLarge:
     return PayloadTooLarge(
-        "batch_too_large", _("A batch may be at most %(mb)s MB; send fewer records at once.") % {"mb": 5}
+        FieldErrorCode.BATCH_TOO_LARGE, _("A batch may be at most %(mb)s MB; send fewer records at once.") % {"mb": 5}
     )
 
 

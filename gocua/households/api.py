@@ -36,30 +36,18 @@ router = Router(tags=["households"])
 # --- households ----------------------------------------------------------------------------
 
 
-@router.get(
-    "/households", response=responses(200, paged(HouseholdOut)), tags=["households"], summary="Households"
-)
+@router.get("/households", response=responses(200, paged(HouseholdOut)), summary="Households")
 def household_list(request, filters: Query[HouseholdFilters], paging: Query[PageParams]):
     qs = selectors.households(api_user(request), village=filters.village, unit=filters.unit, q=filters.q)
     return paginate(qs, paging, order=selectors.HOUSEHOLD_ORDER)
 
 
-@router.get(
-    "/households/{id}",
-    response=responses(200, HouseholdDetailOut),
-    tags=["households"],
-    summary="A household",
-)
+@router.get("/households/{id}", response=responses(200, HouseholdDetailOut), summary="A household")
 def household_detail(request, id: Id):
     return selectors.household_detail(api_user(request), id)
 
 
-@router.post(
-    "/households",
-    response=responses(201, HouseholdDetailOut),
-    tags=["households"],
-    summary="Register a household",
-)
+@router.post("/households", response=responses(201, HouseholdDetailOut), summary="Register a household")
 def household_create(request, payload: HouseholdIn):
     user = api_user(request)
     village = selectors.visible_unit(user, payload.village, field="village", level=Level.VILLAGE)
@@ -164,9 +152,7 @@ class ResidentMoveIn(StrictIn):
     moved_on: date
 
 
-@router.patch(
-    "/households/{id}", response=responses(200, HouseholdDetailOut), tags=["households"], summary="Change a household"
-)
+@router.patch("/households/{id}", response=responses(200, HouseholdDetailOut), summary="Change a household")
 def household_update(request, id: Id, payload: HouseholdPatchIn):
     user = api_user(request)
     household = selectors.visible_household(user, id)
@@ -176,7 +162,7 @@ def household_update(request, id: Id, payload: HouseholdPatchIn):
 
 
 @router.post(
-    "/households/{id}/move", response=responses(200, HouseholdDetailOut), tags=["households"],
+    "/households/{id}/move", response=responses(200, HouseholdDetailOut),
     summary="Move a household to another village",
 )
 def household_move(request, id: Id, payload: HouseholdMoveIn):
@@ -188,7 +174,7 @@ def household_move(request, id: Id, payload: HouseholdMoveIn):
 
 
 @router.put(
-    "/households/{id}/head", response=responses(200, HouseholdDetailOut), tags=["households"],
+    "/households/{id}/head", response=responses(200, HouseholdDetailOut),
     summary="Choose the head of a household",
 )
 def household_set_head(request, id: Id, payload: HouseholdHeadIn):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError
+from gocua.indicators.errors import IndicatorErrorCode
 
 KINDS = ("month", "quarter", "year")
 KIND_LABELS = {"month": _("Month"), "quarter": _("Quarter"), "year": _("Year")}
@@ -65,7 +66,7 @@ def period_of(kind: str, day: dt.date) -> Period:
 
 def _invalid_date(text: str, field: str) -> DomainError:
     return DomainError(
-        "invalid_date",
+        IndicatorErrorCode.INVALID_DATE,
         _("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2025-07-31.") % {"value": text[:40]},
         field=field,
     )
@@ -105,7 +106,7 @@ def _parse_start(text: str) -> dt.date:
 
 def _invalid_period(text: str) -> DomainError:
     return DomainError(
-        "invalid_period",
+        IndicatorErrorCode.INVALID_PERIOD,
         _("“%(value)s” is not a period: use month, quarter or year, or write it as 2025-07, 2025-Q3 or 2025.")
         % {"value": text[:40]},
         field="period",

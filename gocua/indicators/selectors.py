@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.scope import scoped
 from gocua.errors import NotFound
 from gocua.indicators import stored
+from gocua.indicators.errors import IndicatorErrorCode
 from gocua.indicators.figures import PERCENT_KEYS, Summary, summary_of
 from gocua.indicators.models import RollupState, UnitSnapshot, UnitStat
 from gocua.indicators.periods import Period, period_of
@@ -51,7 +52,7 @@ class Notice:
 
 def unit_not_found(code: str) -> NotFound:
     return NotFound(
-        "unit_not_found",
+        IndicatorErrorCode.UNIT_NOT_FOUND,
         _("There is no unit with code “%(code)s” in your area. Codes look like VN, 01, 09784 or 09784-001.")
         % {"code": code[:32]},
         field="code",

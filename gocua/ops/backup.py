@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, connections
 
 from gocua.errors import DomainError
+from gocua.ops.errors import OpsErrorCode
 
 
 class BackupError(DomainError):
@@ -35,7 +36,7 @@ def _pg_env_and_args(settings_dict) -> tuple[dict, list[str]]:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise BackupError("tool_missing", f"Không tìm thấy {name} / {name} is not installed (postgresql-client).")
+        raise BackupError(OpsErrorCode.TOOL_MISSING, f"Không tìm thấy {name} / {name} is not installed (postgresql-client).")
     return found
 
 
@@ -77,7 +78,7 @@ def backup_create(target: Path) -> Path:
 def _backup_database(target: Path) -> Path:
     target = Path(target)
     if target.exists():
-        raise BackupError("target_exists", f"Tệp đã tồn tại / File already exists: {target}")
+        raise BackupError(OpsErrorCode.TARGET_EXISTS, f"Tệp đã tồn tại / File already exists: {target}")
     target.parent.mkdir(parents=True, exist_ok=True)
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -95,7 +96,7 @@ def _backup_database(target: Path) -> Path:
     )
     if result.returncode != 0:
         target.unlink(missing_ok=True)
-        raise BackupError("pg_dump_failed", f"pg_dump thất bại / failed: {result.stderr.strip()[:500]}")
+        raise BackupError(OpsErrorCode.PG_DUMP_FAILED, f"pg_dump thất bại / failed: {result.stderr.strip()[:500]}")
     return target
 
 
@@ -108,9 +109,9 @@ def _check_sqlite_backup(source: Path) -> None:
         finally:
             probe.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError("backup_unreadable", f"Tệp sao lưu hỏng / Backup file unreadable: {exc}") from None
+        raise BackupError(OpsErrorCode.BACKUP_UNREADABLE, f"Tệp sao lưu hỏng / Backup file unreadable: {exc}") from None
     if ok != "ok" or "django_migrations" not in tables:
-        raise BackupError("backup_invalid", "Đây không phải bản sao lưu GõCửa / Not a GõCửa backup.")
+        raise BackupError(OpsErrorCode.BACKUP_INVALID, "Đây không phải bản sao lưu GõCửa / Not a GõCửa backup.")
 
 
 def backup_restore(source: Path) -> None:
@@ -123,7 +124,7 @@ def backup_restore(source: Path) -> None:
 def _restore_database(source: Path) -> None:
     source = Path(source)
     if not source.is_file():
-        raise BackupError("backup_missing", f"Không tìm thấy tệp / File not found: {source}")
+        raise BackupError(OpsErrorCode.BACKUP_MISSING, f"Không tìm thấy tệp / File not found: {source}")
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
         _check_sqlite_backup(source)
@@ -143,4 +144,4 @@ def _restore_database(source: Path) -> None:
         env=env, capture_output=True, text=True,
     )
     if result.returncode != 0:
-        raise BackupError("pg_restore_failed", f"pg_restore thất bại / failed: {result.stderr.strip()[:500]}")
+        raise BackupError(OpsErrorCode.PG_RESTORE_FAILED, f"pg_restore thất bại / failed: {result.stderr.strip()[:500]}")

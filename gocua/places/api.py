@@ -14,12 +14,7 @@ from gocua.places.models import VILLAGE_KINDS, Level
 router = Router(tags=["units"])
 
 
-@router.get(
-    "/units/{code}",
-    response=responses(200, UnitDetailOut),
-    tags=["units"],
-    summary="A unit and its children",
-)
+@router.get("/units/{code}", response=responses(200, UnitDetailOut), summary="A unit and its children")
 def unit_detail(request, code: Code):
     return selectors.unit_detail(api_user(request), code)
 
@@ -27,7 +22,6 @@ def unit_detail(request, code: Code):
 @router.get(
     "/units/{code}/children",
     response=responses(200, paged(UnitChildOut)),
-    tags=["units"],
     summary="Children of a unit",
 )
 def unit_children(request, code: Code, paging: Query[PageParams]):
@@ -46,9 +40,7 @@ class VillageRenameIn(StrictIn):
     name: text(150)
 
 
-@router.post(
-    "/units/{code}/villages", response=responses(201, UnitDetailOut), tags=["units"], summary="Create a village"
-)
+@router.post("/units/{code}/villages", response=responses(201, UnitDetailOut), summary="Create a village")
 def village_create(request, code: Code, payload: VillageIn):
     user = api_user(request)
     commune = selectors.visible_unit(user, code, level=Level.COMMUNE)
@@ -56,7 +48,7 @@ def village_create(request, code: Code, payload: VillageIn):
     return Status(201, selectors.unit_detail(user, village.code))
 
 
-@router.patch("/units/{code}", response=responses(200, UnitDetailOut), tags=["units"], summary="Rename a village")
+@router.patch("/units/{code}", response=responses(200, UnitDetailOut), summary="Rename a village")
 def village_rename(request, code: Code, payload: VillageRenameIn):
     user = api_user(request)
     village = selectors.visible_unit(user, code, level=Level.VILLAGE)

@@ -8,8 +8,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from gocua.errors import DomainError, Forbidden
+from gocua.errors import CommonErrorCode, DomainError, Forbidden
 from gocua.lib.text import clean_name, fold
+from gocua.places.errors import PlaceErrorCode
 from gocua.places.models import LEVEL_OF_KIND, VILLAGE_KINDS, Kind, Level, Unit
 
 REFORM_DATE = dt.date(2025, 7, 1)  # the two-level structure took effect on 1 July 2025
@@ -128,21 +129,17 @@ def village_create(*, actor, commune: Unit, name: str, kind: str, valid_from: dt
 
     name = clean_name(name)
     if not name:
-        raise DomainError("name_required", _("Enter the village name."), field="name")
+        raise DomainError(CommonErrorCode.NAME_REQUIRED, _("Enter the village name."), field="name")
     if kind not in VILLAGE_KINDS:
-        raise DomainError("village_kind", _("Choose thôn, ấp, bản or tổ dân phố."), field="kind")
+        raise DomainError(PlaceErrorCode.VILLAGE_KIND, field="kind")
     if commune.level != Level.COMMUNE or commune.valid_to is not None:
-        raise DomainError(
-            "parent_not_commune", _("A village can only be created under a current commune."), field="commune"
-        )
+        raise DomainError(PlaceErrorCode.PARENT_NOT_COMMUNE, field="commune")
     if not can_manage_villages(actor, commune):
-        raise Forbidden("forbidden", _("You cannot create villages in this commune."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot create villages in this commune."))
     with transaction.atomic():
         locked = Unit.objects.select_for_update().get(pk=commune.pk)
         if Unit.objects.filter(parent=locked, name_folded=fold(name), valid_to__isnull=True).exists():
-            raise DomainError(
-                "village_exists", _("This commune already has a village with this name."), field="name"
-            )
+            raise DomainError(PlaceErrorCode.VILLAGE_EXISTS, field="name")
         seq = locked.next_child_seq
         code = f"{locked.code}-{seq:03d}"
         locked.next_child_seq = seq + 1
@@ -167,9 +164,9 @@ def village_rename(*, actor, village: Unit, name: str) -> Unit:
 
     name = clean_name(name)
     if not name:
-        raise DomainError("name_required", _("Enter the village name."), field="name")
+        raise DomainError(CommonErrorCode.NAME_REQUIRED, _("Enter the village name."), field="name")
     if not village.is_village or not can_manage_villages(actor, village.parent):
-        raise Forbidden("forbidden", _("You cannot change this village."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot change this village."))
     village.name = name
     village.name_folded = fold(name)
     village.save(update_fields=["name", "name_folded"])

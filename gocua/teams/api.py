@@ -27,15 +27,13 @@ from gocua.teams.models import Member, Team
 router = Router(tags=["teams"])
 
 
-@router.get("/teams", response=responses(200, paged(TeamOut)), tags=["teams"], summary="Teams")
+@router.get("/teams", response=responses(200, paged(TeamOut)), summary="Teams")
 def team_list(request, filters: Query[TeamFilters], paging: Query[PageParams]):
     qs = selectors.teams(api_user(request), unit_code=filters.unit)
     return paginate(qs, paging, order=selectors.TEAM_ORDER)
 
 
-@router.get(
-    "/teams/{id}", response=responses(200, TeamDetailOut), tags=["teams"], summary="A team and its members"
-)
+@router.get("/teams/{id}", response=responses(200, TeamDetailOut), summary="A team and its members")
 def team_detail(request, id: Id):
     return selectors.team_detail(api_user(request), id)
 
@@ -77,7 +75,7 @@ class MemberPatchIn(StrictIn):
     left_on: date | None = Field(None, description="Set when the member leaves (members are never deleted).")
 
 
-@router.post("/teams", response=responses(201, TeamDetailOut), tags=["teams"], summary="Create a team")
+@router.post("/teams", response=responses(201, TeamDetailOut), summary="Create a team")
 def team_create(request, payload: TeamIn):
     user = api_user(request)
     unit = selectors.visible_unit(user, payload.unit, field="unit")
@@ -87,7 +85,7 @@ def team_create(request, payload: TeamIn):
     return Status(201, selectors.team_detail(user, team.pk))
 
 
-@router.patch("/teams/{id}", response=responses(200, TeamDetailOut), tags=["teams"], summary="Change a team")
+@router.patch("/teams/{id}", response=responses(200, TeamDetailOut), summary="Change a team")
 def team_update(request, id: Id, payload: TeamPatchIn):
     user = api_user(request)
     team = selectors.team_detail(user, id)
@@ -104,21 +102,19 @@ def _visible_member(user, member_id: int) -> Member:
     return member
 
 
-@router.post(
-    "/teams/{id}/members", response=responses(201, MemberOut), tags=["teams"], summary="Add a member to a team"
-)
+@router.post("/teams/{id}/members", response=responses(201, MemberOut), summary="Add a member to a team")
 def member_create(request, id: Id, payload: MemberIn):
     user = api_user(request)
     team = selectors.team_detail(user, id)
     return Status(201, team_services.member_create(actor=user, team=team, data=payload.model_dump()))
 
 
-@router.get("/members/{id}", response=responses(200, MemberOut), tags=["teams"], summary="A team member")
+@router.get("/members/{id}", response=responses(200, MemberOut), summary="A team member")
 def member_detail(request, id: Id):
     return _visible_member(api_user(request), id)
 
 
-@router.patch("/members/{id}", response=responses(200, MemberOut), tags=["teams"], summary="Change a member")
+@router.patch("/members/{id}", response=responses(200, MemberOut), summary="Change a member")
 def member_update(request, id: Id, payload: MemberPatchIn):
     """Change a member's details; a member who leaves gets `left_on`, never a deletion."""
     user = api_user(request)

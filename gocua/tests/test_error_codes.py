@@ -39,7 +39,7 @@ DYNAMIC = {
                                                                 "reason_required"},
     ("field/download.py", "_bad"): lambda: {"cursor_invalid", "since_invalid"},
     ("field/upload.py", "parse_record"): _field_upload_codes,
-    ("households/services.py", "_apply_citizen_id"): _citizen_id_codes,
+    ("households/services.py", "resident_apply_citizen_id"): _citizen_id_codes,
     ("api/api.py", "http_error"): lambda: {"bad_request", "forbidden", "not_found", "method_not_allowed", "error"},
 }
 

@@ -118,6 +118,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["tokens"]
     if name in ("pk", "id") and "conflicts/" in route:
         return ids["conflicts"]
+    if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
+        return ids["projects"]
     if name in ("pk", "id"):
         for key in ("households", "residents", "teams", "members", "accounts", "catalogue", "projects"):
             if f"{key}/" in route or f"{key}/<" in route:

@@ -151,3 +151,16 @@ def test_every_benchmark_lives_under_gocua_bench():
     homes = {name: bench.run.__module__ for name, bench in benchmarks.REGISTRY.items()}
     assert {"dashboards", "sync", "load", "search", "registry"} <= set(homes)
     assert all(module.startswith("gocua.bench.") for name, module in homes.items() if name != "import"), homes
+
+
+def test_a_bench_device_logs_a_member_in_with_a_token_of_their_own(world):
+    from gocua import testing as f
+    from gocua.bench.sync import bench_device
+
+    member = f.make_member(world.team, full_name="Lê Văn Bền")
+    user, issued = bench_device(member, world.village, "bench-load")
+    member.refresh_from_db()
+    assert member.user == user and user.username.startswith("bench-sync-")
+    assert list(user.device_tokens.values_list("name", flat=True)) == ["bench-load"]
+    response = f.ApiClient(token=issued.secret).get("/me")
+    assert response.status_code == 200 and response.json()["username"] == user.username

@@ -7,7 +7,8 @@ import unicodedata
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gocua.errors import DomainError
+from gocua.community.errors import CommunityErrorCode
+from gocua.errors import CommonErrorCode, DomainError
 from gocua.lib.text import clean_name
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -21,7 +22,7 @@ def clean_line(value, *, limit: int, field: str, required: bool = False, message
         raise DomainError(f"{field}_required", message or _("This field is required."), field=field)
     if len(text) > limit:
         raise DomainError(
-            "text_too_long", _("This text is too long (at most %(n)s characters).") % {"n": limit}, field=field
+            CommonErrorCode.TEXT_TOO_LONG, _("This text is too long (at most %(n)s characters).") % {"n": limit}, field=field
         )
     return text
 
@@ -32,7 +33,7 @@ def clean_paragraphs(value, *, limit: int, field: str) -> str:
     text = _CONTROL.sub("", text).strip()
     if len(text) > limit:
         raise DomainError(
-            "text_too_long", _("This text is too long (at most %(n)s characters).") % {"n": limit}, field=field
+            CommonErrorCode.TEXT_TOO_LONG, _("This text is too long (at most %(n)s characters).") % {"n": limit}, field=field
         )
     return text
 
@@ -41,12 +42,12 @@ def clean_date(value, *, field: str, required: bool = True, past: bool = False) 
     """Return a date (not before 2000; not after today when `past`), or None when optional and empty."""
     if value in (None, ""):
         if required:
-            raise DomainError("date_required", _("Enter a date."), field=field)
+            raise DomainError(CommonErrorCode.DATE_REQUIRED, field=field)
         return None
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise DomainError("date_invalid", _("Enter a valid date."), field=field)
+        raise DomainError(CommunityErrorCode.DATE_INVALID, field=field)
     if value < EARLIEST:
-        raise DomainError("date_too_early", _("The date is too far in the past."), field=field)
+        raise DomainError(CommunityErrorCode.DATE_TOO_EARLY, field=field)
     if past and value > timezone.localdate():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
+        raise DomainError(CommonErrorCode.DATE_IN_FUTURE, field=field)
     return value

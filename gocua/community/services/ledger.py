@@ -24,7 +24,7 @@ from gocua.community.money import clean_labour, clean_vnd
 from gocua.community.rules import can_manage_project
 from gocua.community.services._common import clean_date, clean_line
 from gocua.community.services.projects import touch
-from gocua.errors import Conflict, DomainError, Forbidden, NotFound
+from gocua.errors import CommonErrorCode, Conflict, DomainError, Forbidden, NotFound
 from gocua.households.models import Household
 
 Giver, Display = LedgerEntry.Giver, LedgerEntry.Display
@@ -39,14 +39,14 @@ DISPLAYS_OF_GIVER = {
 
 def _require_manager(actor, project: Project) -> None:
     if not can_manage_project(actor, project):
-        raise Forbidden("forbidden", _("You cannot record entries for this project."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot record entries for this project."))
 
 
 def _locked_open_project(project: Project, *, for_expense: bool = False) -> Project:
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if locked.status == Project.Status.DONE or (locked.status == Project.Status.CANCELLED and not for_expense):
         raise DomainError(
-            "project_closed",
+            CommunityErrorCode.PROJECT_CLOSED,
             _("This project is %(status)s: it takes no new entries. Reopen it first if it must.")
             % {"status": locked.get_status_display().lower()},
         )
@@ -55,25 +55,25 @@ def _locked_open_project(project: Project, *, for_expense: bool = False) -> Proj
 
 def _clean_giver(actor, project: Project, *, giver: str, display: str, giver_name: str, household):
     if giver not in Giver.values:
-        raise DomainError("giver_invalid", _("Choose who gives."), field="giver")
+        raise DomainError(CommunityErrorCode.GIVER_INVALID, field="giver")
     if display not in DISPLAYS_OF_GIVER[giver]:
-        raise DomainError("display_invalid", _("Choose how this giver may appear publicly."), field="display")
+        raise DomainError(CommunityErrorCode.DISPLAY_INVALID, field="display")
     name = clean_line(giver_name, limit=120, field="giver_name")
     if giver == Giver.ANONYMOUS:
         return "", None  # nothing about an anonymous giver is kept
     if giver == Giver.HOUSEHOLD:
         if household is None:
-            raise DomainError("household_required", _("Choose the household."), field="household")
+            raise DomainError(CommunityErrorCode.HOUSEHOLD_REQUIRED, field="household")
         if not in_scope(actor, household) or household.commune_code != project.commune_code:
-            raise DomainError("household_elsewhere", _("Choose a household of this commune in your area."),
+            raise DomainError(CommunityErrorCode.HOUSEHOLD_ELSEWHERE,
                               field="household")
     else:
         household = None
     if display == Display.NAME and not name:
-        raise DomainError("giver_name_required", _("Enter the name to show, or choose another way to appear."),
+        raise DomainError(CommunityErrorCode.GIVER_NAME_REQUIRED,
                           field="giver_name")
     if giver == Giver.ORGANISATION and not name:
-        raise DomainError("giver_name_required", _("Enter the organisation's name."), field="giver_name")
+        raise DomainError(CommunityErrorCode.GIVER_NAME_REQUIRED, _("Enter the organisation's name."), field="giver_name")
     return name, household
 
 
@@ -96,7 +96,7 @@ def contribution_record(
     if reference and not entry.money_vnd:
         raise DomainError(CommunityErrorCode.AMOUNT_REQUIRED, field="money_vnd")
     if not (entry.money_vnd or entry.labour_days or entry.materials):
-        raise DomainError("contribution_empty", _("Enter money, labour days or materials."), field="money_vnd")
+        raise DomainError(CommunityErrorCode.CONTRIBUTION_EMPTY, field="money_vnd")
     entry.giver_name, entry.household = _clean_giver(
         actor, project, giver=giver, display=display, giver_name=giver_name, household=household
     )
@@ -157,9 +157,9 @@ def entry_reverse(*, actor, project: Project, entry: LedgerEntry, reason: str, r
     """Cancel `entry` with a reversing entry that negates it and says why; the original stays."""
     _require_manager(actor, project)
     if entry.project_id != project.pk:
-        raise DomainError("entry_other_project", _("This entry belongs to another project."), field="entry")
+        raise DomainError(CommunityErrorCode.ENTRY_OTHER_PROJECT, field="entry")
     if entry.is_reversal:
-        raise DomainError("entry_is_reversal", _("A correction cannot itself be reversed; record a new entry."),
+        raise DomainError(CommunityErrorCode.ENTRY_IS_REVERSAL,
                           field="entry")
     reason = clean_line(reason, limit=300, field="reason", required=True,
                         message=_("Say why the entry is reversed."))
@@ -175,11 +175,11 @@ def entry_reverse(*, actor, project: Project, entry: LedgerEntry, reason: str, r
                 # As in contribution_record: the household's "still contributing" count must not race.
                 Household.objects.select_for_update().filter(pk=entry.household_id).first()
             if LedgerEntry.objects.filter(reverses=entry).exists():
-                raise Conflict("entry_already_reversed", _("This entry has already been reversed."), field="entry")
+                raise Conflict(CommunityErrorCode.ENTRY_ALREADY_REVERSED, field="entry")
             return _insert(actor, locked, reversal, request=request)
     except IntegrityError:
         # The one-to-one `reverses` is the last line against two people reversing at once.
-        raise Conflict("entry_already_reversed", _("This entry has already been reversed."), field="entry") from None
+        raise Conflict(CommunityErrorCode.ENTRY_ALREADY_REVERSED, field="entry") from None
 
 
 def _insert(actor, project: Project, entry: LedgerEntry, *, request) -> LedgerEntry:
@@ -202,7 +202,7 @@ def _insert(actor, project: Project, entry: LedgerEntry, *, request) -> LedgerEn
 def ledger_export(*, actor, project: Project, request=None) -> bytes:
     """Return the project's statement as XLSX and write the export to the audit log."""
     if not in_scope(actor, project):
-        raise NotFound("not_found", _("Not found, or outside your area."))
+        raise NotFound(CommonErrorCode.NOT_FOUND)
     data = statement(project)
     content = statement_xlsx(data, unit_name=project.unit.name, generated_at=timezone.localtime())
     audit_record(actor=actor, action=AuditEvent.Action.EXPORT, obj=project,

@@ -16,7 +16,7 @@ from gocua.community.models import Project, ProjectPhoto
 from gocua.community.money import clean_labour, clean_vnd
 from gocua.community.rules import can_manage_project, can_manage_projects_at
 from gocua.community.services._common import clean_date, clean_line, clean_paragraphs
-from gocua.errors import DomainError, Forbidden
+from gocua.errors import CommonErrorCode, DomainError, Forbidden
 from gocua.lib.text import fold
 from gocua.places.models import Level, Unit
 
@@ -47,10 +47,10 @@ def _clean_bank(data: dict[str, Any]) -> dict[str, str]:
 def _clean(unit: Unit, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(PROJECT_FIELDS)
     if unknown:
-        raise DomainError("field_unknown", _("Unknown field: %(name)s.") % {"name": sorted(unknown)[0]})
+        raise DomainError(CommunityErrorCode.FIELD_UNKNOWN, _("Unknown field: %(name)s.") % {"name": sorted(unknown)[0]})
     kind = data.get("kind")
     if kind not in Project.Kind.values:
-        raise DomainError("kind_invalid", _("Choose the kind of project."), field="kind")
+        raise DomainError(CommunityErrorCode.KIND_INVALID, field="kind")
     cleaned = {
         "title": clean_line(data.get("title"), limit=200, field="title", required=True,
                             message=_("Enter a title.")),
@@ -65,23 +65,23 @@ def _clean(unit: Unit, data: dict[str, Any]) -> dict[str, Any]:
         **_clean_bank(data),
     }
     if cleaned["starts_on"] and cleaned["ends_on"] and cleaned["ends_on"] < cleaned["starts_on"]:
-        raise DomainError("dates_out_of_order", _("The end date is before the start date."), field="ends_on")
+        raise DomainError(CommunityErrorCode.DATES_OUT_OF_ORDER, field="ends_on")
     team = cleaned["team"]
     if team is not None and (team.unit_id != unit.pk or not team.is_active):
-        raise DomainError("team_elsewhere", _("Choose an active team of this village or commune."), field="team")
+        raise DomainError(CommunityErrorCode.TEAM_ELSEWHERE, field="team")
     return cleaned
 
 
 def _require_unit(unit: Unit) -> None:
     if unit is None or unit.valid_to is not None or unit.level not in (Level.VILLAGE, Level.COMMUNE):
-        raise DomainError("unit_invalid", _("A project belongs to a current village or commune."), field="unit")
+        raise DomainError(CommunityErrorCode.UNIT_INVALID, field="unit")
 
 
 def project_create(*, actor, unit: Unit, data: dict[str, Any], request=None) -> Project:
     """Create a project (status "proposed") at a village or commune in the actor's charge."""
     _require_unit(unit)
     if not can_manage_projects_at(actor, unit):
-        raise Forbidden("forbidden", _("You cannot create projects here."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot create projects here."))
     data = {"team": leader_team(actor), **data} if "team" not in data else data
     project = Project(unit=unit, created_by=actor, **_clean(unit, data))
     project.set_codes_from(unit)
@@ -94,7 +94,7 @@ def project_create(*, actor, unit: Unit, data: dict[str, Any], request=None) -> 
 
 def _require_manager(actor, project: Project) -> None:
     if not can_manage_project(actor, project):
-        raise Forbidden("forbidden", _("You cannot manage this project."))
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot manage this project."))
 
 
 def project_update(*, actor, project: Project, data: dict[str, Any], request=None) -> Project:
@@ -118,7 +118,7 @@ def project_set_status(*, actor, project: Project, status: str, request=None) ->
     """Move a project to another status; "done" counts in the dashboards from this transaction on."""
     _require_manager(actor, project)
     if status not in Project.Status.values:
-        raise DomainError("status_invalid", _("Choose a status."), field="status")
+        raise DomainError(CommonErrorCode.STATUS_INVALID, _("Choose a status."), field="status")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         old = locked.status
@@ -143,9 +143,9 @@ def photo_add(*, actor, project: Project, upload, caption: str = "", request=Non
     _require_manager(actor, project)
     caption = clean_line(caption, limit=200, field="caption")
     if upload is None:
-        raise DomainError("image_required", _("Choose a photo."), field="image")
+        raise DomainError(CommunityErrorCode.IMAGE_REQUIRED, field="image")
     if project.photos.count() >= MAX_PHOTOS:
-        raise DomainError("photos_full", _("A project has at most %(n)s photos; remove one first.")
+        raise DomainError(CommunityErrorCode.PHOTOS_FULL, _("A project has at most %(n)s photos; remove one first.")
                           % {"n": MAX_PHOTOS}, field="image")
     image = clean_image(upload, field="image")
     photo = ProjectPhoto(project=project, caption=caption, uploaded_by=actor, width=image.width,

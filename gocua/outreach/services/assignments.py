@@ -50,9 +50,10 @@ def assignment_set(*, actor, team: Team, household: Household, members: list[Mem
         Assignment.objects.bulk_create(
             [Assignment(household=household, member_id=pk, assigned_by=actor) for pk in wanted - have]
         )
-        audit_record(actor=actor, action=AuditEvent.Action.ASSIGNMENT_SET, obj=household,
-                     detail={"team": team.pk, "members": sorted(wanted), "households": 1,
-                             "added": len(wanted - have), "removed": removed})
+        if removed or wanted - have:
+            audit_record(actor=actor, action=AuditEvent.Action.ASSIGNMENT_SET, obj=household,
+                         detail={"team": team.pk, "members": sorted(wanted), "households": 1,
+                                 "added": len(wanted - have), "removed": removed})
     return list(Assignment.objects.filter(household=household, member__team=team).select_related("member"))
 
 
@@ -68,11 +69,16 @@ def assignment_bulk(
     _check_members(team, [member])
     ids = [h.pk for h in households]
     with transaction.atomic():
+        removed = 0
         if replace:
-            Assignment.objects.filter(household_id__in=ids, member__team=team).exclude(member=member).delete()
+            removed, _detail = (
+                Assignment.objects.filter(household_id__in=ids, member__team=team).exclude(member=member).delete()
+            )
         have = set(Assignment.objects.filter(household_id__in=ids, member=member).values_list("household_id", flat=True))
         new = [Assignment(household_id=pk, member=member, assigned_by=actor) for pk in ids if pk not in have]
         Assignment.objects.bulk_create(new)
+        if not (new or removed):
+            return 0  # nothing changed: nothing to record (a second run of the demo writes no event)
         audit_record(actor=actor, action=AuditEvent.Action.ASSIGNMENT_SET, obj=team,
                      detail={"team": team.pk, "members": [member.pk], "households": len(ids), "added": len(new),
                              "replace": replace})
