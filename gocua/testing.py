@@ -86,6 +86,18 @@ def make_member(team, *, full_name: str = "Bùi Văn Trường", role: str = "me
     return member
 
 
+# Which villages of the `world` fixture (conftest.py) each of its roles may see: the scope rule's
+# expected answer, which every scope test checks against.
+WORLD_SEES = {
+    "national_admin": {"village", "village2", "other_commune_village", "other_province_village"},
+    "province_officer": {"village", "village2", "other_commune_village"},
+    "commune_officer": {"village", "village2"},
+    "team_leader": {"village"},
+    "team_member": {"village"},
+    "other_commune_officer": {"other_province_village"},
+}
+
+
 # --- clients and the query counter -----------------------------------------------------------------
 
 

@@ -153,8 +153,9 @@ def _get(client: Client, url: str) -> None:
         raise PageError(f"GET {url} answered {response.status_code}")
 
 
-def _bench_user(role: str, scope: Unit, member: Member | None = None) -> User:
-    user = User(username=f"bench-{uuid.uuid4().hex[:12]}", role=role, scope_unit=scope)
+def _bench_user(role: str, scope: Unit, member: Member | None = None, *, prefix: str = "bench") -> User:
+    """Create a throw-away user who cannot log in with a password; link `member` to it."""
+    user = User(username=f"{prefix}-{uuid.uuid4().hex[:12]}", role=role, scope_unit=scope)
     user.set_unusable_password()
     user.save()
     if member is not None:

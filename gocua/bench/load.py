@@ -30,6 +30,7 @@ from django.utils import timezone
 from gocua.accounts.models import Role, User
 from gocua.bench import server
 from gocua.bench.benchmarks import (
+    _bench_user,
     _client,
     _working_member,
     benchmark,
@@ -116,12 +117,7 @@ def _session(user: User) -> str:
 
 
 def _user(role: str, scope, member: Member | None = None) -> User:
-    user = User(username=f"bench-load-{uuid.uuid4().hex[:8]}", role=role, scope_unit=scope)
-    user.set_unusable_password()
-    user.save()
-    if member is not None:
-        Member.objects.filter(pk=member.pk).update(user=user)
-    return user
+    return _bench_user(role, scope, member, prefix="bench-load")
 
 
 def _sync_plan(village, member: Member) -> dict | None:

@@ -14,14 +14,7 @@ HEAD_NAMES = {
     "other_commune_village": "Vũ Minh Khôi",
     "other_province_village": "Ngô Thanh Tùng",
 }
-SEES = {
-    "national_admin": {"village", "village2", "other_commune_village", "other_province_village"},
-    "province_officer": {"village", "village2", "other_commune_village"},
-    "commune_officer": {"village", "village2"},
-    "team_leader": {"village"},
-    "team_member": {"village"},
-    "other_commune_officer": {"other_province_village"},
-}
+SEES = f.WORLD_SEES
 
 
 @pytest.fixture

@@ -57,12 +57,7 @@ def places(world) -> dict[str, Place]:
     }
 
 
-# Which places each role of the `world` fixture may see.
-VISIBLE = {
-    "national_admin": {"village", "sibling_village", "other_commune", "other_province"},
-    "province_officer": {"village", "sibling_village", "other_commune"},
-    "commune_officer": {"village", "sibling_village"},
-    "team_leader": {"village"},
-    "team_member": {"village"},
-    "other_commune_officer": {"other_province"},
-}
+# Which places each role of the `world` fixture may see, under this module's names for the villages.
+_PLACE = {"village": "village", "village2": "sibling_village", "other_commune_village": "other_commune",
+          "other_province_village": "other_province"}
+VISIBLE = {role: {_PLACE[village] for village in seen} for role, seen in f.WORLD_SEES.items()}
