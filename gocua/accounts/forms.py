@@ -158,3 +158,11 @@ class AuditFilterForm(forms.Form):
             object_type=(data.get("object_type") or "").strip(),
             object_id=(data.get("object_id") or "").strip(),
         )
+
+
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=20,
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
