@@ -106,6 +106,10 @@ def lockout_response(request, original_response=None, credentials=None):
     message = lockout_message(seconds)
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "too_many_attempts", "message": message}, status=429)
+    elif original_response is not None and getattr(request, "user", None) and request.user.is_authenticated:
+        # The password-change page already shows the message next to the field.
+        response = original_response
+        response.status_code = 429
     else:
         from django.contrib.auth.forms import AuthenticationForm
 
