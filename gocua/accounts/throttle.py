@@ -24,7 +24,7 @@ from django.db.models import Max, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
 
 # The order of AXES_LOCKOUT_PARAMETERS in settings; each gets the limit named here.
 KEYS = (("username", "ip_address"), ("ip_address",), ("username",))
@@ -88,11 +88,7 @@ class GocuaAxesHandler(AxesDatabaseHandler):
 
 def lockout_message(seconds: int) -> str:
     minutes = max(1, -(-seconds // 60))
-    return ngettext(
-        "Too many failed log-ins; wait %(minutes)s minute and try again.",
-        "Too many failed log-ins; wait %(minutes)s minutes and try again.",
-        minutes,
-    ) % {"minutes": minutes}
+    return _("Too many failed log-ins; wait %(minutes)s minutes and try again.") % {"minutes": minutes}
 
 
 def lockout_seconds(request, credentials=None) -> int:
