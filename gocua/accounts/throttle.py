@@ -51,7 +51,7 @@ def _is_known_device(username: str, ip: str | None) -> bool:
     if not username or not ip:
         return False
     since = timezone.now() - dt.timedelta(days=KNOWN_DEVICE_DAYS)
-    return AccessLog.objects.filter(username=username, ip_address=ip, attempt_time__gte=since).exists()
+    return AccessLog.objects.filter(ip_address=ip, username__iexact=username, attempt_time__gte=since).exists()
 
 
 class GocuaAxesHandler(AxesDatabaseHandler):
