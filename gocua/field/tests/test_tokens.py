@@ -9,7 +9,6 @@ from django.utils import timezone
 from gocua import testing as f
 from gocua.accounts.models import AuditEvent
 from gocua.accounts.services import account_reset_password, account_set_active, password_change
-from gocua.field import tokens
 from gocua.field.models import DeviceToken
 from gocua.field.tests.conftest import DeviceClient, issue
 
