@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gocua.accounts.models import Role
@@ -69,7 +70,7 @@ class SessionIdleMiddleware:
                 logout(request)
                 return _refuse(
                     request, "session_expired", _("Your session expired; log in again."),
-                    reverse("web:login") + "?next=" + request.path,
+                    f"{reverse('web:login')}?{urlencode({'next': request.path})}",
                 )
             if last is None or now - last >= LAST_SEEN_STEP:
                 request.session[LAST_SEEN_KEY] = now

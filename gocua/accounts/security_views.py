@@ -98,3 +98,13 @@ def otp_verify(request):
         else:
             return redirect(target)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": target}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def otp_remove(request, pk: int):
+    """Remove a member's authenticator (a lost phone): a manager in scope, audited."""
+    owner = _owner(request, pk)
+    two_factor.otp_disable(actor=request.user, user=owner, request=request)
+    messages.success(request, _("Two-factor sign-in removed; the person sets it up again at the next log-in."))
+    return redirect("accounts:detail", pk=owner.pk)

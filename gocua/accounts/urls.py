@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/devices/", security_views.device_list, name="member_devices"),
     path("<int:pk>/devices/<int:token_id>/revoke/", security_views.device_revoke, name="member_device_revoke"),
     path("<int:pk>/devices/revoke-all/", security_views.device_revoke_all, name="member_device_revoke_all"),
+    path("<int:pk>/two-factor/remove/", security_views.otp_remove, name="otp_remove"),
     path("two-factor/", security_views.otp_enrol, name="otp_enrol"),
     path("two-factor/verify/", security_views.otp_verify, name="otp_verify"),
 ]

@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from gocua import testing as f
 from gocua.accounts.models import AuditEvent
 from gocua.accounts.tests.conftest import IP
+from gocua.accounts.two_factor import has_two_factor
 from gocua.field.tests.conftest import DeviceClient
 
 ENROL, VERIFY, LOGIN = reverse("accounts:otp_enrol"), reverse("accounts:otp_verify"), reverse("web:login")
@@ -151,3 +152,17 @@ def test_a_required_role_without_enrolment_gets_no_device_token(world, settings,
     payload = {"username": world.users[role].username, "password": f.PASSWORD, "device_name": "Máy"}
     response = DeviceClient(None).post("/auth/token", payload)
     assert response.status_code == 403 and response.json()["code"] == "otp_enrolment_required"
+
+
+def test_a_manager_in_scope_removes_a_lost_authenticator_and_an_outsider_cannot(world, client_as):
+    officer = world.users["commune_officer"]
+    _enrol(officer)
+    remove = reverse("accounts:otp_remove", args=[officer.pk])
+    assert client_as(world.users["other_commune_officer"]).post(remove).status_code == 404
+    assert has_two_factor(officer)
+    assert client_as(world.users["province_officer"]).post(remove).status_code == 302
+    assert not has_two_factor(officer)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR_DISABLED)
+    assert event.actor == world.users["province_officer"] and event.object_id == str(officer.pk)
+    client, response = _log_in(officer)
+    assert response["Location"] == reverse("web:home")  # the password alone again
