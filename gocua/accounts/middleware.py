@@ -86,7 +86,11 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
-            allowed = (reverse("accounts:password_change"), reverse("web:logout"), "/static/", "/i18n/")
+            # The code page comes first for an account with two-factor (see TwoFactorRequiredMiddleware).
+            allowed = (
+                reverse("accounts:password_change"), reverse("accounts:otp_verify"), reverse("web:logout"),
+                "/static/", "/i18n/",
+            )
             if not request.path.startswith(allowed):
                 return _refuse(
                     request, "password_change_required", _("Change your password first."),
@@ -121,14 +125,15 @@ class TwoFactorRequiredMiddleware:
 
             if request.session.get(NO_SECOND_FACTOR_KEY) == user.pk:
                 return self.get_response(request)
-            allowed = (reverse("web:logout"), "/static/", "/i18n/", reverse("accounts:password_change"))
+            allowed = (reverse("web:logout"), "/static/", "/i18n/")
             if has_two_factor(user):
+                # Not even the password-change page: a stolen password alone must not lock the owner out.
                 target = reverse("accounts:otp_verify")
                 if not request.path.startswith((target, *allowed)):
                     return _refuse(request, "otp_required", _("Enter the code from your authenticator app."), target)
             elif two_factor_required(user):
                 target = reverse("accounts:otp_enrol")
-                if not request.path.startswith((target, *allowed)):
+                if not request.path.startswith((target, reverse("accounts:password_change"), *allowed)):
                     return _refuse(request, "otp_enrolment_required", _("Set up two-factor sign-in first."), target)
             else:
                 # Remember for this session that there is no second factor to ask, so ordinary

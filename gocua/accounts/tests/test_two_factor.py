@@ -166,3 +166,20 @@ def test_a_manager_in_scope_removes_a_lost_authenticator_and_an_outsider_cannot(
     assert event.actor == world.users["province_officer"] and event.object_id == str(officer.pk)
     client, response = _log_in(officer)
     assert response["Location"] == reverse("web:home")  # the password alone again
+
+
+def test_a_password_alone_cannot_change_the_password_of_an_enrolled_account(world, no_otp_backoff):
+    officer = world.users["commune_officer"]
+    _, key, _codes = _enrol(officer)
+    type(officer).objects.filter(pk=officer.pk).update(must_change_password=True)
+    client, _ = _log_in(officer)
+    change = reverse("accounts:password_change")
+    form = {"old_password": f.PASSWORD, "new_password": "mat-khau-moi-2026", "new_password_again": "mat-khau-moi-2026"}
+    assert client.post(change, form)["Location"].startswith(VERIFY)
+    officer.refresh_from_db()
+    assert officer.check_password(f.PASSWORD)
+    assert client.get(reverse("web:home"))["Location"].startswith(reverse("accounts:password_change"))
+    assert client.post(VERIFY, {"code": _code(key, step_ahead=1)}).status_code == 302  # the code page is reachable
+    assert client.post(change, form).status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("mat-khau-moi-2026")
