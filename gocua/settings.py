@@ -1,5 +1,6 @@
 """GõCửa settings, all read from the environment (see docs/DEPLOY.md for the list)."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "gocua.web",
@@ -79,9 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gocua.accounts.middleware.SessionIdleMiddleware",
     "gocua.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "gocua.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the flag `authenticate` left on the request and answers 429 itself.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gocua.urls"
@@ -193,6 +203,14 @@ else:
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends after this much inactivity (gocua/accounts/middleware.py). Officers and
+# administrators see whole communes: 8 hours, a working day. Team members' web sessions last a
+# day longer idle (their field app works with a device token, not a session).
+GOCUA_SESSION_IDLE_MINUTES = env_int("GOCUA_SESSION_IDLE_MINUTES", 8 * 60)
+GOCUA_MEMBER_SESSION_IDLE_MINUTES = env_int("GOCUA_MEMBER_SESSION_IDLE_MINUTES", 24 * 60)
+if GOCUA_SESSION_IDLE_MINUTES < 1 or GOCUA_MEMBER_SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("GOCUA_SESSION_IDLE_MINUTES and GOCUA_MEMBER_SESSION_IDLE_MINUTES must be at least 1.")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -205,6 +223,51 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env_list("GOCUA_CSRF_TRUSTED_ORIGINS")
+
+# --- Doors: the client address, the log-in limiter, two-factor ------------------------------
+# Proxies (addresses or CIDRs) whose X-Forwarded-For is believed (gocua/accounts/client_ip.py).
+# Empty: REMOTE_ADDR is the client. Behind nginx on the same machine: 127.0.0.1,::1.
+GOCUA_TRUSTED_PROXIES = env_list("GOCUA_TRUSTED_PROXIES")
+try:
+    import ipaddress as _ipaddress
+
+    for _proxy in GOCUA_TRUSTED_PROXIES:
+        _ipaddress.ip_network(_proxy, strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"GOCUA_TRUSTED_PROXIES holds something that is not an address or CIDR: {exc}") from None
+
+# Every password check goes through authenticate(); AxesBackend first refuses locked-out callers.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Failures within GOCUA_LOGIN_COOLOFF_MINUTES of each other that lock a key (gocua/accounts/throttle.py).
+GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = env_int("GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS", 5)
+GOCUA_LOGIN_FAILURES_PER_ADDRESS = env_int("GOCUA_LOGIN_FAILURES_PER_ADDRESS", 20)
+GOCUA_LOGIN_FAILURES_PER_ACCOUNT = env_int("GOCUA_LOGIN_FAILURES_PER_ACCOUNT", 50)
+if not (
+    1 <= GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS
+    <= GOCUA_LOGIN_FAILURES_PER_ADDRESS
+    < GOCUA_LOGIN_FAILURES_PER_ACCOUNT
+):
+    raise ImproperlyConfigured(
+        "Log-in limits must satisfy 1 <= GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS <= "
+        "GOCUA_LOGIN_FAILURES_PER_ADDRESS < GOCUA_LOGIN_FAILURES_PER_ACCOUNT."
+    )
+AXES_ENABLED = env_bool("GOCUA_LOGIN_THROTTLE", True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"], ["username"]]
+AXES_FAILURE_LIMIT = GOCUA_LOGIN_FAILURES_PER_ACCOUNT  # the largest; the handler applies the others
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("GOCUA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_HANDLER = "gocua.accounts.throttle.GocuaAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "gocua.accounts.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "gocua.accounts.throttle.normalise_username"
+AXES_LOCKOUT_CALLABLE = "gocua.accounts.throttle.lockout_response"
+# Failures during a lock-out do not extend it: an attacker cannot keep an account locked for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "old_password", "new_password", "otp"]
+AXES_VERBOSE = False  # axes would log user names and addresses at every attempt
+
+# Roles that must sign in with a one-time code (TOTP); they are sent to enrolment until done.
+GOCUA_2FA_REQUIRED_ROLES = env_list("GOCUA_2FA_REQUIRED_ROLES") or (["national_admin"] if PRODUCTION else [])
+OTP_TOTP_ISSUER = "GõCửa"
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -162,3 +162,11 @@ class AuditFilterForm(forms.Form):
             object_id=(data.get("object_id") or "").strip(),
             unit=(data.get("unit") or "").strip(),
         )
+
+
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=20,
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )

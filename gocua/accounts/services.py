@@ -3,23 +3,18 @@
 import csv
 import io
 
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gocua.accounts.client_ip import client_ip  # noqa: F401 — also imported from here by older callers
 from gocua.accounts.errors import AccountErrorCode
 from gocua.accounts.models import AuditEvent, Role, User, UserSession
 from gocua.accounts.permissions import can_browse_audit, can_manage_account, can_manage_user, leader_team
 from gocua.errors import CommonErrorCode, DomainError, Forbidden
-
-
-def client_ip(request) -> str | None:
-    """Return the caller's address (REMOTE_ADDR; the proxy sets it in production)."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
-
 
 SCOPE_CODES = ("province_code", "commune_code", "village_code")
 
@@ -141,12 +136,20 @@ def _require_manager(actor, user: User) -> None:
         raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot manage this account."))
 
 
-def end_sessions(user: User) -> int:
-    """Delete every log-in session of `user` recorded by `login_record`."""
-    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete every log-in session of `user` recorded by `login_record` (except the session `keep`)."""
+    rows = UserSession.objects.filter(user=user).exclude(session_key=keep or "")
+    keys = list(rows.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
-    UserSession.objects.filter(user=user).delete()
+    rows.delete()
     return len(keys)
+
+
+def _revoke_devices(*, actor, user: User, reason: str, request=None) -> int:
+    # field imports this module at load time; importing it back here at the top would be a cycle.
+    from gocua.field.tokens import tokens_revoke_all
+
+    return tokens_revoke_all(actor=actor, owner=user, reason=reason, request=request)
 
 
 def session_track(*, user: User, request) -> None:
@@ -173,13 +176,14 @@ def login_record(*, user: User, request) -> None:
     audit_record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, request=request)
 
 
-def logout_record(*, user: User, request) -> None:
+def logout_record(*, user: User, request, reason: str = "") -> None:
     """Forget the session being ended and write the log-out to the audit log."""
     if not getattr(user, "is_authenticated", False):
         return
     if request.session.session_key:
         UserSession.objects.filter(user=user, session_key=request.session.session_key).delete()
-    audit_record(actor=user, action=AuditEvent.Action.LOGOUT, obj=user, request=request)
+    detail = {"reason": reason} if reason else None
+    audit_record(actor=user, action=AuditEvent.Action.LOGOUT, obj=user, detail=detail, request=request)
 
 
 def login_failed_record(*, username: str, request) -> None:
@@ -195,6 +199,8 @@ def account_set_active(*, actor, user: User, active: bool, request=None) -> User
         user.save(update_fields=["is_active"])
         if not active:
             end_sessions(user)
+            # Reactivation does not bring these back: the person logs each device in again.
+            _revoke_devices(actor=actor, user=user, reason="deactivated", request=request)
         action = AuditEvent.Action.ACCOUNT_REACTIVATED if active else AuditEvent.Action.ACCOUNT_DEACTIVATED
         audit_record(actor=actor, action=action, obj=user, request=request)
     return user
@@ -209,6 +215,7 @@ def account_reset_password(*, actor, user: User, new_password: str, request=None
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         end_sessions(user)
+        _revoke_devices(actor=actor, user=user, reason="password_reset", request=request)
         audit_record(actor=actor, action=AuditEvent.Action.PASSWORD_RESET, obj=user, request=request)
     return user
 
@@ -236,9 +243,21 @@ def account_change_role(*, actor, user: User, role: str, scope_unit, request=Non
     return user
 
 
+def _old_password_ok(user: User, password: str, request) -> bool:
+    if request is None:  # called from code, not from a person at a door: nothing to throttle
+        return user.check_password(password)
+    # Through authenticate(), so the log-in limiter counts and refuses guesses here as on /login/.
+    found = authenticate(request, username=user.get_username(), password=password)
+    return found is not None and found.pk == user.pk
+
+
 def password_change(*, user: User, old_password: str, new_password: str, request=None) -> User:
-    """Change one's own password (clears the must-change flag)."""
-    if not user.check_password(old_password):
+    """Change one's own password: log out every other session and device (clears the must-change flag)."""
+    if not _old_password_ok(user, old_password or "", request):
+        if getattr(request, "axes_locked_out", False):
+            from gocua.accounts.throttle import lockout_message, lockout_seconds
+
+            raise DomainError("too_many_attempts", lockout_message(lockout_seconds(request)), field="old_password")
         raise DomainError(AccountErrorCode.PASSWORD_WRONG, field="old_password")
     if old_password == new_password:
         raise DomainError(AccountErrorCode.PASSWORD_SAME, field="new_password")
@@ -247,6 +266,9 @@ def password_change(*, user: User, old_password: str, new_password: str, request
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
+        session = getattr(request, "session", None)
+        end_sessions(user, keep=session.session_key if session is not None else None)
+        _revoke_devices(actor=user, user=user, reason="password_changed", request=request)
         audit_record(actor=user, action=AuditEvent.Action.PASSWORD_CHANGED, obj=user, request=request)
     return user
 

@@ -28,6 +28,7 @@ from gocua.accounts.forms import (
 from gocua.accounts.models import Role
 from gocua.accounts.permissions import can_browse_audit, can_manage_user, manageable_roles
 from gocua.accounts.selectors import accounts_visible, audit_events, keyset_page
+from gocua.accounts.two_factor import has_two_factor
 from gocua.errors import DomainError
 from gocua.web.forms import apply_domain_error
 
@@ -129,6 +130,7 @@ def _render_detail(request, target, *, reset_form=None, role_form=None, status: 
     can_manage = can_manage_user(viewer, target)
     context = {"account": target, "can_manage": can_manage, "member": getattr(target, "member", None)}
     if can_manage:
+        context["has_two_factor"] = has_two_factor(target)
         context["reset_form"] = reset_form or PasswordResetForm()
         # A leader can only give the one role at the one unit their account already has.
         if viewer.role != Role.TEAM_LEADER:

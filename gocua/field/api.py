@@ -38,10 +38,10 @@ def _issued_out(issued: tokens.Issued) -> dict:
     summary="Log a device in",
 )
 def token_create(request, payload: s.TokenIn):
-    """Return a bearer token for a named device. Failed log-ins are throttled per account and per address."""
+    """Return a bearer token for a named device. Failed log-ins are throttled (429 with Retry-After) as on /login/."""
     issued = tokens.token_issue(
         username=payload.username, password=payload.password, device_name=payload.device_name,
-        new_password=payload.new_password, request=request,
+        new_password=payload.new_password, otp=payload.otp, request=request,
     )
     return Status(201, _issued_out(issued))
 

@@ -28,6 +28,9 @@ class TokenIn(StrictIn):
     new_password: Annotated[str, Field(max_length=200)] = Field(
         "", description="Only when the answer was password_change_required: the new password to set first."
     )
+    otp: Annotated[str, Field(max_length=16)] = Field(
+        "", description="For accounts with two-factor sign-in (answer otp_required): the current code or a recovery code."
+    )
 
 
 class TokenOut(Schema):

@@ -114,7 +114,9 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["teams"]
     if name == "uuid":
         return ids["sessions"] if "sessions" in route else ids["visits"]
-    if name in ("pk", "id") and "tokens/" in route:
+    if name == "token_id" or (name == "id" and ("tokens/" in route or "devices/" in route)):
+        return ids["tokens"]
+    if name == "pk" and "tokens/" in route:
         return ids["tokens"]
     if name in ("pk", "id") and "conflicts/" in route:
         return ids["conflicts"]

@@ -90,7 +90,9 @@ def test_every_operation_keeps_its_method_path_and_operation_id(spec):
         for path, item in spec["paths"].items()
         for method, operation in item.items()
     }
-    assert operations == OPERATIONS_BEFORE_THE_MOVE
+    assert OPERATIONS_BEFORE_THE_MOVE <= operations
+    # Endpoints added since take their own module's name, never the old home's.
+    assert not [op for op in operations - OPERATIONS_BEFORE_THE_MOVE if op[2].startswith("gocua_api_routes_")]
 
 
 def test_the_registry_endpoints_are_served_from_their_apps(spec):

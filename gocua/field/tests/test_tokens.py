@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from gocua import testing as f
 from gocua.accounts.models import AuditEvent
-from gocua.accounts.services import account_set_active
-from gocua.field import tokens
+from gocua.accounts.services import account_reset_password, account_set_active, password_change
 from gocua.field.models import DeviceToken
 from gocua.field.tests.conftest import DeviceClient, issue
 
@@ -63,31 +62,73 @@ def test_a_wrong_password_gets_no_token_and_is_audited(world):
     assert event.actor_username == user.username and "wrong-password" not in str(event.detail)
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(world):
+def _log_in_from(ip, username, password=f.PASSWORD):
+    payload = {"username": username, "password": password, "device_name": "Điện thoại của Hà"}
+    return DeviceClient(None).post("/auth/token", payload, REMOTE_ADDR=ip)
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(world, settings):
     user = world.users["team_member"]
-    for _ in range(tokens.MAX_FAILURES_PER_ACCOUNT):
+    limit = settings.GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS
+    for _ in range(limit - 1):
         assert _log_in(user.username, "guess").status_code == 401
+    locking = _log_in(user.username, "guess")  # the failure that reaches the limit already answers 429
+    assert locking.status_code == 429
     response = _log_in(user.username)
     assert response.status_code == 429 and response.json()["code"] == "too_many_attempts"
+    assert 0 < int(response["Retry-After"]) <= settings.AXES_COOLOFF_TIME.total_seconds() + 1
     assert not DeviceToken.objects.exists()
     assert _log_in(world.users["team_leader"].username).status_code == 201  # other accounts still log in
 
 
-def test_failures_from_one_address_are_throttled_across_accounts(world, monkeypatch):
-    monkeypatch.setattr(tokens, "MAX_FAILURES_PER_ADDRESS", 3)
+def test_failures_from_one_address_are_throttled_across_accounts(world, settings):
+    settings.GOCUA_LOGIN_FAILURES_PER_ADDRESS = 3
     for name in ("a", "b", "c"):
-        assert _log_in(f"nobody-{name}", "guess").status_code == 401
-    response = _log_in(world.users["team_leader"].username)
+        _log_in_from("198.51.100.9", f"nobody-{name}", "guess")
+    response = _log_in_from("198.51.100.9", world.users["team_leader"].username)
     assert response.status_code == 429 and response.json()["code"] == "too_many_attempts"
+    assert _log_in_from("198.51.100.10", world.users["team_leader"].username).status_code == 201
 
 
-def test_old_failures_no_longer_count(world):
+def test_old_failures_no_longer_count(world, settings):
+    from axes.models import AccessAttempt
+
     user = world.users["team_member"]
-    for _ in range(tokens.MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(settings.GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS):
         _log_in(user.username, "guess")
-    tokens.LoginFailure.objects.update(at=timezone.now() - tokens.FAIL_WINDOW - dt.timedelta(seconds=1))
+    assert _log_in(user.username).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - dt.timedelta(seconds=1))
     assert _log_in(user.username).status_code == 201
-    assert not tokens.LoginFailure.objects.filter(username=user.username).exists()
+
+
+def test_a_token_dies_with_a_password_reset_even_after_the_new_password_is_chosen(world):
+    member, leader = world.users["team_member"], world.users["team_leader"]
+    issued = issue(member)
+    account_reset_password(actor=leader, user=member, new_password="tam-thoi-2026")
+    password_change(user=member, old_password="tam-thoi-2026", new_password="mat-khau-moi-2026")
+    response = DeviceClient(issued.secret).get("/me")
+    assert response.status_code == 401 and response.json()["code"] == "token_revoked"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DEVICES_REVOKED)
+    assert event.actor == leader and event.detail == {"tokens": [issued.token.pk], "reason": "password_reset"}
+
+
+def test_a_token_dies_when_its_owner_changes_the_password(world):
+    member = world.users["team_member"]
+    phone, tablet = issue(member, "Điện thoại"), issue(member, "Máy tính bảng")
+    password_change(user=member, old_password=f.PASSWORD, new_password="mat-khau-moi-2026")
+    for issued in (phone, tablet):
+        assert DeviceClient(issued.secret).get("/me").status_code == 401
+    assert DeviceToken.objects.filter(user=member, revoked_at__isnull=True).count() == 0
+
+
+def test_a_reactivated_account_does_not_revive_its_old_tokens(world):
+    member, leader = world.users["team_member"], world.users["team_leader"]
+    issued = issue(member)
+    account_set_active(actor=leader, user=member, active=False)
+    account_set_active(actor=leader, user=member, active=True)
+    response = DeviceClient(issued.secret).get("/me")
+    assert response.status_code == 401 and response.json()["code"] == "token_revoked"
+    assert DeviceClient(issue(member).secret).get("/me").status_code == 200  # a new log-in works
 
 
 @pytest.mark.parametrize(
@@ -110,7 +151,7 @@ def test_deactivating_the_account_stops_its_tokens(world):
     issued = issue(world.users["team_member"])
     account_set_active(actor=world.users["team_leader"], user=world.users["team_member"], active=False)
     response = DeviceClient(issued.secret).get("/sync")
-    assert response.status_code == 401 and response.json()["code"] == "account_inactive"
+    assert response.status_code == 401 and response.json()["code"] in ("account_inactive", "token_revoked")
 
 
 @pytest.mark.parametrize("header", ["Bearer gocua_unknown", "Bearer x" * 30, "Bearer abc"])

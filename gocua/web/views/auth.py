@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gocua.accounts.models import Role
 from gocua.accounts.scope import scope_of
 from gocua.accounts.services import login_failed_record, login_record, logout_record
+from gocua.accounts.two_factor import has_two_factor
 
 
 @sensitive_post_parameters("password")
@@ -28,6 +29,8 @@ def login_view(request):
             target = request.POST.get("next") or request.GET.get("next") or ""
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = reverse("web:home")
+            if has_two_factor(user):  # the password alone is not enough: ask for the code next
+                return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': target})}")
             return redirect(target)
         login_failed_record(username=request.POST.get("username", ""), request=request)
     return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")})
