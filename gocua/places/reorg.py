@@ -22,7 +22,16 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError, Forbidden, NotFound
 from gocua.lib.text import clean_name, fold
-from gocua.places.models import LEVEL_OF_KIND, VILLAGE_KINDS, FormerName, Kind, Level, Reorganisation, Unit, UnitSuccession
+from gocua.places.models import (
+    LEVEL_OF_KIND,
+    VILLAGE_KINDS,
+    FormerName,
+    Kind,
+    Level,
+    Reorganisation,
+    Unit,
+    UnitSuccession,
+)
 
 Op = Reorganisation.Operation
 Change = UnitSuccession.Change

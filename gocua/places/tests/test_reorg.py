@@ -245,3 +245,112 @@ def test_team_roles_cannot_merge_villages(aged, role):
     with pytest.raises(Forbidden):
         reorg.village_merge(actor=aged.users[role.value], villages=[aged.village, aged.village2], name="Thôn X",
                             decision=DECISION, effective_on=TODAY)
+
+
+def _sheet(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_village_splits_by_an_uploaded_sheet_of_household_keys(aged):
+    from gocua.places.sheets import split_parts, split_rows
+
+    w = aged
+    second = f.make_household(w.village, "TT-002")
+    f.make_resident(second, full_name="Lê Văn Dũng", birth_year=1990)
+    data = _sheet([["Mã hộ", "Thôn mới"], ["TT-001", "Thôn Tháp Thượng 1"], ["TT-002", "Thôn Tháp Thượng 2"]])
+    parts = split_parts(split_rows(data), {"TT-001", "TT-002"})
+    change = reorg.village_split(actor=w.users["commune_officer"], village=w.village, parts=parts, decision=DECISION,
+                                 effective_on=TODAY, teams_to=1)
+    one, two = (Unit.objects.get(code=c) for c in change.result["opened"])
+    assert (one.name, two.name) == ("Thôn Tháp Thượng 1", "Thôn Tháp Thượng 2")
+    assert Household.objects.get(pk=w.household.pk).village_id == one.pk
+    assert Household.objects.get(pk=second.pk).village_id == two.pk
+    assert Team.objects.get(pk=w.team.pk).unit_id == two.pk
+    assert UnitSuccession.objects.filter(predecessor=w.village, change="split").count() == 2
+    assert Unit.objects.get(pk=w.village.pk).valid_to == TODAY - dt.timedelta(days=1)
+    assert rollups_check().differences == []
+
+
+def test_a_split_that_leaves_a_household_out_is_refused(aged):
+    w = aged
+    f.make_household(w.village, "TT-002")
+    with pytest.raises(DomainError) as err:
+        reorg.village_split(actor=w.users["commune_officer"], village=w.village, decision=DECISION, effective_on=TODAY,
+                            parts=[{"name": "Thôn A", "households": ["TT-001"]}, {"name": "Thôn B", "households": []}])
+    assert err.value.code == "split_incomplete" and "TT-002" in str(err.value.message)
+    assert Unit.objects.get(pk=w.village.pk).valid_to is None
+
+
+def test_a_sheet_that_is_not_a_spreadsheet_is_refused_with_a_message():
+    from gocua.places.sheets import split_rows
+
+    with pytest.raises(DomainError) as err:
+        split_rows(b"not a spreadsheet at all")
+    assert err.value.code == "sheet_unreadable"
+
+
+def test_a_future_change_is_scheduled_and_applied_on_its_date_by_apply_due(two_villages, monkeypatch):
+    w = two_villages
+    later = TODAY + dt.timedelta(days=10)
+    change = _merge(w, effective_on=later)
+    assert change.status == Reorganisation.Status.SCHEDULED
+    assert Unit.objects.get(pk=w.village.pk).valid_to is None
+    call_command("units", "apply-due")  # not yet due: nothing happens
+    assert Reorganisation.objects.get(pk=change.pk).status == Reorganisation.Status.SCHEDULED
+    monkeypatch.setattr(reorg, "_today", lambda: later)  # the clock reaches the effective date
+    call_command("units", "apply-due")
+    call_command("units", "apply-due")  # a second run finds nothing left to do
+    change.refresh_from_db()
+    assert change.status == Reorganisation.Status.APPLIED
+    assert Unit.objects.get(pk=w.village.pk).valid_to == later - dt.timedelta(days=1)
+    assert Household.objects.filter(village__code=change.result["opened"][0]).count() == 3
+    assert UnitSuccession.objects.filter(reorganisation=change).count() == 2
+
+
+def test_scheduling_enqueues_a_task_for_the_effective_date_that_applies_the_change(
+        two_villages, monkeypatch, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from gocua.places.tasks import reorganisation_apply_task
+
+    w = two_villages
+    later = TODAY + dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        change = _merge(w, effective_on=later)
+    task = DBTaskResult.objects.get()
+    assert timezone.localtime(task.run_after).date() == later and task.args_kwargs["args"] == [change.pk]
+    assert reorganisation_apply_task.call(change.pk) == "scheduled"  # too early: the worker leaves it
+    monkeypatch.setattr(reorg, "_today", lambda: later)
+    assert reorganisation_apply_task.call(change.pk) == "applied"
+    assert reorganisation_apply_task.call(change.pk) == "applied"  # a second run changes nothing
+    assert UnitSuccession.objects.filter(reorganisation=change).count() == 2
+
+
+def test_the_command_prints_what_a_dry_run_would_move(two_villages, capsys):
+    w = two_villages
+    call_command("units", "merge", w.village.code, w.village2.code, "--name", "Thôn Đông Tiến",
+                 "--decision", "5/QĐ-UBND", "--decision-date", "2026-01-02", "--issuer", "UBND xã",
+                 "--effective", TODAY.isoformat(), "--as", w.users["commune_officer"].username, "--dry-run")
+    out = capsys.readouterr().out
+    assert "DRY RUN" in out and "households 3" in out and "residents 3" in out
+    assert not Reorganisation.objects.exists()
+
+
+def test_the_command_refuses_bad_input_without_a_traceback(aged):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="merge_needs_two"):
+        call_command("units", "merge", aged.village.code, "--name", "X", "--decision", "1", "--decision-date",
+                     "2026-01-02", "--issuer", "UBND", "--effective", TODAY.isoformat())
+    with pytest.raises(CommandError, match="No current unit"):
+        call_command("units", "retire", "nope", "--decision", "1", "--decision-date", "2026-01-02",
+                     "--issuer", "UBND", "--effective", TODAY.isoformat())
