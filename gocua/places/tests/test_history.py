@@ -65,7 +65,7 @@ def test_the_communes_children_for_a_past_period_follow_the_chosen_map(merged):
 
 
 def test_a_map_that_is_neither_then_nor_now_is_a_400(merged):
-    response = client_for(merged.users["commune_officer"]).get(f"/api/v1/units/09784/indicators?map=yesterday")
+    response = client_for(merged.users["commune_officer"]).get("/api/v1/units/09784/indicators?map=yesterday")
     assert response.status_code == 400 and response.json()["code"] == "map_invalid"
 
 
