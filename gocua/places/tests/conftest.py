@@ -15,6 +15,11 @@ DECISION = Decision(number="123/NQ-HĐND", date=dt.date(2026, 1, 5), issuer="HĐ
 @pytest.fixture
 def aged(world):
     """The world, with its villages existing since 1 July 2025 (fixtures create them today)."""
+    return age(world)
+
+
+def age(world):
+    """Date the world's villages from 1 July 2025 and its households from August 2025; return it."""
     Unit.objects.filter(level=3).update(valid_from=BEGAN)
     registered = dt.datetime(2025, 8, 1, tzinfo=dt.UTC)
     Household.objects.update(created_at=registered)
