@@ -354,3 +354,15 @@ def test_the_command_refuses_bad_input_without_a_traceback(aged):
     with pytest.raises(CommandError, match="No current unit"):
         call_command("units", "retire", "nope", "--decision", "1", "--decision-date", "2026-01-02",
                      "--issuer", "UBND", "--effective", TODAY.isoformat())
+
+
+@pytest.mark.vietnamese
+def test_the_search_page_finds_a_merged_village_by_its_old_name_and_says_so(two_villages):
+    from django.test import Client
+
+    w = two_villages
+    _merge(w)
+    client = Client()
+    client.force_login(w.users["commune_officer"])
+    html = client.get("/search/", {"q": "Tháp Hạ"}).content.decode()
+    assert "Thôn Đông Tiến" in html and "trước đây là Thôn Tháp Hạ" in html
