@@ -42,7 +42,7 @@ COMMUNE_KINDS = [Kind.XA, Kind.PHUONG, Kind.DAC_KHU]
 # successor; KEPT rows are history, left where they happened.
 MOVED = {
     "households.Household", "households.Resident", "households.IndicatorChange", "teams.Team",
-    "accounts.User", "community.Project", "community.LedgerEntry",
+    "accounts.User", "community.Project",
     "outreach.Visit",  # only open follow-ups; done visits count where they happened
 }
 KEPT = {
@@ -50,6 +50,7 @@ KEPT = {
     "community.UnitContribution",  # a rollup: rebuilt by the change when projects move
     "households.HouseholdMove",  # a household's own moves, dated
     "outreach.CommunitySession",  # held in the old unit, on its day
+    "community.LedgerEntry",  # append-only: a contribution counts where it was given
     "field.SyncConflict",  # settled against the codes of its time
     "imports.ImportBatch",  # an import ran for the commune of its day
     "bench.GeneratedVillage",  # benchmark bookkeeping

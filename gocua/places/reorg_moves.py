@@ -1,8 +1,9 @@
 """What follows a unit to its successor when the map changes (used inside `reorg._apply`).
 
 Households, residents (and their indicator history's partition code), open follow-up visits,
-teams with their members, users scoped to the unit and community projects with their ledger
-move; the rollups are adjusted by `track` over the moved households, in the same transaction.
+teams with their members, users scoped to the unit and community projects move (the
+append-only ledger keeps its entries' codes); the rollups are adjusted by `track` over the
+moved households, in the same transaction.
 """
 
 import datetime as dt
@@ -98,7 +99,7 @@ class Mover:
 
     def _move_unit_rows(self, old: Unit, new: Unit) -> None:
         from gocua.accounts.models import User
-        from gocua.community.models import LedgerEntry, Project
+        from gocua.community.models import Project
         from gocua.teams.models import Member, Team
 
         codes = codes_of(new)
@@ -109,5 +110,6 @@ class Mover:
         project_ids = list(Project.objects.filter(unit=old).values_list("pk", flat=True))
         if project_ids:
             self._projects_moved = True
+            # The ledger is append-only (database triggers): its entries keep the codes they were
+            # recorded under, so contributions count where they were given, like visits.
             self.counts["projects"] += Project.objects.filter(pk__in=project_ids).update(unit=new, **codes)
-            LedgerEntry.objects.filter(project_id__in=project_ids).update(**codes)

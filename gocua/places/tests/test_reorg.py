@@ -366,3 +366,32 @@ def test_the_search_page_finds_a_merged_village_by_its_old_name_and_says_so(two_
     client.force_login(w.users["commune_officer"])
     html = client.get("/search/", {"q": "Tháp Hạ"}).content.decode()
     assert "Thôn Đông Tiến" in html and "trước đây là Thôn Tháp Hạ" in html
+
+
+def test_a_villages_community_project_and_its_ledger_follow_the_merger(two_villages):
+    from gocua.community import rollups as community_rollups
+    from gocua.community.models import LedgerEntry, Project
+    from gocua.community.selectors import unit_contributions
+    from gocua.community.tests.helpers import give, make_project
+
+    w = two_villages
+    leader = w.users["team_leader"]
+    project = make_project(leader, w.village)
+    give(leader, project, money_vnd=300_000)
+    new_code = _merge(w).result["opened"][0]
+    moved = Project.objects.get(pk=project.pk)
+    assert (moved.unit.code, moved.village_code) == (new_code, new_code)
+    # The ledger is append-only: the gift stays counted in the village where it was given.
+    assert set(LedgerEntry.objects.filter(project=project).values_list("village_code", flat=True)) == {w.village.code}
+    assert unit_contributions([w.village.code])[w.village.code]["money_vnd"] == 300_000
+    assert unit_contributions(["09784"])["09784"]["money_vnd"] == 300_000
+    assert community_rollups.drift() == []
+
+
+def test_the_old_rename_service_keeps_the_old_name_searchable(aged):
+    from gocua.places.selectors import unit_search
+    from gocua.places.services import village_rename
+
+    village_rename(actor=aged.users["commune_officer"], village=aged.village, name="Thôn Phượng Đông")
+    found = unit_search(user=aged.users["commune_officer"], query="Tháp Thượng")
+    assert [(u.name, u.formerly) for u in found] == [("Thôn Phượng Đông", "Thôn Tháp Thượng")]
