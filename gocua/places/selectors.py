@@ -145,3 +145,25 @@ def village_by_name(*, commune: Unit, name: str, on: dt.date | None = None) -> U
         if len(successors) == 1:
             return successors[0]
     return None
+
+
+def village_aliases(*, commune_codes) -> dict[str, dict[str, Unit]]:
+    """Return {commune code: {folded old village name: current village}} for bulk address matching.
+
+    Old names are former names (renames) and the names of closed villages with exactly one
+    current successor in that commune (merged, absorbed, moved in). A few queries in all, so an
+    importer can add them to its per-commune table instead of calling `village_by_name` per row.
+    """
+    codes = list(commune_codes)
+    out: dict[str, dict[str, Unit]] = {code: {} for code in codes}
+    renamed = FormerName.objects.filter(unit__commune_code__in=codes, unit__valid_to__isnull=True,
+                                        unit__level=Level.VILLAGE).select_related("unit")
+    for row in renamed.order_by("-until"):
+        out[row.unit.commune_code].setdefault(row.name_folded, row.unit)
+    closed = Unit.objects.filter(level=Level.VILLAGE, valid_to__isnull=False,
+                                 successions_out__successor__commune_code__in=codes).distinct()
+    for old in closed.order_by("-valid_to"):
+        successors = current_successors(old)
+        if len(successors) == 1 and successors[0].commune_code in out:
+            out[successors[0].commune_code].setdefault(old.name_folded, successors[0])
+    return out

@@ -395,3 +395,13 @@ def test_the_old_rename_service_keeps_the_old_name_searchable(aged):
     village_rename(actor=aged.users["commune_officer"], village=aged.village, name="Thôn Phượng Đông")
     found = unit_search(user=aged.users["commune_officer"], query="Tháp Thượng")
     assert [(u.name, u.formerly) for u in found] == [("Thôn Phượng Đông", "Thôn Tháp Thượng")]
+
+
+def test_the_importers_bulk_alias_table_maps_old_village_names_to_their_successor(two_villages):
+    from gocua.places.selectors import village_aliases
+
+    w = two_villages
+    new_code = _merge(w).result["opened"][0]
+    aliases = village_aliases(commune_codes=["09784"])["09784"]
+    assert {name: unit.code for name, unit in aliases.items()} == {
+        w.village.name_folded: new_code, w.village2.name_folded: new_code}
