@@ -1,6 +1,7 @@
 """Reads of the administrative hierarchy, always through the scope rule."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -66,6 +67,7 @@ def unit_search(*, user, query: str, limit: int = 20) -> list[Unit]:
     A unit found by a name it no longer carries (renamed, or merged into it) has `formerly` set
     to that name, so a page can say "trước đây là Thôn Tháp Thượng".
     """
+    query = without_old_name_markers(query)
     units = list(filter_folded(units_visible(user=user), "name_folded", query).order_by("level", "name_folded", "code")[:limit])
     for unit in units:
         unit.formerly = ""
@@ -84,6 +86,14 @@ def unit_search(*, user, query: str, limit: int = 20) -> list[Unit]:
         unit.formerly = formerly[unit.pk]
         units.append(unit)
     return units[:limit]
+
+
+_OLD_MARKERS = re.compile(r"\(\s*cu\s*\)|\btruoc day la\b|\bformerly\b")
+
+
+def without_old_name_markers(query: str) -> str:
+    """Drop the words people add to an old name ("Thôn Tháp Thượng (cũ)", "trước đây là …") before matching."""
+    return " ".join(_OLD_MARKERS.sub(" ", fold(query)).split())
 
 
 MAX_HOPS = 10  # a chain of successive mergers longer than this is a data error, not history

@@ -405,3 +405,13 @@ def test_the_importers_bulk_alias_table_maps_old_village_names_to_their_successo
     aliases = village_aliases(commune_codes=["09784"])["09784"]
     assert {name: unit.code for name, unit in aliases.items()} == {
         w.village.name_folded: new_code, w.village2.name_folded: new_code}
+
+
+@pytest.mark.parametrize("query", ["Thôn Tháp Hạ (cũ)", "trước đây là Thôn Tháp Hạ", "thon thap ha (cu)"])
+def test_search_understands_the_words_people_add_to_an_old_name(two_villages, query):
+    from gocua.places.selectors import unit_search
+
+    w = two_villages
+    new_code = _merge(w).result["opened"][0]
+    found = unit_search(user=w.users["commune_officer"], query=query)
+    assert [u.code for u in found] == [new_code] and found[0].formerly == "Thôn Tháp Hạ"
