@@ -60,7 +60,8 @@ class Mover:
 
     def result(self) -> dict:
         return {
-            "moved": dict(sorted(self.counts.items())), "opened": self.opened, "closed": self.closed,
+            "moved": dict(sorted(self.counts.items())), "opened": self.opened,
+            "closed": list(dict.fromkeys(self.closed)),  # a split village is left once per part
             "renamed": self.renamed, "rekeyed": self.rekeyed,
         }
 

@@ -415,3 +415,21 @@ def test_search_understands_the_words_people_add_to_an_old_name(two_villages, qu
     new_code = _merge(w).result["opened"][0]
     found = unit_search(user=w.users["commune_officer"], query=query)
     assert [u.code for u in found] == [new_code] and found[0].formerly == "Thôn Tháp Hạ"
+
+
+def test_a_scheduled_change_can_be_cancelled_and_is_then_never_applied(two_villages, monkeypatch):
+    w = two_villages
+    later = TODAY + dt.timedelta(days=5)
+    change = _merge(w, effective_on=later)
+    call_command("units", "cancel", str(change.pk), "--as", w.users["commune_officer"].username)
+    monkeypatch.setattr(reorg, "_today", lambda: later)
+    call_command("units", "apply-due")
+    assert Reorganisation.objects.get(pk=change.pk).status == Reorganisation.Status.CANCELLED
+    assert Unit.objects.get(pk=w.village.pk).valid_to is None
+    assert AuditEvent.objects.filter(action="reorg.cancel", object_id=str(change.pk)).exists()
+
+
+def test_an_officer_of_another_commune_cannot_cancel_the_change(two_villages):
+    change = _merge(two_villages, effective_on=TODAY + dt.timedelta(days=5))
+    with pytest.raises(Forbidden):
+        reorg.reorganisation_cancel(actor=two_villages.users["other_commune_officer"], reorganisation=change)

@@ -55,10 +55,23 @@ class Command(BaseCommand):
         sub.choices["retire"].add_argument("code")
         sub.add_parser("apply-due", help="Apply scheduled changes whose date has come (for cron; idempotent)")
         sub.add_parser("list", help="List the recorded changes")
+        cancel = sub.add_parser("cancel", help="Cancel a scheduled change")
+        cancel.add_argument("id", type=int)
+        cancel.add_argument("--as", dest="username", help="Act as this user (default: the first national admin)")
 
     def handle(self, *args, action, **options):
         if action == "apply-due":
             return self._apply_due()
+        if action == "cancel":
+            change = Reorganisation.objects.filter(pk=options["id"]).first()
+            if change is None:
+                raise CommandError(f"Không có thay đổi #{options['id']} / No change #{options['id']}.")
+            try:
+                reorg.reorganisation_cancel(actor=self._actor(options["username"]), reorganisation=change)
+            except DomainError as exc:
+                raise CommandError(f"{exc.code}: {exc.message}") from None
+            self.stdout.write(f"#{change.pk}: đã huỷ / cancelled")
+            return
         if action == "list":
             for r in Reorganisation.objects.order_by("-effective_on", "-pk")[:100]:
                 self.stdout.write(f"{r.pk}\t{r.effective_on}\t{r.status}\t{r.operation}\t{r.decision_number}")
