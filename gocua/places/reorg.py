@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -609,17 +608,3 @@ def commune_retire(*, actor, commune: Unit, decision: Decision, effective_on: dt
     return _submit(actor=actor, operation=Op.COMMUNE_RETIRE, decision=decision, effective_on=effective_on,
                    home=unit, params={"unit": unit.code}, dry_run=dry_run)
 
-
-def reorganisations_visible(*, user):
-    """Return the map changes in the user's area, newest first."""
-    from gocua.accounts.scope import scope_of
-
-    scope = scope_of(user)
-    if scope is None:
-        return Reorganisation.objects.none()
-    qs = Reorganisation.objects.all()
-    if scope.level == Level.PROVINCE:
-        qs = qs.filter(province_code=scope.code)
-    elif scope.level >= Level.COMMUNE:
-        qs = qs.filter(Q(commune_code=scope.code) if scope.level == Level.COMMUNE else Q(pk__in=[]))
-    return qs.select_related("created_by")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from gocua.accounts.scope import in_scope, scoped
+from gocua.accounts.scope import in_scope, scope_of, scoped
 from gocua.lib.text import fold
-from gocua.places.models import FormerName, Level, Unit, UnitSuccession
+from gocua.places.models import FormerName, Level, Reorganisation, Unit, UnitSuccession
 
 # The code column that names a unit's children, by the unit's level.
 CHILD_CODE_FIELD = {
@@ -177,3 +177,18 @@ def village_aliases(*, commune_codes) -> dict[str, dict[str, Unit]]:
         if len(successors) == 1 and successors[0].commune_code in out:
             out[successors[0].commune_code].setdefault(old.name_folded, successors[0])
     return out
+
+
+def reorganisations_visible(*, user):
+    """Return the map changes in the user's area, newest first."""
+    scope = scope_of(user)
+    if scope is None:
+        return Reorganisation.objects.none()
+    qs = Reorganisation.objects.select_related("created_by")
+    if scope.level == Level.PROVINCE:
+        return qs.filter(province_code=scope.code)
+    if scope.level == Level.COMMUNE:
+        return qs.filter(commune_code=scope.code)
+    if scope.level == Level.VILLAGE:
+        return qs.none()  # village roles do not change the map
+    return qs

@@ -433,3 +433,13 @@ def test_an_officer_of_another_commune_cannot_cancel_the_change(two_villages):
     change = _merge(two_villages, effective_on=TODAY + dt.timedelta(days=5))
     with pytest.raises(Forbidden):
         reorg.reorganisation_cancel(actor=two_villages.users["other_commune_officer"], reorganisation=change)
+
+
+def test_the_list_of_changes_shows_only_those_in_the_users_area(two_villages):
+    from gocua.places.selectors import reorganisations_visible
+
+    w = two_villages
+    change = _merge(w, effective_on=TODAY + dt.timedelta(days=5))
+    for role, seen in (("commune_officer", [change.pk]), ("province_officer", [change.pk]),
+                       ("national_admin", [change.pk]), ("other_commune_officer", []), ("team_leader", [])):
+        assert list(reorganisations_visible(user=w.users[role]).values_list("pk", flat=True)) == seen, role

@@ -21,7 +21,7 @@ from gocua.households.models import Household
 from gocua.places import reorg
 from gocua.places.forms import ReorgForm
 from gocua.places.models import Level, Reorganisation, Unit
-from gocua.places.selectors import unit_children, units_visible
+from gocua.places.selectors import reorganisations_visible, unit_children, units_visible
 from gocua.places.sheets import split_parts, split_rows
 from gocua.web.views.common import attempt, require, unit_crumbs
 
@@ -132,7 +132,7 @@ def reorg_page(request, code: str):
             form = ReorgForm(data, level=unit.level, children=children)
             form.is_valid()
     status = 400 if request.method == "POST" and form.errors else 200
-    history = reorg.reorganisations_visible(user=user).filter(
+    history = reorganisations_visible(user=user).filter(
         **({"commune_code": unit.code} if unit.level == Level.COMMUNE else {"province_code": unit.code}))[:50]
     return render(request, "web/reorg_page.html", {
         "unit": unit, "form": form, "preview": preview, "history": history, "today": timezone.localdate(),
