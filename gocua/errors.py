@@ -58,6 +58,7 @@ REGISTRY_MODULES = (
     "gocua.field.errors",
     "gocua.api.errors",
     "gocua.ops.errors",
+    "gocua.web.errors",
 )
 
 

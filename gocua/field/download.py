@@ -138,9 +138,29 @@ def _team_out(member: Member | None) -> dict | None:
     }
 
 
+def replaced_villages(member: Member | None, limit: int = 200) -> list[dict]:
+    """Return the villages of the team's area replaced on the map (merged, moved, split), newest first.
+
+    A phone that still shows an old village learns its successor on the same sync and can
+    relabel what it holds; its households already come with their new village code and name.
+    """
+    from gocua.places.models import UnitSuccession
+
+    if member is None:
+        return []
+    team = member.team
+    area = {"successor__village_code": team.village_code} if team.village_code else {
+        "successor__commune_code": team.commune_code}
+    rows = (UnitSuccession.objects.filter(successor__level=Level.VILLAGE, **area)
+            .select_related("predecessor", "successor").order_by("-on", "pk")[:limit])
+    return [{"code": r.predecessor.code, "name": r.predecessor.name, "successor_code": r.successor.code,
+             "successor_name": r.successor.name, "change": r.change, "on": r.on.isoformat()} for r in rows]
+
+
 def _first_page_extras(user, member: Member | None) -> dict:
     items = ServiceItem.objects.filter(is_active=True)
     return {
+        "replaced_villages": replaced_villages(member),
         "me": {
             "username": user.username, "full_name": user.full_name, "role": user.role,
             "member_id": member.pk if member else None,

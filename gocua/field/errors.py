@@ -39,3 +39,4 @@ class FieldErrorCode(ErrorCode):
     VILLAGE_REQUIRED = "village_required", _("Choose the village of the household.")
     VILLAGE_UNKNOWN = "village_unknown", _("There is no current village with this code.")
     WRONG_TYPE = "wrong_type", _("This value has the wrong type: %(field)s")
+    VILLAGE_SPLIT = "village_split", _("This village was split; choose the new village of the household and send it again.")

@@ -315,6 +315,8 @@ class SyncDownloadOut(Schema):
     me: DownloadMeOut | None = Field(None, description="First page only.")
     team: DownloadTeamOut | None = Field(None, description="First page only.")
     catalogue: list[DownloadCatalogueOut] | None = Field(None, description="First page only.")
+    replaced_villages: list[dict[str, str]] | None = Field(
+        None, description="First page only: villages of the team's area replaced on the map (code → successor_code).")
     next: str | None = Field(None, description="Pass as `cursor` to get the next page.")
     since: str | None = Field(None, description="Last page only: keep it for the next download.")
 

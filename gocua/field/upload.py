@@ -32,6 +32,7 @@ from gocua.field.schemas import DATA_ADAPTERS, MAX_BATCH_BYTES, MAX_RECORDS
 from gocua.indicators.rollups import track
 from gocua.lib.bulk import insert_rows
 from gocua.outreach.services import visits as visit_services
+from gocua.places.models import Level, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -314,10 +315,37 @@ def _refused(parsed: Parsed, exc: DomainError) -> dict:
     return {"uuid": parsed.key, "status": status, "code": exc.code, "message": str(exc.message), "field": exc.field}
 
 
+def remap_villages(parsed: list[Parsed]) -> None:
+    """Point households registered offline in a village merged or moved since at its successor.
+
+    The record's digest stays that of what the phone sent, so a replay is still a duplicate.
+    A village split since has no single successor: the record is refused and says so.
+    """
+    from gocua.places.selectors import current_successors
+
+    named = {p.data.village for p in parsed if p.error is None and p.kind == "household" and p.data.village}
+    closed = {u.code: u for u in Unit.objects.filter(code__in=named, level=Level.VILLAGE).exclude(
+        code__in=Unit.objects.filter(code__in=named, valid_to__isnull=True).values("code"))}
+    if not closed:
+        return
+    successor = {}
+    for code, old in closed.items():
+        found = current_successors(old)
+        successor[code] = found[0].code if len(found) == 1 else None
+    for p in parsed:
+        if p.error is None and p.kind == "household" and p.data.village in successor:
+            if successor[p.data.village] is None:
+                p.error = {"code": "village_split", "field": "village", "message": _(
+                    "This village was split; choose the new village of the household and send it again.")}
+            else:
+                p.data.village = successor[p.data.village]
+
+
 def sync_upload(*, actor, device, records: list) -> dict:
     """Apply a batch of raw records; return one result per record and the new households' keys."""
     batch = handlers.Batch(user=actor, device=device, received_at=timezone.now(), member=device_member(actor))
     parsed = [parse_record(i, raw) for i, raw in enumerate(records)]
+    remap_villages(parsed)
     household_uuids, resident_uuids = set(), set()
     for p in parsed:
         if p.error is None:

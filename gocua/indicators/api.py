@@ -8,10 +8,12 @@ import datetime as dt
 from typing import Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
 from gocua.api.auth import api_user
 from gocua.api.schemas import ERROR_RESPONSES, Code
+from gocua.errors import DomainError
 from gocua.indicators import selectors
 from gocua.indicators.figures import IndicatorFigure, Ratio, Summary
 from gocua.indicators.periods import parse_date, parse_period
@@ -20,6 +22,8 @@ router = Router(tags=["indicators"])
 
 DATE_HELP = "Figures as they stood on this day (YYYY-MM-DD), from the weekly snapshot on or before it."
 PERIOD_HELP = "Visits and sessions in: month | quarter | year (containing `start`, `date` or today), or 2025-07, 2025-Q3, 2025."
+MAP_HELP = ("For a past date: now (default) = on today's map, units merged since counted in their successor; "
+            "then = on the map as it was, each unit under its own code.")
 START_HELP = "A day inside the period: YYYY-MM-DD, YYYY-MM or YYYY."
 
 
@@ -27,6 +31,7 @@ class IndicatorParams(Schema):
     date: str | None = Field(None, description=DATE_HELP)
     period: str | None = Field(None, description=PERIOD_HELP)
     start: str | None = Field(None, description=START_HELP)
+    map: str | None = Field(None, description=MAP_HELP)
 
 
 class RatioOut(Schema):
@@ -107,6 +112,8 @@ class UnitIndicatorsOut(Schema):
     available: bool = Field(description="False when there are no figures for that date; `notice` says why.")
     notice: NoticeOut | None
     period: PeriodOut
+    map: Literal["now", "then"] = Field("now", description=MAP_HELP)
+    merged_in: list[str] = Field(default_factory=list, description="Codes of old units whose figures are counted in.")
     figures: FiguresOut | None
     activity: ActivityOut
     community: CommunityOut | None
@@ -126,6 +133,7 @@ class ChildrenIndicatorsOut(Schema):
     available: bool
     notice: NoticeOut | None
     period: PeriodOut
+    map: Literal["now", "then"] = Field("now", description=MAP_HELP)
     children: list[ChildIndicatorsOut] = Field(description="Weakest household coverage first; units without households last.")
 
 
@@ -164,6 +172,7 @@ def _head(figures: selectors.UnitFigures) -> dict:
         "available": figures.available,
         "notice": {"code": notice.code, "message": str(notice.message)} if notice else None,
         "period": {"kind": figures.period.kind, "start": figures.period.start, "end": figures.period.end},
+        "map": figures.map_era, "merged_in": figures.lineage[1:],
     }
 
 
@@ -172,7 +181,15 @@ def _figures(request, code: str, params: IndicatorParams, *, community=True):
     parsed_period = parse_period(params.period, params.start, default_day=on or timezone.localdate())
     user = api_user(request)
     unit = selectors.unit_for(user=user, code=code, on=on, ancestors=False)
-    return selectors.unit_figures(user=user, unit=unit, on=on, period=parsed_period, with_community=community)
+    return selectors.unit_figures(user=user, unit=unit, on=on, period=parsed_period, with_community=community,
+                                  map_era=map_era(params.map))
+
+
+def map_era(value: str | None) -> str:
+    """Return the map of `?map=` (default now); anything else is a 400."""
+    if value in (None, "", *selectors.MAP_ERAS):
+        return value or selectors.MAP_NOW
+    raise DomainError("map_invalid", _("Use map=now (today's map) or map=then (the map as it was)."), field="map")
 
 
 @router.get(

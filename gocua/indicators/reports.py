@@ -40,14 +40,15 @@ def report_context(user, parsed) -> dict:
     period = parsed.period
     # A finished period is reported as it stood at its end; the current one as it stands now.
     on = parsed.on or (period.end if period.end < today else None)
-    figures = selectors.unit_figures(user=user, unit=parsed.unit, on=on, period=period)
+    era = getattr(parsed, "map_era", selectors.MAP_NOW)
+    figures = selectors.unit_figures(user=user, unit=parsed.unit, on=on, period=period, map_era=era)
     children = selectors.children_figures(user=user, figures=figures, with_community=False)
     teams, _total = selectors.teams_ranked(user=user, unit=parsed.unit, limit=500) if figures.available else ([], 0)
     trend = selectors.unit_trend(figures=figures) if figures.available else selectors.Trend()
     start = None
     if figures.available and period.start > parsed.unit.valid_from:
         before = selectors.unit_figures(user=user, unit=parsed.unit, on=period.start - dt.timedelta(days=1),
-                                        period=period, with_community=False)
+                                        period=period, with_community=False, map_era=era)
         start = before.summary
     context = {
         "unit": parsed.unit, "figures": figures, "summary": figures.summary, "start_summary": start,

@@ -40,6 +40,10 @@ from gocua.teams.models import Member, Team
 
 NATION = "VN"
 TREND_POINTS = 104  # two years of weekly snapshots
+# `?map=`: a past period on today's map (old units' figures summed into their successors) or on
+# the map as it was then (each unit under its own name and code). See docs/REORG.md.
+MAP_NOW, MAP_THEN = "now", "then"
+MAP_ERAS = (MAP_NOW, MAP_THEN)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,9 @@ class UnitFigures:
     teams_started: dt.date | None = None
     community: dict | None = None
     reference_date: dt.date | None = None
+    map_era: str = MAP_NOW
+    # The codes whose figures are summed: the unit's own, plus on today's map its predecessors'.
+    lineage: list[str] = field(default_factory=list)
 
     @property
     def available(self) -> bool:
@@ -210,19 +217,83 @@ def community_of(codes: list[str]) -> dict[str, dict] | None:
         return None
 
 
+# --- today's map: old units' figures summed into their successors ------------------------------
+
+
+def lineages(units: list[Unit]) -> dict[int, list[Unit]]:
+    """Return {unit id: the units that became it as a whole (merged or moved in), transitively}.
+
+    A split's parts have no lineage: the old village's figures cannot be divided between them.
+    One query per generation of changes, whatever the number of units.
+    """
+    from gocua.places.models import UnitSuccession
+    from gocua.places.selectors import MAX_HOPS
+
+    found: dict[int, list[Unit]] = {u.pk: [] for u in units}
+    frontier = {u.pk: u.pk for u in units}  # unit id to look up → the unit it belongs to
+    for _hop in range(MAX_HOPS):
+        if not frontier:
+            break
+        rows = UnitSuccession.objects.filter(successor_id__in=list(frontier)).exclude(
+            change=UnitSuccession.Change.SPLIT).select_related("predecessor")
+        following = {}
+        for row in rows:
+            owner = frontier[row.successor_id]
+            if all(p.pk != row.predecessor_id for p in found[owner]):
+                found[owner].append(row.predecessor)
+                following[row.predecessor_id] = owner
+        frontier = following
+    return found
+
+
+def _summed(rows) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for values in rows:
+        for name, value in (values or {}).items():
+            total[name] = total.get(name, 0) + (value or 0)
+    return total
+
+
+def _values_on_today_map(unit: Unit, on: dt.date, lineage: list[Unit]):
+    """Return (source, snapshot date, notice, values) of `unit` at `on`, its predecessors' figures included."""
+    first = min([getattr(unit, "first_valid_from", unit.valid_from), *(p.valid_from for p in lineage)])
+    if on < first:
+        unit.first_valid_from = first
+        return "none", None, _existence_notice(unit, on), None
+    if on >= timezone.localdate():
+        return _values_at(unit, None)
+    taken = snapshot_date(on)
+    if taken is None:
+        return "none", None, _no_snapshot_notice(on), None
+    codes = [unit.code, *(p.code for p in lineage)]
+    rows = UnitSnapshot.objects.filter(code__in=codes, on=taken).values_list("values", flat=True)
+    return "snapshot", taken, None, _summed(rows)
+
+
 def unit_figures(*, user, unit: Unit, on: dt.date | None = None, period: Period | None = None,
-                 with_community: bool = True) -> UnitFigures:
-    """Return the figures of `unit` now (or at `on`), with activity in `period` (default: its month)."""
+                 with_community: bool = True, map_era: str = MAP_NOW) -> UnitFigures:
+    """Return the figures of `unit` now (or at `on`), with activity in `period` (default: its month).
+
+    `map_era` "now" (default) counts a current unit's predecessors' figures in for a past date;
+    "then" shows each unit's own. A closed unit always shows its own (the break in its history).
+    """
     if on is None and unit.valid_to is not None:
         on = unit.valid_to  # a closed unit (merged, split): its last figures, not today's zeros
     period = period or period_of("month", on or timezone.localdate())
-    source, taken, notice, values = _values_at(unit, on)
+    lineage = lineages([unit])[unit.pk] if map_era == MAP_NOW and unit.valid_to is None else []
+    if lineage and on is not None:
+        source, taken, notice, values = _values_on_today_map(unit, on, lineage)
+    else:
+        source, taken, notice, values = _values_at(unit, on)
     figures = UnitFigures(
         unit=unit, on=on, source=source, snapshot_on=taken, notice=notice,
         summary=summary_of(values) if values is not None else None, period=period,
-        reference_date=reference_date(),
+        reference_date=reference_date(), map_era=map_era, lineage=[unit.code, *(p.code for p in lineage)],
     )
-    figures.visits, figures.sessions = activity_in([unit.code], period)[unit.code]
+    # Today's visits are all recorded under current codes; a past period's may be under old ones.
+    activity = activity_in(figures.lineage if on is not None else [unit.code], period)
+    figures.visits = sum(v for v, _s in activity.values())
+    figures.sessions = sum(s for _v, s in activity.values())
     group = None if unit.level == Level.NATION else OWN_CODE_FIELD[unit.level]
     counts = _teams_of(user, unit, on if source == "snapshot" else None, group)
     figures.teams, figures.members, figures.teams_started = counts.get(unit.code, (0, 0, None))
@@ -267,16 +338,21 @@ def children_figures(*, user, figures: UnitFigures, sort: str = "coverage", desc
     if unit.level >= Level.VILLAGE or not figures.available:
         return []
     on = figures.on if figures.source == "snapshot" else None
-    children = _children_units(user, unit, on)
+    today_map = on is not None and figures.map_era == MAP_NOW and unit.valid_to is None
+    children = _children_units(user, unit, None if today_map else on)
     codes = [child.code for child in children]
     if not codes:
         return []
-    if figures.source == "snapshot":
+    if today_map:
+        children, values, activity = _children_on_today_map(children, figures)
+        codes = [child.code for child in children]
+    elif figures.source == "snapshot":
         values = dict(UnitSnapshot.objects.filter(code__in=codes, on=figures.snapshot_on).values_list("code", "values"))
     else:
         values = stored.stat_values(codes)
     teams = _teams_of(user, unit, on, CHILD_CODE_FIELD[unit.level], codes)
-    activity = activity_in(codes, figures.period)
+    if not today_map:
+        activity = activity_in(codes, figures.period)
     community = community_of(codes) if with_community else None
     rows = []
     for child in children:
@@ -287,6 +363,32 @@ def children_figures(*, user, figures: UnitFigures, sort: str = "coverage", desc
             community=(community or {}).get(child.code),
         ))
     return sort_children(rows, sort, descending=descending)
+
+
+def _children_on_today_map(children: list[Unit], figures: UnitFigures) -> tuple[list[Unit], dict, dict]:
+    """Return (children, values, activity) of the current children at the figures' snapshot, predecessors
+    summed in; a child that neither existed then nor has a predecessor that did is left out."""
+    family = lineages(children)
+    on = figures.on
+
+    def existed(unit: Unit) -> bool:
+        return unit.valid_from <= on and (unit.valid_to is None or unit.valid_to >= on)
+
+    children = [c for c in children if existed(c) or any(existed(p) for p in family[c.pk])]
+    owner = {child.code: child.code for child in children}
+    for child in children:
+        for old in family[child.pk]:
+            owner.setdefault(old.code, child.code)
+    rows = UnitSnapshot.objects.filter(code__in=list(owner), on=figures.snapshot_on).values_list("code", "values")
+    grouped: dict[str, list] = {}
+    for code, row in rows:
+        grouped.setdefault(owner[code], []).append(row)
+    values = {code: _summed(parts) for code, parts in grouped.items()}
+    activity = {child.code: (0, 0) for child in children}
+    for code, (v, s) in activity_in(list(owner), figures.period).items():
+        visits, sessions = activity[owner[code]]
+        activity[owner[code]] = (visits + v, sessions + s)
+    return children, values, activity
 
 
 def sort_children(rows: list[ChildFigures], sort: str, *, descending: bool = False) -> list[ChildFigures]:
@@ -364,9 +466,18 @@ def unit_trend(*, figures: UnitFigures, points: int = TREND_POINTS) -> Trend:
     """Return the weekly snapshots of the unit up to its date, plus its current value (one query)."""
     unit = figures.unit
     upto = figures.snapshot_on if figures.source == "snapshot" else timezone.localdate()
-    rows = list(
-        UnitSnapshot.objects.filter(code=unit.code, on__lte=upto).order_by("-on").values_list("on", "values")[:points]
-    )
+    codes = figures.lineage or [unit.code]
+    if len(codes) == 1:
+        rows = list(
+            UnitSnapshot.objects.filter(code=unit.code, on__lte=upto).order_by("-on").values_list("on", "values")[:points]
+        )
+    else:  # today's map: the predecessors' weeks summed in, so the line runs on across the merger
+        days = list(UnitSnapshot.objects.filter(code__in=codes, on__lte=upto).order_by("-on")
+                    .values_list("on", flat=True).distinct()[:points])
+        by_day: dict[dt.date, list] = {}
+        for day, values in UnitSnapshot.objects.filter(code__in=codes, on__in=days).values_list("on", "values"):
+            by_day.setdefault(day, []).append(values)
+        rows = [(day, _summed(by_day[day])) for day in sorted(by_day, reverse=True)]
     trend = Trend([(day, summary_of(values)) for day, values in reversed(rows)], figures.teams_started)
     if figures.source == "current" and figures.summary is not None:
         today = timezone.localdate()

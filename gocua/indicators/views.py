@@ -50,6 +50,7 @@ class Request:
     sort: str
     descending: bool
     map_key: str
+    map_era: str = selectors.MAP_NOW
 
 
 def _parse(request, code: str) -> Request:
@@ -58,13 +59,24 @@ def _parse(request, code: str) -> Request:
     period = parse_period(request.GET.get("period"), request.GET.get("start"), default_day=on or timezone.localdate())
     unit = selectors.unit_for(user=request.user, code=code.strip(), on=on)
     sort = request.GET.get("sort") or "coverage"
-    map_key = request.GET.get("map") or "coverage"
+    map_era, map_key = map_switch(request.GET.getlist("map"))
     return Request(
         unit=unit, on=on, period=period,
         sort=sort if sort in selectors.SORTS else "coverage",
         descending=request.GET.get("desc") == "1",
-        map_key=map_key if map_key in PERCENT_KEYS else "coverage",
+        map_key=map_key, map_era=map_era,
     )
+
+
+def map_switch(values: list[str]) -> tuple[str, str]:
+    """Return (era, measure) from the `map` values: "then"/"now" pick the map, a measure key the shading.
+
+    One parameter carries both because `?map=coverage` (the shading) came first and `?map=then`
+    is what the reorganisation issue promised; `?map=then&map=coverage` gives both.
+    """
+    era = selectors.MAP_THEN if selectors.MAP_THEN in values else selectors.MAP_NOW
+    key = next((v for v in values if v in PERCENT_KEYS), "coverage")
+    return era, key
 
 
 def dashboard_view(view):
@@ -130,12 +142,16 @@ def _map(request, parsed: Request, children) -> str:
 
 def _keep(request) -> str:
     """Return the query string of the date and period, kept when moving to another unit or a report."""
-    return urlencode({k: request.GET[k] for k in ("date", "period", "start") if request.GET.get(k)})
+    kept = {k: request.GET[k] for k in ("date", "period", "start") if request.GET.get(k)}
+    if selectors.MAP_THEN in request.GET.getlist("map"):
+        kept["map"] = selectors.MAP_THEN
+    return urlencode(kept)
 
 
 def dashboard_context(request, parsed: Request) -> dict:
     user = request.user
-    figures = selectors.unit_figures(user=user, unit=parsed.unit, on=parsed.on, period=parsed.period)
+    figures = selectors.unit_figures(user=user, unit=parsed.unit, on=parsed.on, period=parsed.period,
+                                     map_era=parsed.map_era)
     children = selectors.children_figures(user=user, figures=figures, sort=parsed.sort, descending=parsed.descending)
     teams, teams_total = selectors.teams_ranked(user=user, unit=parsed.unit) if figures.available else ([], 0)
     trend = selectors.unit_trend(figures=figures) if figures.available else selectors.Trend()
@@ -149,8 +165,20 @@ def dashboard_context(request, parsed: Request) -> dict:
         "crumbs": crumbs(user, parsed.unit), "key_labels": KEY_SHORT_LABELS,
         "children_rows": [(row, [row.percent(key) for key in KEY_MEASURES]) for row in children],
         "keep": _keep(request), "report_query": _keep(request),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), **era_links(request, figures),
     }
+
+
+def era_links(request, figures) -> dict:
+    """Return the query strings that show the same page on today's map and on the map as it was."""
+    if figures.on is None:
+        return {}
+    query = request.GET.copy()
+    query.setlist("map", [v for v in query.getlist("map") if v not in selectors.MAP_ERAS])
+    now = query.urlencode()
+    query.appendlist("map", selectors.MAP_THEN)
+    return {"map_now_query": now, "map_then_query": query.urlencode(),
+            "merged_in": [code for code in figures.lineage[1:]]}
 
 
 def _bar(indicator):

@@ -1,5 +1,6 @@
 """Administrative units: nation → province → commune → village, each with a validity period."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,9 @@ class UnitSuccession(models.Model):
     change = models.CharField(max_length=8, choices=Change.choices)
     on = models.DateField()
     note = models.CharField(max_length=200, blank=True)
+    reorganisation = models.ForeignKey(
+        "Reorganisation", on_delete=models.PROTECT, null=True, blank=True, related_name="successions"
+    )
 
     class Meta:
         constraints = [
@@ -136,3 +140,69 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor_id} → {self.successor_id} ({self.change}, {self.on})"
+
+
+class FormerName(models.Model):
+    """A name a unit carried until `until` (a rename keeps the code; search still finds the old name)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(max_length=120)
+    name_folded = models.CharField(max_length=120, db_index=True)
+    until = models.DateField()
+
+    class Meta:
+        ordering = ["unit_id", "-until"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (until {self.until})"
+
+
+class Reorganisation(models.Model):
+    """One change of the map, from an official decision: scheduled, then applied on `effective_on`.
+
+    `params` holds what the operation needs (unit codes, names, the household split), so a
+    scheduled change is applied later by the task worker or `gocua units apply-due` exactly as
+    it would have been at once; `result` says what moved.
+    """
+
+    class Operation(models.TextChoices):
+        VILLAGE_MERGE = "village_merge", _("Merge villages into a new village")
+        VILLAGE_ABSORB = "village_absorb", _("Merge villages into an existing village")
+        VILLAGE_SPLIT = "village_split", _("Split a village")
+        VILLAGE_MOVE = "village_move", _("Move a village to another commune")
+        VILLAGE_RENAME = "village_rename", _("Rename a village")
+        VILLAGE_RETIRE = "village_retire", _("Retire a village")
+        COMMUNE_MERGE = "commune_merge", _("Merge communes into a new commune")
+        COMMUNE_ABSORB = "commune_absorb", _("Merge communes into an existing commune")
+        COMMUNE_RENAME = "commune_rename", _("Rename a commune")
+        COMMUNE_RETIRE = "commune_retire", _("Retire a commune")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    operation = models.CharField(_("operation"), max_length=16, choices=Operation.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    decision_issuer = models.CharField(_("issued by"), max_length=200)
+    effective_on = models.DateField(_("effective date"))
+    # The commune (village operations) or province (commune operations) the change belongs to: its scope.
+    province_code = models.CharField(max_length=16, db_index=True)
+    commune_code = models.CharField(max_length=16, blank=True, db_index=True)
+    village_code = models.CharField(max_length=16, blank=True)
+    params = models.JSONField(default=dict)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("map change")
+        verbose_name_plural = _("map changes")
+        ordering = ["-effective_on", "-pk"]
+        indexes = [models.Index(fields=["status", "effective_on"], name="reorg_due")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.decision_number} ({self.effective_on})"

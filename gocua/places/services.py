@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import CommonErrorCode, DomainError, Forbidden
@@ -167,7 +168,19 @@ def village_rename(*, actor, village: Unit, name: str) -> Unit:
         raise DomainError(CommonErrorCode.NAME_REQUIRED, _("Enter the village name."), field="name")
     if not village.is_village or not can_manage_villages(actor, village.parent):
         raise Forbidden(CommonErrorCode.FORBIDDEN, _("You cannot change this village."))
-    village.name = name
-    village.name_folded = fold(name)
-    village.save(update_fields=["name", "name_folded"])
+    if fold(name) == village.name_folded:
+        village.name = name  # a spelling fix of the same name: nothing to keep
+        village.save(update_fields=["name"])
+        return village
+    from gocua.places.models import FormerName
+
+    with transaction.atomic():
+        # The old name stays searchable (search, address lookup of imports) after the rename.
+        FormerName.objects.create(
+            unit=village, name=village.name, name_folded=village.name_folded,
+            until=timezone.localdate() - dt.timedelta(days=1),
+        )
+        village.name = name
+        village.name_folded = fold(name)
+        village.save(update_fields=["name", "name_folded"])
     return village

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gocua.web.views import auth, households, residents, search, teams, units
+from gocua.web.views import auth, households, reorg, residents, search, teams, units
 
 app_name = "web"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/<str:code>/", units.unit_detail, name="unit"),
     path("units/<str:code>/villages/new/", units.village_create, name="village_create"),
     path("units/<str:code>/rename/", units.village_rename, name="village_rename"),
+    path("units/<str:code>/map-changes/", reorg.reorg_page, name="reorg"),
     path("units/<str:code>/households/new/", households.household_create, name="household_create"),
     path("units/<str:code>/teams/new/", teams.team_create, name="team_create"),
     path("households/<int:pk>/", households.household_detail, name="household"),
