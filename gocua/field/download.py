@@ -28,7 +28,7 @@ from gocua.field.models import SyncCursor
 from gocua.households.indicators import INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.lib import phone as phones
-from gocua.outreach import rules
+from gocua.outreach import need, rules
 from gocua.outreach.models import ServiceItem, Visit
 from gocua.places.models import Level, Unit
 from gocua.teams.models import Member
@@ -81,6 +81,7 @@ def payloads(user, member: Member | None, household_ids: list[int]) -> dict[int,
     """Return {household id: what the device gets for it}, in a fixed number of queries per chunk."""
     out: dict[int, dict] = {}
     show_phone = can_see_phone(user)
+    today = timezone.localdate()
     for ids in _chunks(household_ids):
         households = list(Household.objects.filter(pk__in=ids).select_related("village"))
         residents = defaultdict(list)
@@ -106,6 +107,10 @@ def payloads(user, member: Member | None, household_ids: list[int]) -> dict[int,
                 "village_code": h.village_code, "village_name": h.village.name,
                 "head_uuid": str(head.uuid) if head else None,
                 "last_visit_on": last_visit_on, "follow_up_on": follow_up_on, "assigned": h.pk in assigned,
+                # Part of the fingerprint: a household crossing the window's end is sent again.
+                "left_behind": need.household_is_left_behind(
+                    people, [last_visit_on] if last_visit_on else [], today
+                ),
                 "version": h_versions.get(h.uuid, 0),
                 "residents": [_resident_out(r, r_versions.get(r.uuid, 0), show_phone) for r in people],
             }

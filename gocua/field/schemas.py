@@ -270,6 +270,7 @@ class DownloadHouseholdOut(Schema):
     last_visit_on: date | None
     follow_up_on: date | None
     assigned: bool = Field(description="Assigned to the device's member (else: the team's or created here).")
+    left_behind: bool = Field(description="Lacks the essentials and no visit in the left-behind window (outreach.need).")
     version: int
     residents: list[DownloadResidentOut]
 

@@ -27,5 +27,4 @@ RESIDENT_METRICS = [
 ]
 METRICS = HOUSEHOLD_METRICS + RESIDENT_METRICS
 
-ADULT_AGE = 15
-LEFT_BEHIND_DAYS = 30
+# ADULT_AGE and the left-behind window are defined once, in gocua.outreach.need.

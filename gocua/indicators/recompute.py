@@ -1,7 +1,9 @@
 """Figures recomputed from the raw rows with GROUP BY queries — the check on rollups.py.
 
 Deliberately independent of the incremental code: it states the same definitions (metrics.py)
-in SQL, so a bug in one shows up as drift in `gocua check_rollups`.
+in SQL, so a bug in one shows up as drift in `gocua check_rollups`. The left-behind window and
+the adult age are the exception: both sides read them from `gocua.outreach.need`, so that
+the list and the figures cannot disagree on a boundary day.
 """
 
 import datetime as dt
@@ -10,7 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
-from gocua.indicators.metrics import ADULT_AGE, LEFT_BEHIND_DAYS, PERSONAL
+from gocua.indicators.metrics import PERSONAL
+from gocua.outreach.need import ADULT_AGE, recent_visit_q
 
 NATION = "VN"
 # Group by all three codes at once and sum upwards: one pass over the rows gives every level
@@ -42,9 +45,9 @@ def _recent_visit(ref: dt.date, household_ref: str):
 
     return Exists(
         Visit.objects.filter(
+            recent_visit_q(ref),
             household_id=OuterRef(household_ref),
             deleted_at__isnull=True,
-            visited_on__gt=ref - dt.timedelta(days=LEFT_BEHIND_DAYS),
         )
     )
 

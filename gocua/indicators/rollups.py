@@ -29,8 +29,9 @@ from django.utils import timezone
 
 from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
-from gocua.indicators.metrics import ADULT_AGE, LEFT_BEHIND_DAYS, METRICS, PERSONAL
+from gocua.indicators.metrics import METRICS, PERSONAL
 from gocua.indicators.models import RollupState, UnitActivity, UnitStat
+from gocua.outreach import need
 
 NATION = "VN"
 _local = threading.local()
@@ -93,8 +94,7 @@ def snapshot(household_ids: set[int], ref: dt.date) -> Snapshot:
         .annotate(n=Count("id"))
         .order_by()
     )
-    recent_after = ref - dt.timedelta(days=LEFT_BEHIND_DAYS)
-    adult_year = ref.year - ADULT_AGE
+    adult_year = ref.year - need.ADULT_AGE
     by_household = defaultdict(list)
     for resident in residents:
         by_household[resident["household_id"]].append(resident)
@@ -108,7 +108,7 @@ def snapshot(household_ids: set[int], ref: dt.date) -> Snapshot:
         row = snap.stats[village]
         people = by_household[pk]
         days = visits_of[pk]
-        recently_visited = any(day > recent_after for day in days)
+        recently_visited = need.visited_recently(days, ref)
         row["households"] += 1
         row["households_covered"] += bool(days)
         proficient = [all(r[s] == Tri.YES for s in BASIC_SKILLS) for r in people]

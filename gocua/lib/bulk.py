@@ -7,7 +7,7 @@ types that need it with the field's own `get_db_prep_save` (UUID, dates, JSON…
 columns not given with the field default (`auto_now`/`auto_now_add` with one `now`), and
 writes them with the driver's `executemany`: the same rows `bulk_create` would write, on
 SQLite and PostgreSQL. No signals are sent and no ids come back; a caller that needs the
-ids reads them back by a unique key (see `outreach.services.visits`).
+ids reads them back by a unique key (see `outreach.services.visits.record`).
 """
 
 import uuid

@@ -7,8 +7,14 @@ the reasons shown on each row), so that the two never disagree:
   aged 15 or over, and one of indicators.ESSENTIALS is "no" (unknown is never "no");
 - a household *has no one proficient in the five basic skills* when it has counted
   residents and none of them has all of indicators.BASIC_SKILLS at "yes" (the 2024 target);
-- a household *lacks essentials* when either is true.
+- a household *lacks essentials* when either is true;
+- a household is *left behind* when it lacks essentials and had no visit (not deleted) in the
+  last LEFT_BEHIND_DAYS days: `recent_visit_q` (SQL) and `visited_recently` (Python) both take
+  the window's first day from `first_recent_day`, the one place the boundary is written. The
+  list, the rollups, their independent recompute, the field download and the API all use them.
 """
+
+import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -18,6 +24,8 @@ from gocua.households.indicators import BASIC_SKILLS, ESSENTIALS, INDICATOR_LABE
 from gocua.households.models import Resident
 
 ADULT_AGE = 15
+# The left-behind window: change it here and every list, figure and download follows.
+LEFT_BEHIND_DAYS = 30
 FIVE_SKILLS = "five_skills"
 ESSENTIAL_SHORT = {
     "smartphone": _("no smartphone"),
@@ -66,6 +74,27 @@ def lacking_q(indicator: str = "", prefix: str = "") -> Q:
     for name in names:
         missing |= Q(**{f"{prefix}{name}": Tri.NO})
     return counted_q(prefix) & adult_q(prefix) & missing
+
+
+def first_recent_day(ref: dt.date, days: int = LEFT_BEHIND_DAYS) -> dt.date:
+    """Return the earliest visit date that still counts as "visited in the last `days` days" on `ref`.
+
+    The last 30 days are today and the 29 days before it: a household visited exactly 30 days
+    ago has gone 30 days without a visit, so it is left behind again on that day (a monthly round
+    comes due on the day, not one day late). `days=0` means no visit counts as recent.
+    """
+    return ref - dt.timedelta(days=days - 1)
+
+
+def recent_visit_q(ref: dt.date, days: int = LEFT_BEHIND_DAYS, prefix: str = "") -> Q:
+    """Return the filter for visits that count as recent on `ref` (deletion is the caller's filter)."""
+    return Q(**{f"{prefix}visited_on__gte": first_recent_day(ref, days)})
+
+
+def visited_recently(visit_days, ref: dt.date, days: int = LEFT_BEHIND_DAYS) -> bool:
+    """Return whether any of `visit_days` (dates of live visits) counts as recent on `ref`."""
+    since = first_recent_day(ref, days)
+    return any(day >= since for day in visit_days)
 
 
 def proficient_q(prefix: str = "") -> Q:
@@ -120,6 +149,11 @@ def household_gaps(residents) -> list[str]:
     if counted and not any(resident_is_proficient(r) for r in counted):
         gaps.append(str(NO_FIVE_SKILLS))
     return gaps
+
+
+def household_is_left_behind(residents, visit_days, ref: dt.date, days: int = LEFT_BEHIND_DAYS) -> bool:
+    """Return whether a household (its prefetched residents, its live visits' dates) is left behind on `ref`."""
+    return bool(household_gaps(residents)) and not visited_recently(visit_days, ref, days)
 
 
 def resident_needs(resident, items) -> list:

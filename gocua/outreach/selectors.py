@@ -35,7 +35,7 @@ from gocua.outreach.rules import team_area_q
 from gocua.places.models import Level
 from gocua.teams.models import Member, Team
 
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = need.LEFT_BEHIND_DAYS
 
 # Work-list groups, in order: follow-ups past their date, follow-ups due within a week, then by need.
 OVERDUE, DUE_SOON, NEVER_VISITED, LACKING, THE_REST = 0, 1, 2, 3, 4
@@ -194,13 +194,12 @@ def unit_contains(unit, obj) -> bool:
 def left_behind_queryset(user, filters: LeftBehindFilters, *, today: dt.date | None = None):
     """Return the households in scope that lack the essentials and had no visit in the last N days."""
     today = today or timezone.localdate()
-    since = today - dt.timedelta(days=filters.days)
     households = scoped(user, Household.objects.filter(unit_q(filters.unit)))
     if filters.village is not None:
         households = households.filter(village=filters.village)
     if filters.member is not None:
         households = households.filter(Exists(Assignment.objects.filter(household=OuterRef("pk"), member=filters.member)))
-    recent = live_visits().filter(household=OuterRef("pk"), visited_on__gte=since)
+    recent = live_visits().filter(need.recent_visit_q(today, filters.days), household=OuterRef("pk"))
     band = need.age_band_q(filters.age_band) if filters.age_band else None
     households = households.annotate(**need.household_flags(band)).filter(~Exists(recent))
     if filters.indicator in INDICATOR_NAMES:

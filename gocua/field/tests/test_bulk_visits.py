@@ -20,6 +20,7 @@ from gocua.indicators.models import UnitActivity, UnitStat
 from gocua.indicators.services import rollups_check
 from gocua.outreach.models import Visit, VisitOutcome
 from gocua.outreach.services import visits as visit_services
+from gocua.outreach.services.visits import record as visit_recording
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today().isoformat()
@@ -134,14 +135,14 @@ def test_a_copy_that_lands_meanwhile_sends_the_run_one_by_one(world, device_of, 
     )
     looked = []
 
-    class Blind(visit_services._Lookups):
+    class Blind(visit_recording._Lookups):
         def __init__(self, requests):
             super().__init__(requests)
             looked.append(len(requests))
             if len(looked) == 1:
                 self.existing = {}  # the bulk look-up ran before the other upload committed
 
-    monkeypatch.setattr(visit_services, "_Lookups", Blind)
+    monkeypatch.setattr(visit_recording, "_Lookups", Blind)
     other = f.make_household(world.village, "TT-009")
     person = f.make_resident(other, full_name="Vũ Thị Lan", gender="female")
     answer = device_of().sync(

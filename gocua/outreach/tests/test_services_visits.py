@@ -88,12 +88,12 @@ def test_it_rejects_a_retired_item_on_a_new_visit(world, items):
 
 
 def test_a_failure_half_way_writes_nothing(world, items, monkeypatch):
-    from gocua.outreach.services import visits
+    from gocua.outreach.services.visits import record as recording
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(visits, "_set_done_many", boom)
+    monkeypatch.setattr(recording, "set_done_many", boom)
     with pytest.raises(RuntimeError):
         record(world.users["team_member"], world.household, [checked(world.resident, outcome(items["vneid"]))])
     assert not Visit.objects.exists() and not VisitResident.objects.exists() and not VisitOutcome.objects.exists()
@@ -236,20 +236,20 @@ def test_past_visits_are_allowed_for_households_registered_earlier(world, items)
 
 
 def test_a_concurrent_double_submission_caught_by_the_database_returns_the_first_visit(world, items, monkeypatch):
-    from gocua.outreach.services import visits
+    from gocua.outreach.services.visits import record as recording
 
     user, form_id = world.users["team_member"], uuid.uuid4()
     first = record(user, world.household, [checked(world.resident)], uuid=form_id)
     calls = []
 
-    class Late(visits._Lookups):
+    class Late(recording._Lookups):
         # The first look happens before the other request commits: it sees no visit.
         def __init__(self, requests):
             super().__init__(requests)
             calls.append(set(self.existing))
             self.existing = {}
 
-    monkeypatch.setattr(visits, "_Lookups", Late)
+    monkeypatch.setattr(recording, "_Lookups", Late)
     second = record(user, world.household, [checked(world.resident, outcome(items["vneid"]))], uuid=form_id)
     assert second.pk == first.pk and calls == [{form_id}]
     assert Visit.objects.count() == 1 and not VisitOutcome.objects.exists()
