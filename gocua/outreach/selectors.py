@@ -32,7 +32,7 @@ from gocua.lib.text import fold
 from gocua.outreach import need
 from gocua.outreach.models import Outcome, ServiceItem, Visit, VisitOutcome, VisitResident
 from gocua.outreach.rules import team_area_q
-from gocua.places.models import Level
+from gocua.places.models import Level, Unit
 from gocua.teams.models import Member, Team
 
 DEFAULT_DAYS = need.LEFT_BEHIND_DAYS
@@ -333,19 +333,40 @@ def overdue_by_village(user, unit, *, today: dt.date | None = None) -> list[dict
 # --- assignments, visits, sessions, search ----------------------------------------------------------
 
 
-def assignment_households(team: Team, *, unassigned_only: bool = False, member: Member | None = None, q: str = ""):
+ASSIGNMENT_NEEDS = ("unassigned", "lacking", "never", "overdue")  # the "need" filter of the assignments page
+
+
+def assignment_households(
+    team: Team, *, unassigned_only: bool = False, member: Member | None = None, q: str = "", village=None,
+    need_filter: str = "", today: dt.date | None = None,
+):
     """Return the team's households with their current members (for the assignments page)."""
     households = team_households(team).select_related("village", "head").prefetch_related(
         current_assignments_prefetch()
     )
     assigned = Assignment.objects.filter(household=OuterRef("pk"), member__team=team, member__left_on__isnull=True)
-    if unassigned_only:
+    if unassigned_only or need_filter == "unassigned":
         households = households.filter(~Exists(assigned))
     if member is not None:
         households = households.filter(Exists(Assignment.objects.filter(household=OuterRef("pk"), member=member)))
+    if village is not None:
+        households = households.filter(village=village)
+    if need_filter == "lacking":
+        households = households.annotate(**need.household_flags()).filter(need.lacks_q())
+    elif need_filter == "never":
+        households = households.filter(~Exists(live_visits().filter(household=OuterRef("pk"))))
+    elif need_filter == "overdue":
+        households = with_open_follow_up(households).filter(open_follow_up_on__lt=today or timezone.localdate())
     if q:
         households = households.filter(search_folded__contains=fold(q))
     return households.order_by("village_id", "household_key", "pk")
+
+
+def team_villages(team: Team) -> list:
+    """Return the current villages a team covers (one, or every village of its commune)."""
+    if team.village_code:
+        return [team.unit]
+    return list(Unit.objects.filter(parent=team.unit, level=Level.VILLAGE, valid_to__isnull=True).order_by("name"))
 
 
 def village_coverage(village) -> dict:
