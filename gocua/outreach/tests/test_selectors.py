@@ -205,3 +205,21 @@ def test_the_demo_assigns_everything_and_records_visits_once(world, items, house
     assert first["assigned"] == 6 and first["visits"] == 2
     assert again == {"assigned": 0, "visits": 0} and Visit.objects.count() == 2
     assert selectors.team_progress(world.team)["unassigned"] == 0
+
+
+def test_the_demo_history_writes_a_year_of_visits_once_and_keeps_the_rollups_exact(world, items, households):
+    from gocua.indicators.models import UnitActivity
+    from gocua.indicators.recompute import visits as recomputed_visits
+    from gocua.outreach.demo import demo_history
+    from gocua.outreach.models import Visit
+
+    made = households(4)
+    before = {r.pk: [getattr(r, n) for n in INDICATOR_NAMES] for r in made[0].residents.all()}
+    written = demo_history(team=world.team, entered_by=world.users["team_leader"])
+    assert written >= 2 * 5 and Visit.objects.count() == written  # 5 households, 2 to 6 visits each
+    assert demo_history(team=world.team, entered_by=world.users["team_leader"]) == 0
+    days = set(Visit.objects.values_list("visited_on", flat=True))
+    assert min(days) < timezone.localdate() - dt.timedelta(days=60)  # spread over the past year
+    assert {r.pk: [getattr(r, n) for n in INDICATOR_NAMES] for r in made[0].residents.all()} == before
+    stored = {(a.code, a.day): a.visits for a in UnitActivity.objects.filter(code=world.village.code) if a.visits}
+    assert stored == recomputed_visits("village_code", village_codes=[world.village.code])
