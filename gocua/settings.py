@@ -166,6 +166,7 @@ if PRODUCTION:
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "gocua" / "locale"]
+FORMAT_MODULE_PATH = ["gocua.formats"]  # dates as dd/mm/yyyy in both languages
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True

@@ -166,6 +166,8 @@ def progress(request):
 def team_progress(request, team_id: int):
     team = get_object_or_404(_teams_in_scope(request.user), pk=team_id)
     figures = selectors.team_progress(team)
+    me = rules.actor_member(request.user)
+    mine = next((m for m in figures["members"] if me is not None and m.pk == me.pk), None)
     return render(request, "outreach/progress.html", {
-        "team": team, "f": figures, "can_assign": rules.can_manage_assignments(request.user, team),
+        "team": team, "f": figures, "can_assign": rules.can_manage_assignments(request.user, team), "mine": mine,
     })
