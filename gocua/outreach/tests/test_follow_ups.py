@@ -203,3 +203,20 @@ def test_the_digest_page_shows_the_members_overdue_households(client, overdue_wo
     client.force_login(overdue_world.users["team_member"])
     body = client.get(reverse("outreach:digest")).content.decode()
     assert "TT-001" in body and reverse("web:household", args=[overdue_world.household.pk]) in body
+
+
+def test_the_web_form_offers_first_the_adults_who_lack_something_and_what_they_lack(client, world, items):
+    almost = {**ALL_YES, "vneid_level2": Tri.NO}
+    adult = f.make_resident(world.household, full_name="Phạm Thị Lan", gender="female", relation="wife",
+                            birth_year=1983, indicators=almost)
+    child = f.make_resident(world.household, full_name="Bé Na", gender="female", relation="child", birth_year=2020)
+    client.force_login(world.users["team_member"])
+    header = {"uuid": str(uuid.uuid4()), "household": world.household.pk,
+              "visited_on": timezone.localdate().isoformat(), "members": [world.users["team_member"].member.pk]}
+    body = client.post(NEW, {**header, "step": "1"}).content.decode()
+    others = body.index("Others in the household")
+    assert body.index(f'value="{adult.pk}"') < others < body.index(f'value="{child.pk}"')
+    body = client.post(NEW, {**header, "step": "2", "residents": [adult.pk]}).content.decode()
+    folded = body.index("Other services")
+    assert body.index(f'name="r{adult.pk}_i{items["vneid"].pk}"') < folded
+    assert body.index(f'name="r{adult.pk}_i{items["smartphone"].pk}"') > folded

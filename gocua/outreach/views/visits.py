@@ -15,7 +15,7 @@ from gocua.accounts.scope import in_scope, scoped
 from gocua.errors import DomainError
 from gocua.households.models import Household, Resident
 from gocua.lib.text import fold
-from gocua.outreach import rules, selectors
+from gocua.outreach import need, rules, selectors
 from gocua.outreach.models import Outcome, ServiceItem
 from gocua.outreach.services import visits as visit_services
 from gocua.outreach.views._common import forbid_if, int_or_none, member_choices, paginate, parse_day
@@ -109,14 +109,23 @@ def _step1_context(request, header, error=None):
 
 
 def _step2_context(request, header, household, error=None, ticked=()):
-    return {"step": 2, "header": header, "household": household, "residents": _residents_of(household),
+    """Offer first the people aged 15+ who still lack something; children and the rest fold away."""
+    items = list(ServiceItem.objects.filter(is_active=True))
+    residents = _residents_of(household)
+    suggested = [r for r in residents if r.birth_year <= need.this_year() - need.ADULT_AGE and need.resident_needs(r, items)]
+    others = [r for r in residents if r not in suggested]
+    return {"step": 2, "header": header, "household": household, "residents": suggested, "others": others,
             "ticked": set(ticked), "error": error}
 
 
 def _step3_context(request, header, household, resident_ids, error=None, posted=None):
+    """Show, per person, the services they still lack first; the others fold away."""
     residents = {r.pk: r for r in _residents_of(household)}
     chosen = [residents[rid] for rid in resident_ids if rid in residents]
     items = list(ServiceItem.objects.filter(is_active=True))
+    for resident in chosen:
+        resident.lacking_items = need.resident_needs(resident, items)
+        resident.other_items = [i for i in items if i not in resident.lacking_items]
     return {"step": 3, "header": header, "household": household, "residents": chosen, "items": items,
             "outcomes": Outcome.choices, "error": error, "posted": posted or {}, "picks": FOLLOW_UP_PICKS}
 
