@@ -273,6 +273,7 @@ OTP_TOTP_ISSUER = "GõCửa"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "gocua" / "locale"]
+FORMAT_MODULE_PATH = ["gocua.formats"]  # dates as dd/mm/yyyy in both languages
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True

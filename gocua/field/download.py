@@ -9,6 +9,7 @@ households that left the scope (reassigned) so the device drops them. Citizen ID
 never sent: only whether one is on file.
 """
 
+import datetime as dt
 import hashlib
 import json
 import uuid as uuid_lib
@@ -29,7 +30,7 @@ from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.lib import phone as phones
 from gocua.outreach import need, rules
-from gocua.outreach.models import ServiceItem, Visit
+from gocua.outreach.models import ServiceItem, Visit, VisitResident
 from gocua.places.models import Level, Unit
 from gocua.teams.models import Member
 
@@ -77,6 +78,38 @@ def _resident_out(resident: Resident, version: int, show_phone: bool) -> dict:
     }
 
 
+HISTORY_DAYS = 365  # older visits are not sent: the history on the phone is the last year's
+HISTORY_VISITS = 5  # per household: enough to see what was done and what is due, small on a cheap phone
+
+
+def _histories(household_ids: list[int]) -> dict[int, list[dict]]:
+    """Return {household id: its latest live visits, newest first} for the app's offline history (3 queries)."""
+    recent = (
+        Visit.objects.live().filter(household_id__in=household_ids, visited_on__gte=timezone.localdate()
+                                    - dt.timedelta(days=HISTORY_DAYS))
+        .order_by("household_id", "-visited_on", "-id").prefetch_related("members")
+    )
+    kept, counts = [], defaultdict(int)
+    for visit in recent:
+        if counts[visit.household_id] < HISTORY_VISITS:
+            counts[visit.household_id] += 1
+            kept.append(visit)
+    rows = defaultdict(list)
+    for vr in VisitResident.objects.filter(visit__in=kept).select_related("resident").prefetch_related("outcomes"):
+        rows[vr.visit_id].append({
+            "resident": str(vr.resident.uuid), "present": vr.present,
+            "outcomes": [{"item": o.item_id, "outcome": o.outcome, "follow_up_on": o.follow_up_on}
+                         for o in vr.outcomes.all()],
+        })
+    out = defaultdict(list)
+    for visit in kept:
+        out[visit.household_id].append({
+            "uuid": str(visit.uuid), "visited_on": visit.visited_on, "follow_up_on": visit.follow_up_on,
+            "members": [m.full_name for m in visit.members.all()], "residents": rows.get(visit.pk, []),
+        })
+    return out
+
+
 def payloads(user, member: Member | None, household_ids: list[int]) -> dict[int, dict]:
     """Return {household id: what the device gets for it}, in a fixed number of queries per chunk."""
     out: dict[int, dict] = {}
@@ -91,6 +124,7 @@ def payloads(user, member: Member | None, household_ids: list[int]) -> dict[int,
         visits = Visit.objects.live().filter(household_id__in=ids).order_by("household_id", "-visited_on", "-id")
         for household_id, visited_on, follow_up_on in visits.values_list("household_id", "visited_on", "follow_up_on"):
             latest.setdefault(household_id, (visited_on, follow_up_on))
+        history = _histories(ids)
         assigned = set()
         if member is not None:
             assigned = set(
@@ -113,6 +147,7 @@ def payloads(user, member: Member | None, household_ids: list[int]) -> dict[int,
                 ),
                 "version": h_versions.get(h.uuid, 0),
                 "residents": [_resident_out(r, r_versions.get(r.uuid, 0), show_phone) for r in people],
+                "visits": history.get(h.pk, []),
             }
     return out
 

@@ -262,6 +262,26 @@ class DownloadResidentOut(Schema):
     version: int
 
 
+class DownloadOutcomeOut(Schema):
+    item: int
+    outcome: str
+    follow_up_on: date | None
+
+
+class DownloadVisitResidentOut(Schema):
+    resident: UUID
+    present: bool
+    outcomes: list[DownloadOutcomeOut]
+
+
+class DownloadVisitOut(Schema):
+    uuid: UUID
+    visited_on: date
+    members: list[str] = Field(description="Names of the members who went.")
+    follow_up_on: date | None = Field(description="When to come back; a later visit settles it.")
+    residents: list[DownloadVisitResidentOut]
+
+
 class DownloadHouseholdOut(Schema):
     uuid: UUID
     id: int
@@ -276,6 +296,7 @@ class DownloadHouseholdOut(Schema):
     left_behind: bool = Field(description="Lacks the essentials and no visit in the left-behind window (outreach.need).")
     version: int
     residents: list[DownloadResidentOut]
+    visits: list[DownloadVisitOut] = Field(description="The latest live visits, newest first (the history offline).")
 
 
 class DownloadMemberOut(Schema):

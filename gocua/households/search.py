@@ -250,3 +250,31 @@ def household_search(*, user, query: str, limit: int = 20) -> list[Household]:
     """Return the first `limit` households in scope whose key, head or address match `query`, by key."""
     households = scoped(user, Household.objects.select_related("village", "head"))
     return first(households, query, order=HOUSEHOLD_ORDER, limit=limit)
+
+
+# --- people by phone, and an exact name first (the search page) -----------------------------------
+
+PHONE_SEPARATORS = re.compile(r"[\s.\-()+]")
+MIN_PHONE_DIGITS = 4
+
+
+def phone_digits(query: str | None) -> str:
+    """Return the digits of a query that is a phone number or its last digits ("0912 345 678", "+84 912…", "5678")."""
+    text = PHONE_SEPARATORS.sub("", query or "")
+    if len(text) < MIN_PHONE_DIGITS or not text.isdigit():
+        return ""
+    if text.startswith("84") and len(text) >= 11:  # the international form: 84 912 345 678
+        text = "0" + text[2:]
+    return text
+
+
+def resident_search_ranked(*, user, query: str, limit: int = 20, by_phone: bool = False) -> list[Resident]:
+    """Return `resident_search` with residents named exactly `query` first, or (phone roles) those whose phone ends so."""
+    residents = scoped(user, Resident.objects.select_related("household__village"))
+    digits = phone_digits(query)
+    if digits:
+        # Phones are stored in national form (0912345678): a suffix matches any way it was typed.
+        return list(residents.filter(phone__endswith=digits).order_by(*RESIDENT_ORDER)[:limit]) if by_phone else []
+    exact = list(residents.filter(name_folded=fold(" ".join((query or "").split()))).order_by(*RESIDENT_ORDER)[:limit])
+    seen = {r.pk for r in exact}
+    return (exact + [r for r in resident_search(user=user, query=query, limit=limit) if r.pk not in seen])[:limit]

@@ -26,9 +26,10 @@ from gocua.teams.models import Member, Team
 
 router = Router(tags=["outreach"])
 NEED_NAMES = {
+    selectors.OVERDUE: "follow_up_overdue",
+    selectors.DUE_SOON: "follow_up_due_soon",
     selectors.NEVER_VISITED: "never_visited",
     selectors.LACKING: "lacking",
-    selectors.FOLLOW_UP_DUE: "follow_up_due",
     selectors.THE_REST: "the_rest",
 }
 

@@ -15,7 +15,7 @@ from gocua.outreach.need import AGE_BAND_CODES, FIVE_SKILLS
 OutcomeName = Literal[tuple(Outcome.values)]
 IndicatorFilter = Literal[(FIVE_SKILLS, *INDICATOR_NAMES)]
 AgeBand = Literal[tuple(AGE_BAND_CODES)]
-NeedName = Literal["never_visited", "lacking", "follow_up_due", "the_rest"]
+NeedName = Literal["follow_up_overdue", "follow_up_due_soon", "never_visited", "lacking", "the_rest"]
 
 
 # --- catalogue --------------------------------------------------------------------------------

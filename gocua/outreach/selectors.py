@@ -30,15 +30,16 @@ from gocua.households import search
 from gocua.households.digital import ESSENTIALS, INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.outreach import need
-from gocua.outreach.models import ServiceItem, Visit, VisitResident
+from gocua.outreach.models import Outcome, ServiceItem, Visit, VisitOutcome, VisitResident
 from gocua.outreach.rules import team_area_q
-from gocua.places.models import Level, code_field
+from gocua.places.models import Level, Unit, code_field
 from gocua.teams.models import Member, Team
 
 DEFAULT_DAYS = need.LEFT_BEHIND_DAYS
 
-# Work-list groups, in order of need.
-NEVER_VISITED, LACKING, FOLLOW_UP_DUE, THE_REST = 0, 1, 2, 3
+# Work-list groups, in order: follow-ups past their date, follow-ups due within a week, then by need.
+OVERDUE, DUE_SOON, NEVER_VISITED, LACKING, THE_REST = 0, 1, 2, 3, 4
+DUE_SOON_DAYS = 7
 
 
 def live_visits():
@@ -60,20 +61,25 @@ def current_assignments_prefetch() -> Prefetch:
     return Prefetch("assignments", queryset=rows, to_attr="current_assignments")
 
 
+def with_open_follow_up(households):
+    """Annotate households with their open follow-up: the one the latest live visit asked for.
+
+    A later visit settles the follow-up of the earlier ones: it asks for its own, or for none.
+    """
+    return households.annotate(open_follow_up_on=_latest_visit("follow_up_on"), latest_visit_id=_latest_visit("id"))
+
+
 def with_need(households, *, today: dt.date | None = None):
-    """Annotate households with last visit, due follow-up and the work-list group `need`."""
+    """Annotate households with last visit, open follow-up and the work-list group `need`."""
     today = today or timezone.localdate()
     return (
-        households.annotate(
-            last_visit_on=_latest_visit("visited_on"),
-            open_follow_up_on=_latest_visit("follow_up_on"),
-            **need.household_flags(),
-        )
+        with_open_follow_up(households).annotate(last_visit_on=_latest_visit("visited_on"), **need.household_flags())
         .annotate(
             need=Case(
+                When(open_follow_up_on__lt=today, then=Value(OVERDUE)),
+                When(open_follow_up_on__lt=today + dt.timedelta(days=DUE_SOON_DAYS), then=Value(DUE_SOON)),
                 When(last_visit_on__isnull=True, then=Value(NEVER_VISITED)),
                 When(need.lacks_q(), then=Value(LACKING)),
-                When(open_follow_up_on__lte=today, then=Value(FOLLOW_UP_DUE)),
                 default=Value(THE_REST),
             )
         )
@@ -89,6 +95,7 @@ class WorkRow:
     need: int
     reasons: list[str]
     residents: list = field(default_factory=list)
+    come_back_to: list = field(default_factory=list)  # the residents the open follow-up is for
 
     @property
     def reason(self) -> str:
@@ -102,35 +109,58 @@ def _reasons(household, today: dt.date) -> list[str]:
     gaps = need.household_gaps(household.counted_residents)
     if gaps:
         reasons.append(_("Lacks essentials: %(gaps)s") % {"gaps": ", ".join(gaps)})
-    follow_up = household.open_follow_up_on
-    if follow_up is not None and follow_up <= today:
-        reasons.append(_("Follow-up due since %(date)s") % {"date": date_format(follow_up, "SHORT_DATE_FORMAT")})
+    follow_up = getattr(household, "open_follow_up_on", None)
+    if follow_up is not None and follow_up < today:
+        reasons.insert(0, _("Follow-up overdue since %(date)s") % {"date": date_format(follow_up, "SHORT_DATE_FORMAT")})
+    elif follow_up is not None and follow_up < today + dt.timedelta(days=DUE_SOON_DAYS):
+        reasons.insert(0, _("Follow-up due on %(date)s") % {"date": date_format(follow_up, "SHORT_DATE_FORMAT")})
     if household.last_visit_on is not None and not reasons:
         reasons.append(_("Last visit on %(date)s") % {"date": date_format(household.last_visit_on, "SHORT_DATE_FORMAT")})
     return reasons
 
 
 def work_list_queryset(member: Member, *, today: dt.date | None = None):
-    """Return the member's households ordered by need (never visited, lacking, follow-up due, the rest)."""
+    """Return the member's households: overdue follow-ups, due this week, then never visited, lacking, the rest."""
     households = Household.objects.filter(assignments__member=member).select_related("village", "head")
     return with_need(households, today=today).order_by(
-        "need", F("last_visit_on").asc(nulls_first=True), "household_key", "pk"
+        "need", F("open_follow_up_on").asc(nulls_last=True), F("last_visit_on").asc(nulls_first=True),
+        "household_key", "pk",
     )
 
 
+def follow_up_people(households) -> dict[int, list[str]]:
+    """Return {household id: names of the residents its open follow-up is for} (one query)."""
+    latest = [h.latest_visit_id for h in households if getattr(h, "open_follow_up_on", None) is not None]
+    if not latest:
+        return {}
+    rows = (
+        VisitOutcome.objects.filter(visit_resident__visit_id__in=latest)
+        .filter(Q(follow_up_on__isnull=False) | Q(outcome=Outcome.FOLLOW_UP))
+        .values_list("visit_resident__visit__household_id", "visit_resident__resident__full_name")
+        .order_by("visit_resident__resident_id")
+        .distinct()
+    )
+    people = {}
+    for household_id, name in rows:
+        people.setdefault(household_id, []).append(name)
+    return people
+
+
 def work_rows(households, *, today: dt.date | None = None, with_needs: bool = False) -> list[WorkRow]:
-    """Turn a page of `work_list_queryset` rows into WorkRows with reasons (2 extra queries)."""
+    """Turn a page of `work_list_queryset` rows into WorkRows with reasons (3 extra queries at most)."""
     today = today or timezone.localdate()
     households = list(households)
     prefetch_related_objects(households, counted_residents_prefetch())
     items = list(ServiceItem.objects.filter(is_active=True)) if with_needs else []
+    people = follow_up_people(households)
     rows = []
     for household in households:
         residents = [
             (resident, need.resident_needs(resident, items), need.resident_lacks(resident))
             for resident in household.counted_residents
         ]
-        rows.append(WorkRow(household, getattr(household, "need", LACKING), _reasons(household, today), residents))
+        rows.append(WorkRow(household, getattr(household, "need", LACKING), _reasons(household, today), residents,
+                            people.get(household.pk, [])))
     return rows
 
 
@@ -210,7 +240,7 @@ def left_behind_counts(households, filters: LeftBehindFilters) -> dict:
 def left_behind_ordered(households):
     """Return the left-behind households, longest without a visit first, ready for `left_behind_rows`."""
     return (
-        households.annotate(last_visit_on=_latest_visit("visited_on"), open_follow_up_on=_latest_visit("follow_up_on"))
+        with_open_follow_up(households).annotate(last_visit_on=_latest_visit("visited_on"))
         .select_related("village", "head")
         .prefetch_related(current_assignments_prefetch())
         .order_by(F("last_visit_on").asc(nulls_first=True), "village_id", "household_key", "pk")
@@ -272,32 +302,68 @@ def team_progress(team: Team, *, today: dt.date | None = None) -> dict:
         )
         .order_by("full_name")
     )
+    overdue = with_open_follow_up(households).filter(open_follow_up_on__lt=today)
     figures["overdue_households"] = list(
-        households.annotate(open_follow_up_on=_latest_visit("follow_up_on"))
-        .filter(open_follow_up_on__lt=today)
-        .select_related("head")
+        overdue.select_related("head", "village").prefetch_related(current_assignments_prefetch())
         .order_by("open_follow_up_on", "household_key")[:20]
     )
+    per_member = dict(
+        Assignment.objects.filter(member__team=team, household__in=overdue.values("pk"))
+        .values("member_id").annotate(n=Count("pk")).values_list("member_id", "n")
+    )
+    for m in figures["members"]:
+        m.overdue = per_member.get(m.pk, 0)
     figures["week_start"], figures["month_start"] = week_start(today), today.replace(day=1)
     return figures
+
+
+def overdue_by_village(user, unit, *, today: dt.date | None = None) -> list[dict]:
+    """Return [{"village_id", "village__name", "n"}]: households in scope with an overdue follow-up, per village."""
+    today = today or timezone.localdate()
+    households = scoped(user, Household.objects.filter(unit_q(unit)))
+    return list(
+        with_open_follow_up(households).filter(open_follow_up_on__lt=today).order_by()
+        .values("village_id", "village__name").annotate(n=Count("pk")).order_by("-n", "village__name")
+    )
 
 
 # --- assignments, visits, sessions, search ----------------------------------------------------------
 
 
-def assignment_households(team: Team, *, unassigned_only: bool = False, member: Member | None = None, q: str = ""):
+ASSIGNMENT_NEEDS = ("unassigned", "lacking", "never", "overdue")  # the "need" filter of the assignments page
+
+
+def assignment_households(
+    team: Team, *, unassigned_only: bool = False, member: Member | None = None, q: str = "", village=None,
+    need_filter: str = "", today: dt.date | None = None,
+):
     """Return the team's households with their current members (for the assignments page)."""
     households = team_households(team).select_related("village", "head").prefetch_related(
         current_assignments_prefetch()
     )
     assigned = Assignment.objects.filter(household=OuterRef("pk"), member__team=team, member__left_on__isnull=True)
-    if unassigned_only:
+    if unassigned_only or need_filter == "unassigned":
         households = households.filter(~Exists(assigned))
     if member is not None:
         households = households.filter(Exists(Assignment.objects.filter(household=OuterRef("pk"), member=member)))
+    if village is not None:
+        households = households.filter(village=village)
+    if need_filter == "lacking":
+        households = households.annotate(**need.household_flags()).filter(need.lacks_q())
+    elif need_filter == "never":
+        households = households.filter(~Exists(live_visits().filter(household=OuterRef("pk"))))
+    elif need_filter == "overdue":
+        households = with_open_follow_up(households).filter(open_follow_up_on__lt=today or timezone.localdate())
     if q:
         households = search.match(households, q)
     return households.order_by("village_id", "household_key", "pk")
+
+
+def team_villages(team: Team) -> list:
+    """Return the current villages a team covers (one, or every village of its commune)."""
+    if team.village_code:
+        return [team.unit]
+    return list(Unit.objects.filter(parent=team.unit, level=Level.VILLAGE, valid_to__isnull=True).order_by("name"))
 
 
 def village_coverage(village) -> dict:
@@ -326,6 +392,21 @@ def visits_in_scope(user, *, household=None, member=None, since=None, until=None
     if until is not None:
         visits = visits.filter(visited_on__lte=until)
     return visits.order_by("-visited_on", "-id")
+
+
+HISTORY_LIMIT = 30
+
+
+def household_history(user, household, *, limit: int = HISTORY_LIMIT) -> list[Visit]:
+    """Return the household's latest live visits, newest first, with members and what was guided per resident."""
+    visits = scoped(user, live_visits()).filter(household=household).prefetch_related(
+        "members",
+        Prefetch(
+            "visit_residents",
+            queryset=VisitResident.objects.select_related("resident").prefetch_related("outcomes__item").order_by("id"),
+        ),
+    )
+    return list(visits.order_by("-visited_on", "-id")[:limit])
 
 
 def visit_detail_queryset(user):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", lists.home, name="home"),
     path("work/", lists.my_work, name="work"),
     path("work/print/", lists.work_print, name="work_print"),
+    path("work/today/", lists.digest, name="digest"),
     path("members/<int:member_id>/work/", lists.member_work, name="member_work"),
     path("members/<int:member_id>/work/print/", lists.work_print, name="member_work_print"),
     path("left-behind/", lists.left_behind, name="left_behind"),

@@ -1,11 +1,14 @@
 """Form helpers shared by the pages, and the page forms (parsing only: the services validate)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError
 from gocua.households.digital import INDICATORS, Tri
 from gocua.households.models import Resident
+from gocua.households.services import CITIZEN_ID_MESSAGES, MIN_BIRTH_YEAR
+from gocua.lib import citizen_id, phone
 from gocua.places.models import VILLAGE_KINDS, Kind
 from gocua.teams.models import Member
 
@@ -109,6 +112,32 @@ class ResidentForm(forms.Form):
         help_text=_("12 digits; may be left empty."),
         widget=numeric({"maxlength": 14}),
     )
+
+    def clean(self):
+        """Check every field the way the resident services do, so that all mistakes show at once."""
+        data = super().clean()
+        today = timezone.localdate()
+        year = data.get("birth_year")
+        if year is not None and not MIN_BIRTH_YEAR <= year <= today.year:
+            self.add_error("birth_year", _("The year of birth must be between %(low)s and %(high)s.")
+                           % {"low": MIN_BIRTH_YEAR, "high": today.year})
+            year = None
+        born = data.get("birth_date")
+        if born and year is not None and (born.year != year or born > today):
+            self.add_error("birth_date", _("The date of birth does not match the year of birth."))
+        raw_phone = (data.get("phone") or "").strip()
+        if raw_phone:
+            try:
+                phone.normalise(raw_phone)
+            except phone.PhoneError:
+                self.add_error("phone", _("This is not a valid Vietnamese phone number."))
+        number = (data.get("citizen_id") or "").strip()
+        if number:
+            try:
+                citizen_id.validate(number, gender=data.get("gender"), birth_year=year)
+            except citizen_id.CitizenIdError as exc:
+                self.add_error("citizen_id", CITIZEN_ID_MESSAGES[exc.code])
+        return data
 
     def service_data(self) -> dict:
         """Return the fields the resident services take as `data`."""

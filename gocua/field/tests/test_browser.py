@@ -170,8 +170,9 @@ def _wait_synced(page, pending: int = 0) -> None:
 def _record_visit(page, key: str, smartphone: ServiceItem) -> None:
     page.click(f"a.row:has-text('{key}')")
     page.click("a[href$='/visit']")
-    page.select_option(f"select[name='o0-{smartphone.pk}']", "done")
-    page.click("form button[type=submit]")
+    page.click("button.qv-person >> nth=0")
+    page.click(f"button.qv-a[data-item='{smartphone.pk}'][data-outcome='done'] >> nth=0")
+    page.click("#qv-save")
     page.wait_for_selector("a[href$='/resident']")
 
 

@@ -37,3 +37,7 @@ def households(world):
         return made
 
     return make
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (skipped without it)")

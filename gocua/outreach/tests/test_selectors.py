@@ -6,7 +6,7 @@ from django.utils import timezone
 from gocua import testing as f
 from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.outreach import selectors
-from gocua.outreach.selectors import FOLLOW_UP_DUE, LACKING, NEVER_VISITED, THE_REST, LeftBehindFilters
+from gocua.outreach.selectors import DUE_SOON, LACKING, NEVER_VISITED, OVERDUE, THE_REST, LeftBehindFilters
 from gocua.outreach.services.assignments import assignment_bulk
 from gocua.outreach.services.visits import visit_delete
 from gocua.outreach.tests.factories import backdate, checked, outcome, record
@@ -28,18 +28,43 @@ def test_work_list_is_ordered_by_need_with_a_reason_per_row(world, items, member
     follow_resident = f.make_resident(follow, indicators=ALL_YES)
     fine = f.make_household(world.village, "D-fine")
     fine_resident = f.make_resident(fine, indicators=ALL_YES)
-    _assign(world, [fine, follow, lacking, never], member)
+    late = backdate(f.make_household(world.village, "E-late"))
+    late_resident = f.make_resident(late, full_name="Lê Thị Muộn", indicators=ALL_YES)
+    _assign(world, [fine, follow, lacking, never, late], member)
     record(user, lacking, [checked(lacking_resident)])
-    record(user, follow, [checked(follow_resident, outcome(items["local_platforms"], "follow_up"))])
+    record(user, follow, [checked(follow_resident, outcome(items["local_platforms"], "follow_up",
+                                                           follow_up_on=timezone.localdate() + dt.timedelta(days=3)))])
     record(user, fine, [checked(fine_resident)])
+    ten_days_ago = timezone.localdate() - dt.timedelta(days=10)
+    record(user, late, [checked(late_resident, outcome(items["local_platforms"], "partly",
+                                                       follow_up_on=ten_days_ago + dt.timedelta(days=3)))],
+           visited_on=ten_days_ago)
     rows = selectors.work_rows(selectors.work_list_queryset(member))
     assert [(r.household.household_key, r.need) for r in rows] == [
-        ("A-never", NEVER_VISITED), ("B-lacking", LACKING), ("C-follow", FOLLOW_UP_DUE), ("D-fine", THE_REST),
+        ("E-late", OVERDUE), ("C-follow", DUE_SOON), ("A-never", NEVER_VISITED), ("B-lacking", LACKING),
+        ("D-fine", THE_REST),
     ]
-    assert rows[0].reason == "Never visited"
-    assert "no smartphone (1)" in rows[1].reason
-    assert rows[2].reason.startswith("Follow-up due since")
-    assert rows[3].reason.startswith("Last visit on")
+    assert rows[0].reason.startswith("Follow-up overdue since")
+    assert rows[0].come_back_to == ["Lê Thị Muộn"]
+    assert rows[1].reason.startswith("Follow-up due on")
+    assert rows[2].reason == "Never visited"
+    assert "no smartphone (1)" in rows[3].reason
+    assert rows[4].reason.startswith("Last visit on")
+
+
+def test_a_later_visit_without_a_follow_up_settles_the_earlier_one(world, items, member):
+    household = backdate(f.make_household(world.village))
+    resident = f.make_resident(household, indicators=ALL_YES)
+    _assign(world, [household], member)
+    user = world.users["team_member"]
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
+    record(user, household, [checked(resident, outcome(items["local_platforms"], "follow_up",
+                                                       follow_up_on=week_ago + dt.timedelta(days=3)))],
+           visited_on=week_ago)
+    assert selectors.work_rows(selectors.work_list_queryset(member))[0].need == OVERDUE
+    record(user, household, [checked(resident, outcome(items["local_platforms"], "done"))])
+    row = selectors.work_rows(selectors.work_list_queryset(member))[0]
+    assert row.need == THE_REST and row.come_back_to == []
 
 
 def test_a_household_without_anyone_proficient_in_five_skills_lacks_essentials(world, items, member):
@@ -180,3 +205,21 @@ def test_the_demo_assigns_everything_and_records_visits_once(world, items, house
     assert first["assigned"] == 6 and first["visits"] == 2
     assert again == {"assigned": 0, "visits": 0} and Visit.objects.count() == 2
     assert selectors.team_progress(world.team)["unassigned"] == 0
+
+
+def test_the_demo_history_writes_a_year_of_visits_once_and_keeps_the_rollups_exact(world, items, households):
+    from gocua.indicators.models import UnitActivity
+    from gocua.indicators.recompute import visits as recomputed_visits
+    from gocua.outreach.demo import demo_history
+    from gocua.outreach.models import Visit
+
+    made = households(4)
+    before = {r.pk: [getattr(r, n) for n in INDICATOR_NAMES] for r in made[0].residents.all()}
+    written = demo_history(team=world.team, entered_by=world.users["team_leader"])
+    assert written >= 2 * 5 and Visit.objects.count() == written  # 5 households, 2 to 6 visits each
+    assert demo_history(team=world.team, entered_by=world.users["team_leader"]) == 0
+    days = set(Visit.objects.values_list("visited_on", flat=True))
+    assert min(days) < timezone.localdate() - dt.timedelta(days=60)  # spread over the past year
+    assert {r.pk: [getattr(r, n) for n in INDICATOR_NAMES] for r in made[0].residents.all()} == before
+    stored = {(a.code, a.day): a.visits for a in UnitActivity.objects.filter(code=world.village.code) if a.visits}
+    assert stored == recomputed_visits("village_code", village_codes=[world.village.code])

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from gocua.accounts.scope import scoped
@@ -17,6 +18,12 @@ from gocua.teams.models import Team
 
 PAGE_SIZE = 100
 ACTIONS = ("add", "replace", "remove", "clear")
+NEED_CHOICES = [
+    ("unassigned", _lazy("Not assigned")),
+    ("lacking", _lazy("Lacking essentials")),
+    ("never", _lazy("Never visited")),
+    ("overdue", _lazy("Follow-up overdue")),
+]
 
 
 @login_required
@@ -30,6 +37,7 @@ def own_team(request):
 
 
 def _coverage(team):
+    """Return the team's current members with their load: households assigned."""
     return list(
         team.members.filter(left_on__isnull=True)
         .annotate(households=Count("assignments"))
@@ -75,13 +83,33 @@ def team_assignments(request, team_id: int):
             error = str(exc.message)
         if error is None:
             return redirect(request.get_full_path())
-    member_filter = team.members.filter(pk=int_or_none(request.GET.get("member")) or 0).first()
+    filters = _filters(request, team)
     households = selectors.assignment_households(
-        team, unassigned_only=request.GET.get("unassigned") == "1", member=member_filter,
-        q=request.GET.get("q", ""),
+        team, member=filters["member"], village=filters["village"], need_filter=filters["need"], q=filters["q"],
     )
     return render(request, "outreach/assignments.html", {
         "team": team, "page": paginate(request, households, PAGE_SIZE), "coverage": _coverage(team),
-        "members": team.members.filter(left_on__isnull=True).order_by("full_name"), "error": error,
-        "member_filter": member_filter, "query": query_without_page(request),
+        "members": _coverage(team), "error": error, "filters": filters, "member_filter": filters["member"],
+        "villages": selectors.team_villages(team), "needs": NEED_CHOICES, "select_all": request.GET.get("all") == "1",
+        "query": query_without_page(request), "query_without_all": _query_without(request, "page", "all"),
     })
+
+
+def _filters(request, team) -> dict:
+    """Read the list's filters from the query string (they stay there after saving)."""
+    params = request.GET
+    need_filter = params.get("need") or ("unassigned" if params.get("unassigned") == "1" else "")
+    villages = {v.pk: v for v in selectors.team_villages(team)}
+    return {
+        "member": team.members.filter(pk=int_or_none(params.get("member")) or 0).first(),
+        "village": villages.get(int_or_none(params.get("village"))),
+        "need": need_filter if need_filter in selectors.ASSIGNMENT_NEEDS else "",
+        "q": (params.get("q") or "").strip()[:100],
+    }
+
+
+def _query_without(request, *names) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()

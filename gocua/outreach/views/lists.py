@@ -7,7 +7,7 @@ from django.utils import timezone
 from gocua.accounts.models import Role
 from gocua.accounts.scope import in_scope, scoped
 from gocua.households.digital import ESSENTIALS, INDICATORS
-from gocua.outreach import need, rules, selectors
+from gocua.outreach import need, reminders, rules, selectors
 from gocua.outreach.models import ServiceItem
 from gocua.outreach.views._common import int_or_none, paginate, query_without_page
 from gocua.places.models import Level, Unit
@@ -33,11 +33,13 @@ def _members_in_scope(user):
 
 
 def _work_page(request, member, template="outreach/work_list.html"):
-    page = paginate(request, selectors.work_list_queryset(member))
+    households = selectors.work_list_queryset(member)
+    page = paginate(request, households)
     rows = selectors.work_rows(page.object_list)
     return render(request, template, {
         "member": member, "page": page, "rows": rows, "is_me": member.user_id == request.user.pk,
         "can_assign": rules.can_manage_assignments(request.user, member.team),
+        "overdue": households.filter(need=selectors.OVERDUE).count(),
     })
 
 
@@ -47,6 +49,15 @@ def my_work(request):
     if me is None:
         return render(request, "outreach/no_member.html")
     return _work_page(request, me)
+
+
+@login_required
+def digest(request):
+    """Today's digest for the member: follow-ups overdue and due this week (what a reminder points to)."""
+    me = rules.actor_member(request.user)
+    if me is None:
+        return render(request, "outreach/no_member.html")
+    return render(request, "outreach/digest.html", {"member": me, "digest": reminders.digest_for(me)})
 
 
 @login_required
@@ -130,6 +141,7 @@ def left_behind(request):
         "members": members, "indicator_choices": indicator_choices, "age_bands": need.AGE_BANDS,
         "essentials": [(name, need.ESSENTIAL_SHORT[name], counts[name]) for name in ESSENTIALS],
         "problems": problems, "query": query_without_page(request),
+        "overdue_villages": selectors.overdue_by_village(request.user, unit) if unit.level >= Level.COMMUNE else [],
     })
 
 
@@ -154,6 +166,8 @@ def progress(request):
 def team_progress(request, team_id: int):
     team = get_object_or_404(_teams_in_scope(request.user), pk=team_id)
     figures = selectors.team_progress(team)
+    me = rules.actor_member(request.user)
+    mine = next((m for m in figures["members"] if me is not None and m.pk == me.pk), None)
     return render(request, "outreach/progress.html", {
-        "team": team, "f": figures, "can_assign": rules.can_manage_assignments(request.user, team),
+        "team": team, "f": figures, "can_assign": rules.can_manage_assignments(request.user, team), "mine": mine,
     })

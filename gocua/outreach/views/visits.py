@@ -1,5 +1,6 @@
 """The quick visit form (three screens on a phone), visit pages, corrections and deletion."""
 
+import datetime as dt
 import uuid as uuid_lib
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from gocua.accounts.scope import in_scope, scoped
 from gocua.errors import DomainError
 from gocua.households import search
 from gocua.households.models import Household, Resident
-from gocua.outreach import rules, selectors
+from gocua.outreach import need, rules, selectors
 from gocua.outreach.models import Outcome, ServiceItem
 from gocua.outreach.services import visits as visit_services
 from gocua.outreach.views._common import forbid_if, int_or_none, member_choices, paginate, parse_day
@@ -36,11 +37,22 @@ def _header(data) -> dict:
     }
 
 
-def _outcomes_from_post(data, resident_ids: list[int], items) -> list[dict]:
+FOLLOW_UP_PICKS = (3, 7, 14)  # the quick picks of "come back in": 3 days, 1 week, 2 weeks
+
+
+def _follow_up_from_post(data, rid: int, visited_on):
+    """Return the follow-up date picked for one resident: a quick pick counted from the visit day, or the date typed."""
+    picked = int_or_none(data.get(f"r{rid}_follow_up_in"))
+    if picked in FOLLOW_UP_PICKS and visited_on is not None:
+        return visited_on + dt.timedelta(days=picked)
+    return parse_day(data.get(f"r{rid}_follow_up"))
+
+
+def _outcomes_from_post(data, resident_ids: list[int], items, visited_on=None) -> list[dict]:
     """Read the per-resident outcome selects (r<resident>_i<item>), note and follow-up date."""
     residents = []
     for rid in resident_ids:
-        follow_up_on = parse_day(data.get(f"r{rid}_follow_up"))
+        follow_up_on = _follow_up_from_post(data, rid, visited_on)
         outcomes = []
         for item in items:
             value = data.get(f"r{rid}_i{item.pk}") or ""
@@ -83,6 +95,10 @@ def _step1_context(request, header, error=None):
         owner = chosen[0] if len(chosen) == 1 else me
         if owner is not None:
             picks = list(selectors.work_list_queryset(owner)[:MAX_PICKS])
+    if header["household_id"] and all(h.pk != header["household_id"] for h in picks):
+        # Opened from a household page: that household first, already chosen.
+        chosen = scoped(request.user, Household.objects.select_related("head", "village"))
+        picks = list(chosen.filter(pk=header["household_id"])) + picks
     return {
         "step": 1, "header": header, "picks": picks, "query": query, "error": error,
         "members": members, "today": timezone.localdate(),
@@ -90,16 +106,25 @@ def _step1_context(request, header, error=None):
 
 
 def _step2_context(request, header, household, error=None, ticked=()):
-    return {"step": 2, "header": header, "household": household, "residents": _residents_of(household),
+    """Offer first the people aged 15+ who still lack something; children and the rest fold away."""
+    items = list(ServiceItem.objects.filter(is_active=True))
+    residents = _residents_of(household)
+    suggested = [r for r in residents if r.birth_year <= need.this_year() - need.ADULT_AGE and need.resident_needs(r, items)]
+    others = [r for r in residents if r not in suggested]
+    return {"step": 2, "header": header, "household": household, "residents": suggested, "others": others,
             "ticked": set(ticked), "error": error}
 
 
 def _step3_context(request, header, household, resident_ids, error=None, posted=None):
+    """Show, per person, the services they still lack first; the others fold away."""
     residents = {r.pk: r for r in _residents_of(household)}
     chosen = [residents[rid] for rid in resident_ids if rid in residents]
     items = list(ServiceItem.objects.filter(is_active=True))
+    for resident in chosen:
+        resident.lacking_items = need.resident_needs(resident, items)
+        resident.other_items = [i for i in items if i not in resident.lacking_items]
     return {"step": 3, "header": header, "household": household, "residents": chosen, "items": items,
-            "outcomes": Outcome.choices, "error": error, "posted": posted or {}}
+            "outcomes": Outcome.choices, "error": error, "posted": posted or {}, "picks": FOLLOW_UP_PICKS}
 
 
 @login_required
@@ -140,7 +165,8 @@ def visit_new(request):
     try:
         visit = visit_services.visit_record(
             actor=request.user, uuid=header["uuid"], household=household, visited_on=header["visited_on"],
-            member_ids=header["member_ids"], residents=_outcomes_from_post(request.POST, ticked, items),
+            member_ids=header["member_ids"],
+            residents=_outcomes_from_post(request.POST, ticked, items, header["visited_on"]),
             note=request.POST.get("note", ""), from_paper=header["from_paper"],
         )
     except DomainError as exc:
@@ -198,6 +224,7 @@ def _edit_context(request, visit, error=None, posted=None):
         ticked = {int_or_none(v) for v in posted.getlist("residents")}
     return {"visit": visit, "household": household, "residents": residents, "items": items,
             "outcomes": Outcome.choices, "posted": posted, "ticked": ticked, "member_ids": member_ids,
+            "picks": FOLLOW_UP_PICKS,
             "members": [m for m in member_choices(request.user) if m.team_id == visit.team_id]
             or list(visit.members.all()), "error": error}
 
@@ -216,7 +243,8 @@ def visit_edit(request, uuid):
     try:
         visit_services.visit_correct(
             actor=request.user, visit=visit, visited_on=parse_day(request.POST.get("visited_on")),
-            member_ids=request.POST.getlist("members"), residents=_outcomes_from_post(request.POST, ticked, items),
+            member_ids=request.POST.getlist("members"),
+            residents=_outcomes_from_post(request.POST, ticked, items, parse_day(request.POST.get("visited_on"))),
             note=request.POST.get("note", ""), reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:

@@ -17,6 +17,8 @@ from gocua.households.selectors import (
     indicator_rows,
     latest_indicator_changes,
 )
+from gocua.outreach import rules as outreach_rules
+from gocua.outreach.selectors import household_history
 from gocua.places.selectors import villages_visible
 from gocua.web.forms import HouseholdForm, HouseholdHeadForm, HouseholdMoveForm
 from gocua.web.views.common import attempt, form_page, paginate, require, unit_crumbs
@@ -47,6 +49,8 @@ def household_detail(request, pk: int):
         "moves": household_moves(household=household),
         "can_edit": can_edit,
         "can_see_phone": can_see_phone(user),
+        "can_record_visit": outreach_rules.actor_member(user) is not None or outreach_rules.is_officer(user),
+        "visits": household_history(user, household),
         "head_form": HouseholdHeadForm(residents=residents, initial={"head": household.head_id})
         if can_edit
         else None,

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gocua.accounts.permissions import can_see_phone
-from gocua.households.search import household_search, resident_search
+from gocua.households.search import household_search, resident_search_ranked
 from gocua.places.selectors import unit_search
 
 LIMIT = 20
@@ -27,6 +27,6 @@ def search(request):
         context.update(
             places=unit_search(user=user, query=query, limit=LIMIT),
             households=household_search(user=user, query=query, limit=LIMIT),
-            people=resident_search(user=user, query=query, limit=LIMIT),
+            people=resident_search_ranked(user=user, query=query, limit=LIMIT, by_phone=can_see_phone(user)),
         )
     return render(request, "web/search.html", context)

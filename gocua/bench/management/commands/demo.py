@@ -25,12 +25,13 @@ class Command(BaseCommand):
     def _extras(self) -> str:
         """Add the demo's outreach work and community projects (each idempotent) to Tháp Thượng."""
         from gocua.accounts.models import User
-        from gocua.outreach.demo import demo_outreach
+        from gocua.outreach.demo import demo_history, demo_outreach
 
         leader = User.objects.filter(username="totruong").select_related("member__team").first()
         if leader is None or getattr(leader, "member", None) is None:
             return ""
         done = demo_outreach(leader_user=leader, team=leader.member.team)
+        done["back-dated visits"] = demo_history(team=leader.member.team, entered_by=leader)
         parts = [f"{n} {what}" for what, n in done.items() if n]
         try:
             from gocua.community.demo import demo_community

@@ -279,13 +279,12 @@
 
   const counted = (r) => r.status === "living" || r.status === "away";
   const adult = (r) => new Date().getFullYear() - r.birth_year >= 15;
-  const lacks = (r) => counted(r) && adult(r) && ESSENTIALS.some((n) => r.indicators[n] === "no");
+
+  // The quick visit form, the due list and the history live in visit.js (window.GoCuaVisit).
+  const visitCtx = () => ({ h, state, W, T, C, today, uuid4, enqueue, showDate, counted, adult, itemName, keyOf, flash });
 
   function need(x) {
-    if (!x.last_visit_on) return [0, W.never_visited];
-    if (x.residents.some(lacks)) return [1, W.lacking];
-    if (x.follow_up_on && x.follow_up_on <= today()) return [2, W.follow_up_due];
-    return [3, `${W.last_visit}: ${showDate(x.last_visit_on)}`];
+    return window.GoCuaVisit.need(x, visitCtx(), today());
   }
 
   function headName(x) {
@@ -341,6 +340,7 @@
         h("b", {}, r.full_name), ` ${r.birth_year} · ${T.relations[r.relation] || r.relation}`,
         r.pending ? h("small", {}, ` (${W.pending})`) : null,
         h("div", { class: "tris" }, ESSENTIALS.map((n) => h("span", {}, tri(r.indicators[n]), " ", T.indicators[n])))))),
+      window.GoCuaVisit.history(x, visitCtx()),
     ];
   }
 
@@ -376,41 +376,7 @@
   }
 
   function visitView(x) {
-    const members = state.team ? state.team.members.filter((m) => !state.me || m.id !== state.me.member_id) : [];
-    const people = x.residents.filter(counted);
-    const blocks = people.map((r, i) => h("fieldset", { class: "person" },
-      h("legend", {}, h("label", {}, h("input", { type: "checkbox", name: `r${i}`, checked: true }), " ", r.full_name)),
-      h("label", { class: "inline" }, h("input", { type: "checkbox", name: `p${i}`, checked: true }), " ", W.present),
-      h("div", { class: "items" }, state.catalogue.map((item) => field(itemName(item),
-        select(`o${i}-${item.id}`, { "": W.not_guided, ...T.outcomes }, "", { "data-item": item.id }))))));
-    const fields = [
-      field(W.date, h("input", { type: "date", name: "visited_on", value: today(), max: today(), required: true })),
-      members.length ? field(W.with_member, select("with", { "": W.nobody, ...Object.fromEntries(members.map((m) => [String(m.id), m.full_name])) }, "")) : null,
-      h("h2", {}, W.services), blocks,
-      field(W.note, h("textarea", { name: "note", rows: 2, maxlength: 2000 })),
-    ];
-    return formView(W.record_visit, fields, async (data) => {
-      if (!state.me || !state.me.member_id) return W.sync_failed;
-      const entries = [];
-      const done = new Map();
-      people.forEach((r, i) => {
-        if (!data.get(`r${i}`)) return;
-        const outcomes = state.catalogue.filter((item) => data.get(`o${i}-${item.id}`))
-          .map((item) => ({ item: item.id, outcome: data.get(`o${i}-${item.id}`) }));
-        outcomes.filter((o) => o.outcome === "done").forEach((o) => done.set(r, [...(done.get(r) || []),
-          ...state.catalogue.find((item) => item.id === o.item).indicators]));
-        entries.push({ resident: r.uuid, present: Boolean(data.get(`p${i}`)), outcomes });
-      });
-      if (!entries.length) return W.choose_resident;
-      const visitedOn = data.get("visited_on") || today();
-      const memberIds = [state.me.member_id, ...(data.get("with") ? [Number(data.get("with"))] : [])];
-      const record = { uuid: uuid4(), type: "visit", data: { household: x.uuid, visited_on: visitedOn, members: memberIds, residents: entries, note: data.get("note") || "" } };
-      for (const [r, names] of done) for (const n of names) r.indicators[n] = "yes";
-      if (!x.last_visit_on || visitedOn > x.last_visit_on) x.last_visit_on = visitedOn;
-      if (entries.some((e) => e.outcomes.some((o) => o.outcome === "follow_up"))) x.follow_up_on = visitedOn;
-      await enqueue([record], x);
-      return null;
-    }, `#/h/${x.uuid}`);
+    return window.GoCuaVisit.view(x, visitCtx());
   }
 
   function personFields(prefix) {
