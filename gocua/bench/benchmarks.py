@@ -303,8 +303,8 @@ def run(name: str, iterations: int) -> dict:
 
 
 # Registered by their apps' modules (imported last: they use the helpers above).
+from gocua.bench import imports as _imports  # noqa: E402, F401
 from gocua.bench import load as _load  # noqa: E402, F401
 from gocua.bench import searching as _search  # noqa: E402, F401
 from gocua.field import bench as _sync  # noqa: E402, F401
-from gocua.imports import bench as _imports  # noqa: E402, F401
 from gocua.indicators import bench as _dashboards  # noqa: E402, F401
