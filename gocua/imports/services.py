@@ -91,7 +91,7 @@ def sheet_columns(sheet: Sheet) -> dict:
         "fields": {f: [column_letter(i + sheet.column_offset), sheet.headers[i]] for i, f in sheet.fields.items()},
         "unknown": sheet.unknown_columns,
         "duplicates": sheet.duplicate_columns,
-        "skipped": sheet.skipped,
+        "skipped": sheet.skipped_count,  # w13a: `Sheet.skipped` is now the list of (row, reason)
     }
 
 
