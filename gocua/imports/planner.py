@@ -15,7 +15,7 @@ from gocua.households import pii
 from gocua.households.indicators import Tri
 from gocua.households.models import Resident
 from gocua.households.services import RESIDENT_FIELDS, _apply_citizen_id, _clean_indicators, _clean_resident
-from gocua.imports import addresses, layout, state
+from gocua.imports import addresses, grouping, layout, state
 from gocua.imports.problems import Problem, from_domain_error
 from gocua.imports.rows import MASKED, RowInput, gender_from_citizen_id
 from gocua.places.models import Unit
@@ -366,6 +366,7 @@ def build(*, actor, target: Unit | None, rows: list[RowInput], resolver, choices
     """
     ambiguous: dict[str, dict] = {}
     located = []  # (row, resolution, commune code)
+    grouping.assign(rows)  # w13a (issue 13): households without a key column get their stable key
     for row in rows:
         if not row.household_key:
             row.problem(layout.HOUSEHOLD_KEY, "household_key_missing")

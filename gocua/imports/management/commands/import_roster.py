@@ -59,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError(both_languages(too_large_error().message))
         try:
             sheet = read_roster(path.read_bytes(), path.name)
-            self.stderr.write(f"Đã đọc / read {len(sheet.rows):,} dòng / rows ({sheet.skipped:,} bỏ qua / skipped)")
+            self.stderr.write(f"Đã đọc / read {len(sheet.rows):,} dòng / rows ({sheet.skipped_count:,} bỏ qua / skipped)")
             result = services.roster_import(actor=actor, commune=target, sheet=sheet, choices=choices,
                                             dry_run=dry_run, source_ref=f"cli:{path.name}"[:64],
                                             progress=Progress(sys.stderr))
