@@ -77,6 +77,23 @@ def _skipped_count(sheet: Sheet) -> int:
     return len(sheet.skipped) if isinstance(sheet.skipped, list | tuple) else int(sheet.skipped or 0)
 
 
+SKIP_REASONS = {
+    "blank": _("blank row"),
+    "total": _("total row"),
+    "formula": _("formula row"),
+    "repeated_header": _("the header repeated"),
+    "column_numbers": _("the column numbers under the header"),
+    "note": _("a note, not a person"),
+    "footer": _("the signature block under the list"),
+    "no_person": _("no name and no citizen ID"),
+}
+
+
+def skip_reason(code: str) -> str:
+    """Return the page text of a reader's skipped-row reason code (the code itself when unknown)."""
+    return SKIP_REASONS.get(code, code)
+
+
 def sheet_columns(sheet: Sheet) -> dict:
     """Return what the officer needs to know about the columns (letters, names, what was ignored).
 
@@ -213,10 +230,15 @@ def background_rows() -> int:
 def _read(data: bytes, filename: str, *, sheet: str = "", mapping: dict | None = None) -> Sheet:
     options = {}
     if sheet:
-        options["sheet"] = int(sheet) if str(sheet).isdigit() else sheet
+        options["sheet"] = sheet  # a name or a 1-based number: the reader tells them apart
     if mapping:
         options["mapping"] = mapping
     return read_roster(data, filename, **options)
+
+
+def remembered_mapping(commune: Unit, sheet: Sheet) -> dict | None:
+    """Return the mapping last confirmed for this commune and this header, if any."""
+    return _remembered(commune, sheet)
 
 
 def _remembered(commune: Unit, sheet: Sheet) -> dict | None:
@@ -301,11 +323,8 @@ def import_remap(*, actor, batch: ImportBatch, sheet: str = "", mapping: dict | 
                  background: bool | None = None) -> ImportBatch:
     """Read the stored file again with another sheet or column mapping and refresh the preview."""
     _require_open(actor, batch)
-    valid = set(getattr(layout, "FIELDS", {}) or layout.COLUMN_OF) | {""}
-    mapping = {str(k).strip().upper(): str(v) for k, v in (mapping or {}).items()}
-    wrong = sorted(v for v in mapping.values() if v not in valid)
-    if wrong:
-        raise DomainError("mapping_field", _("Unknown field: %(name)s.") % {"name": wrong[0]}, field="mapping")
+    # The reader refuses an unknown column letter or field name (ReadError, field "mapping").
+    mapping = {str(k).strip().upper(): str(v).strip() for k, v in (mapping or {}).items()}
     data = payload.unpack_bytes(batch.source)
     batch.sheet_name, batch.mapping = str(sheet or "")[:200], mapping
     read = _read(data, batch.file_name, sheet=batch.sheet_name, mapping=mapping)

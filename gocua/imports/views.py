@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -127,23 +127,6 @@ def preview(request, uuid):
     return render(request, "imports/preview.html", _preview_context(request, batch, error), status=400 if error else 200)
 
 
-SKIP_REASONS = {
-    "blank": gettext_lazy("blank row"),
-    "total": gettext_lazy("total row"),
-    "formula": gettext_lazy("formula row"),
-    "repeated_header": gettext_lazy("the header repeated"),
-    "header": gettext_lazy("the header repeated"),
-    "note": gettext_lazy("a note, not a person"),
-    "footer": gettext_lazy("the signature block under the list"),
-    "no_person": gettext_lazy("no name and no citizen ID"),
-}
-
-
-def skip_reason(code: str) -> str:
-    """Return the page text of a reader's skipped-row reason code (the code itself when unknown)."""
-    return str(SKIP_REASONS.get(code, code))
-
-
 def _field_names() -> list[str]:
     fields = getattr(layout, "FIELDS", None)
     if not fields:
@@ -204,7 +187,7 @@ def _preview_context(request, batch: ImportBatch, error: str) -> dict:
         "sheets": summary.get("columns", {}).get("sheets", []),
         "chosen_sheet": batch.sheet_name or summary.get("columns", {}).get("sheet", ""),
         "skipped_rows": [
-            {"row": n, "reason": skip_reason(code)} for n, code in summary.get("columns", {}).get("skipped_rows", [])
+            {"row": n, "reason": services.skip_reason(code)} for n, code in summary.get("columns", {}).get("skipped_rows", [])
         ][:PROBLEMS_PER_PAGE * 4],
         "rows_read": summary.get("columns", {}).get("rows_read", 0),
         "replanned": str(services.REPLAN_REASONS.get((batch.result or {}).get("replanned", ""), "")),
