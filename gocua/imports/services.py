@@ -315,7 +315,8 @@ def preview_run(*, batch: ImportBatch, progress=None) -> ImportBatch:
     sheet = _read(data, batch.file_name, sheet=batch.sheet_name, mapping=batch.mapping)
     _preview(batch, actor=actor, sheet=sheet, progress=progress)
     batch.work = ImportBatch.Work.NONE
-    batch.save()
+    # Not `progress`: the worker's recorder keeps it up to date on the row itself.
+    batch.save(update_fields=["payload", "samples", "summary", "problems", "plan", "plan_stamp", "work"])
     return batch
 
 
@@ -417,6 +418,8 @@ def import_run(*, batch: ImportBatch, progress=None) -> ImportBatch:
 
 
 def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: bool, progress) -> ImportBatch:
+    if hasattr(progress, "writing"):
+        progress.writing()  # one transaction from here: progress inside it could not be seen by the page
     with _gc_paused(), transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportBatch.Status.PREVIEW:
@@ -437,8 +440,6 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
                                progress=progress)
         if not plan.valid_households:
             raise DomainError("nothing_to_import", _("No row can be imported: fix the problem rows first."))
-        if hasattr(progress, "writing"):
-            progress.writing()  # the write is one transaction: its progress cannot be committed midway
         try:
             with transaction.atomic():
                 written = writer.write(plan, actor=actor, source_ref=f"import:{batch.uuid}")

@@ -30,7 +30,12 @@ class Recorder:
         self.model, self.pk, self.step = model, pk, step
         self.started, self.last = time.time(), 0.0
         self.total = 0
+        # Progress is saved only outside transactions opened after this point (the work's own).
+        self.depth = len(transaction.get_connection().atomic_blocks)
         self.save(0, 0)
+
+    def _free(self) -> bool:
+        return len(transaction.get_connection().atomic_blocks) <= self.depth
 
     def save(self, done: int, total: int) -> None:
         self.total = total or self.total
@@ -43,12 +48,12 @@ class Recorder:
         if done < total and now - self.last < PROGRESS_EVERY_S:
             return
         self.last = now
-        if not transaction.get_connection().in_atomic_block:
+        if self._free():
             self.save(done, total)
 
     def writing(self) -> None:
         self.step = "writing"
-        if not transaction.get_connection().in_atomic_block:
+        if self._free():
             self.save(self.total, self.total)
 
 
