@@ -11,7 +11,7 @@ from gocua import testing as f
 from gocua.households.models import Resident
 from gocua.imports import tasks
 from gocua.imports.models import ExportJob, ImportBatch, RosterMapping
-from gocua.imports.tests.helpers import person, roster
+from gocua.imports.tests.helpers import roster
 
 pytestmark = pytest.mark.django_db
 THAP_THUONG = "Thôn Tháp Thượng, Xã Đan Phượng, Thành phố Hà Nội"
