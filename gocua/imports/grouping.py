@@ -139,6 +139,19 @@ def _by_head(rows: list[RowInput]) -> list[Group]:
     return result
 
 
+def _infer_relations(group: Group) -> None:
+    """Without a relation column: the row named as the head (else the first row) is the head, others "Khác".
+
+    The services need a relation on every resident; "Khác" (other) says the file did not tell.
+    """
+    head_name = fold(next((r.head_name for r in group.rows if r.head_name), ""))
+    head = next((r for r in group.rows if head_name and r.name_folded == head_name), None)
+    if head is None and not head_name:
+        head = group.rows[0]
+    for row in group.rows:
+        row.relation = HEAD if row is head else Resident.Relation.OTHER
+
+
 def assign(rows: list[RowInput]) -> list[Group]:
     """Give every row without a household key its household's key; record the grouping problems.
 
@@ -147,7 +160,13 @@ def assign(rows: list[RowInput]) -> list[Group]:
     if any(row.household_key for row in rows):
         return _by_key(rows)
     groups = households(rows)
+    # No relation at all (not even an unreadable one): the sheet has no relation column.
+    infer_relations = not any(
+        row.relation or any(p.field == layout.RELATION for p in row.problems) for row in rows
+    )
     for group in groups:
+        if infer_relations:
+            _infer_relations(group)
         for row in group.rows:
             row.household_key = group.key
             if group.problem is not None:

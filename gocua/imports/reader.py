@@ -588,6 +588,8 @@ class _Rules:
             return TOTAL
         if name_text and self._repeats_header(cells, name_text):
             return REPEATED_HEADER
+        if name.__class__ is str and name and cells[0] is name and self.name_col and _one_value(cells):
+            return NOTE  # a band merged across the row ("THÔN THÁP THƯỢNG"): every cell holds its text
         if _COLUMN_NUMBER.match(name_text) and self._column_numbers(cells):
             return COLUMN_NUMBERS
         person = self.has_person_data(cells)
@@ -631,6 +633,11 @@ class _Rules:
                 return False
             numbers.append(int(match.group(1)))
         return len(numbers) >= 3 and all(b > a for a, b in zip(numbers, numbers[1:], strict=False))
+
+
+def _one_value(cells: list) -> bool:
+    values = {c for c in cells if c != ""}
+    return len(values) == 1
 
 
 _PERSON_FIELDS = frozenset({
