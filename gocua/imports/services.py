@@ -351,7 +351,7 @@ def _require_open(actor, batch: ImportBatch) -> None:
         raise Conflict("import_expired", _("This preview has expired; upload the file again."))
     if batch.pending:
         raise Conflict("import_busy", _("This file is still being processed; wait until it is done."))
-    if not batch.payload:
+    if not batch.summary:  # a background preview that failed: there is nothing to confirm
         raise Conflict("import_not_ready", _("This file could not be read; upload it again."))
 
 
