@@ -361,11 +361,19 @@ def _load(batch: ImportBatch) -> tuple[Sheet, Resolver]:
 
 
 def import_choose(*, actor, batch: ImportBatch, choices: dict) -> ImportBatch:
-    """Apply the officer's choices (split communes, new villages) and refresh the preview."""
+    """Apply the officer's choices (split communes, new villages) and refresh the preview.
+
+    A big file is planned again by the worker (`tasks.preview_batch`, which reads the stored file).
+    """
     _require_open(actor, batch)
+    chosen = planner.Choices.from_dict(choices)
+    if batch.summary.get("rows", 0) > background_rows():
+        with transaction.atomic():
+            batch.choices = chosen.as_dict()
+            _queue(batch, ImportBatch.Work.PREVIEW_QUEUED, batch.summary["rows"])
+        return batch
     with _gc_paused():
         sheet, resolver = _load(batch)
-        chosen = planner.Choices.from_dict(choices)
         plan = roster_plan(actor=actor, commune=batch.commune, sheet=sheet, choices=chosen, resolver=resolver)
         batch.choices = chosen.as_dict()
         _describe(batch, sheet, plan)

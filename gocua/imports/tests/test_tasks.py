@@ -161,3 +161,17 @@ def test_the_stored_plan_is_readable_only_with_the_server_key(world, officer, se
         payload.unpack_plan(batch.plan)
     payload._fernet.cache_clear()
     assert Resident.objects.filter(full_name="Hoàng Văn Nam").count() == 0  # a preview writes nothing
+
+
+def test_choices_on_a_big_file_are_applied_by_the_worker(world, officer, settings):
+    data = roster(person("TD-1", "Phạm Văn Hùng", 1970, address="Thôn Tháp Đoài, Xã Đan Phượng, Thành phố Hà Nội"))
+    batch = services.import_start(actor=officer, commune=f.unit("09784"), filename="roster.xlsx", data=data,
+                                  background=False)
+    key = batch.summary["proposals"][0]["key"]
+    settings.GOCUA_IMPORT_BACKGROUND_ROWS = 0
+    services.import_choose(actor=officer, batch=batch, choices={"villages": {key: "skip"}})
+    batch.refresh_from_db()
+    assert batch.work == ImportBatch.Work.PREVIEW_QUEUED and batch.choices["villages"] == {key: "skip"}
+    tasks.preview_batch.call(batch.pk)
+    batch.refresh_from_db()
+    assert batch.summary["proposals"][0]["choice"] == "skip" and batch.summary["valid_rows"] == 0
