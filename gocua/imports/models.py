@@ -39,7 +39,7 @@ class ImportBatch(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
     payload = models.BinaryField(editable=False)  # the rows as read: compressed, then encrypted (payload.py)
     source = models.BinaryField(editable=False, default=b"")  # the uploaded file, encrypted: re-read on a new mapping
-    plan = models.BinaryField(editable=False, default=b"")  # the preview's plan, encrypted (payload.pack_plan)
+    plan = models.BinaryField(editable=False, default=b"")  # the preview's plan: stored.dump, encrypted (payload.seal)
     samples = models.BinaryField(editable=False, default=b"")  # up to 3 values per column, encrypted (names!)
     plan_stamp = models.JSONField(default=dict, blank=True)  # what the plan depends on (services.registry_stamp)
     sheet_name = models.CharField(_("sheet"), max_length=200, blank=True)  # the officer's choice; "" = best

@@ -35,15 +35,24 @@ def unpack_bytes(blob: bytes) -> bytes:
     return _fernet(settings.PII_KEY).decrypt(bytes(blob))
 
 
-def pack_plan(plan) -> bytes:
-    """Pickle, compress and encrypt a preview's plan (it holds personal data: names, citizen IDs).
+def pack_sheet(data) -> bytes:
+    """Pickle, compress and encrypt the sheet as read (cells are personal data).
 
-    Pickle because a plan is a graph of dataclasses and model instances that JSON would need a
-    schema for; it is safe here because Fernet authenticates the blob: only this server, with
-    GOCUA_PII_KEY, can produce one that `unpack_plan` accepts.
+    Pickle because a Sheet is a dataclass graph that JSON would need a schema for; it is safe here
+    because Fernet authenticates the blob: only this server, with GOCUA_PII_KEY, can produce one
+    that `unpack_sheet` accepts.
     """
-    return _fernet(settings.PII_KEY).encrypt(zlib.compress(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL), 1))
+    return _fernet(settings.PII_KEY).encrypt(zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1))
 
 
-def unpack_plan(blob: bytes):
+def unpack_sheet(blob: bytes):
     return pickle.loads(zlib.decompress(_fernet(settings.PII_KEY).decrypt(bytes(blob))))  # noqa: S301 — authenticated
+
+
+def seal(blob: bytes) -> bytes:
+    """Encrypt bytes that are already compressed (a stored plan)."""
+    return _fernet(settings.PII_KEY).encrypt(blob)
+
+
+def unseal(blob: bytes) -> bytes:
+    return _fernet(settings.PII_KEY).decrypt(bytes(blob))

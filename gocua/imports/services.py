@@ -17,7 +17,7 @@ from gocua.accounts.scope import in_scope, scoped
 from gocua.accounts.services import audit_record
 from gocua.errors import Conflict, DomainError, Forbidden, NotFound
 from gocua.households.models import Household, Resident
-from gocua.imports import exporter, layout, payload, planner, problems, writer
+from gocua.imports import exporter, layout, payload, planner, problems, stored, writer
 from gocua.imports.addresses import Resolver
 from gocua.imports.models import ExportJob, ImportBatch, RosterMapping
 from gocua.imports.reader import Sheet, read_roster
@@ -215,7 +215,7 @@ def registry_stamp(codes) -> dict:
 
 
 def _keep_plan(batch: ImportBatch, plan) -> None:
-    batch.plan = payload.pack_plan(plan)
+    batch.plan = payload.seal(stored.dump(plan))
     batch.plan_stamp = registry_stamp(_stamp_codes(plan))
 
 
@@ -256,7 +256,7 @@ def _preview(batch: ImportBatch, *, actor, sheet: Sheet, progress=None) -> None:
         chosen = planner.Choices.from_dict(batch.choices)
         plan = roster_plan(actor=actor, commune=batch.commune, sheet=sheet, choices=chosen, resolver=resolver,
                            progress=progress)
-        batch.payload = payload.pack_plan({"sheet": sheet, "addresses": resolver.dump()})
+        batch.payload = payload.pack_sheet({"sheet": sheet, "addresses": resolver.dump()})
         batch.samples = payload.pack(column_samples(sheet))
         _describe(batch, sheet, plan)
         _keep_plan(batch, plan)
@@ -356,7 +356,7 @@ def _require_open(actor, batch: ImportBatch) -> None:
 
 
 def _load(batch: ImportBatch) -> tuple[Sheet, Resolver]:
-    data = payload.unpack_plan(batch.payload)
+    data = payload.unpack_sheet(batch.payload)
     return data["sheet"], Resolver(data["addresses"])
 
 
@@ -438,7 +438,7 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
         elif not same_choices:
             reason = "choices_changed"
         else:
-            plan = payload.unpack_plan(batch.plan)
+            plan = stored.load(payload.unseal(batch.plan))
             if registry_stamp(batch.plan_stamp.get("communes", [])) != batch.plan_stamp:
                 plan, reason = None, "registry_changed"
         sheet = None

@@ -38,7 +38,7 @@ def test_the_preview_keeps_its_plan_and_the_uploaded_file_encrypted(world, offic
 def test_confirm_applies_the_stored_plan_without_reading_the_rows_again(world, officer):
     batch = upload(officer, family())
     # Make the stored rows unreadable: only a confirmation that uses the stored plan can succeed.
-    ImportBatch.objects.filter(pk=batch.pk).update(payload=payload.pack_plan({"sheet": None, "addresses": {}}))
+    ImportBatch.objects.filter(pk=batch.pk).update(payload=payload.pack_sheet({"sheet": None, "addresses": {}}))
     batch.refresh_from_db()
     done = services.import_confirm(actor=officer, batch=batch, background=False)
     assert done.status == ImportBatch.Status.IMPORTED
@@ -113,3 +113,19 @@ def test_rows_read_add_up_to_ready_problem_and_skipped_rows(world, officer):
     assert columns["problem_rows"] >= 1 and columns["columns"]["skipped"] >= 1
     assert [n for n, _code in columns["columns"]["skipped_rows"]] == [4, 5]
     assert {code for _n, code in columns["columns"]["skipped_rows"]} <= set(services.SKIP_REASONS)
+
+
+def test_a_stored_plan_that_updates_residents_writes_their_changes_and_history(world, officer):
+    from gocua.households.indicators import Tri
+    from gocua.households.models import IndicatorChange
+
+    data = roster(person("TT-001", "Nguyễn Văn Trường", 1980, cid="001080012345", phone="0912 345 678",
+                         address=THAP_THUONG, smartphone="x", vneid="x"))
+    batch = upload(officer, data)
+    assert batch.summary["residents"]["updated"] == 1
+    done = services.import_confirm(actor=officer, batch=batch, background=False)
+    assert done.result["replanned"] == "" and done.result["residents_updated"] == 1
+    world.resident.refresh_from_db()
+    assert (world.resident.phone, world.resident.smartphone, world.resident.vneid_level2) == ("0912345678", Tri.YES, Tri.YES)
+    assert set(IndicatorChange.objects.filter(resident=world.resident).values_list("indicator", flat=True)) == {
+        "smartphone", "vneid_level2"}

@@ -10,7 +10,7 @@ from cryptography.fernet import InvalidToken
 from gocua import testing as f
 from gocua.accounts.models import AuditEvent
 from gocua.households.models import Household, Resident
-from gocua.imports import payload, services, tasks
+from gocua.imports import payload, services, stored, tasks
 from gocua.imports.models import ExportJob, ImportBatch
 from gocua.imports.tests.helpers import person, roster
 
@@ -153,12 +153,12 @@ def test_tasks_wait_in_the_database_and_a_restarted_worker_runs_them(tmp_path):
 def test_the_stored_plan_is_readable_only_with_the_server_key(world, officer, settings):
     batch = services.import_start(actor=officer, commune=f.unit("09784"), filename="roster.xlsx", data=family(),
                                   background=False)
-    plan = payload.unpack_plan(batch.plan)
+    plan = stored.load(payload.unseal(batch.plan))
     assert {r.row.full_name for h in plan.households for r in h.residents} >= {"Hoàng Văn Nam", "Vũ Thị Lan"}
     settings.PII_KEY = "another-key"
     payload._fernet.cache_clear()
     with pytest.raises(InvalidToken):
-        payload.unpack_plan(batch.plan)
+        payload.unseal(batch.plan)
     payload._fernet.cache_clear()
     assert Resident.objects.filter(full_name="Hoàng Văn Nam").count() == 0  # a preview writes nothing
 
