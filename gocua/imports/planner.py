@@ -270,9 +270,9 @@ def plan_resident(row: RowInput, existing: dict | None) -> ResidentPlan:
         except DomainError:
             row.problem(layout.CITIZEN_ID, "citizen_id_stored_mismatch")
             return plan
-    plan.indicators, new_changes = _indicator_plan(tuple(row.indicators.items()))
+    plan.indicators = _indicators(row.indicators)
     if existing is None:
-        plan.indicator_changes = new_changes
+        plan.indicator_changes = {n: (Tri.UNKNOWN, v) for n, v in plan.indicators.items() if v != Tri.UNKNOWN}
         return plan
     plan.changes = [f for f in RESIDENT_FIELDS if values.get(f) != existing[f]]
     if plan.citizen:
@@ -333,17 +333,6 @@ def _indicators(values: dict) -> dict:
     for name, value in values.items():
         cleaned.update(_clean_indicator(name, value))
     return cleaned
-
-
-@lru_cache(maxsize=4096)
-def _indicator_plan(items: tuple) -> tuple[dict, dict]:
-    """Return the cleaned marks of a row and the changes they make on a new resident.
-
-    Rows repeat a handful of mark combinations: residents with the same marks share these two
-    dicts (read-only from here on), which saves a dict and its tuples per row of a big roster.
-    """
-    cleaned = _indicators(dict(items))
-    return cleaned, {n: (Tri.UNKNOWN, v) for n, v in cleaned.items() if v != Tri.UNKNOWN}
 
 
 def _identity_changed(values: dict, existing: dict) -> bool:
