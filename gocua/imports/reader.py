@@ -57,6 +57,7 @@ _FOOTER = re.compile(
     r"\(?\s*ky[,;]?\s+(ghi ro|va ghi|ten\b|ho ten)|^ky ten\b|^(ky|dong dau)\s*\)"
 )
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})\)?$")
+_TOTAL_INITIALS = frozenset("TtCcSs")  # tổng, cộng, total, sum: only these are folded and matched
 
 
 class ReadError(DomainError):
@@ -567,6 +568,9 @@ class _Rules:
         self.gender_col = sheet.column_of(layout.GENDER)
         self.relation_col = sheet.column_of(layout.RELATION)
         self.header_keys = {i: layout.header_key(label) for i, label in enumerate(sheet.headers) if label}
+        self.name_key = self.header_keys.get(self.name_col, "")
+        label = sheet.headers[self.name_col] if self.name_col < len(sheet.headers) else ""
+        self.name_initial = label[:1].lower()
 
     def has_person_data(self, cells: list) -> bool:
         def filled(i):
@@ -584,7 +588,7 @@ class _Rules:
         name_text = name if name.__class__ is str else str(name)
         if name_text[:1] == "=":
             return FORMULA
-        if _TOTAL.match(fold(name_text[:8])):
+        if name_text[:1] in _TOTAL_INITIALS and _TOTAL.match(fold(name_text[:8])):
             return TOTAL
         if name_text and self._repeats_header(cells, name_text):
             return REPEATED_HEADER
@@ -614,7 +618,8 @@ class _Rules:
         return None
 
     def _repeats_header(self, cells: list, name_text: str) -> bool:
-        if layout.header_key(name_text) != self.header_keys.get(self.name_col):
+        # Cheap first: a repeated header starts its name cell like the header's own label.
+        if name_text[:1].lower() != self.name_initial or layout.header_key(name_text) != self.name_key:
             return False
         same = sum(
             1 for i, key in self.header_keys.items()
