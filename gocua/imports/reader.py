@@ -237,6 +237,7 @@ class _Source:
     offset: int = 0
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based rows/cols, in cell indexes
     convert: object = None  # a legacy-font converter for text cells, or None
+    wanted: bool = False  # the sheet the officer asked for
 
 
 def _open_book(data: bytes):
@@ -251,19 +252,16 @@ def _open_book(data: bytes):
 
 
 def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source]:
-    """Yield the sheets to consider: every visible worksheet, or only the one asked for."""
+    """Yield every visible worksheet (and the one asked for, even hidden), the one asked for marked."""
     import python_calamine
 
     book = _open_book(data)
     metas = list(book.sheets_metadata)
-    if wanted is not None:
-        index = _sheet_index(metas, wanted)
-        candidates = [index]
-    else:
-        candidates = [
-            i for i, meta in enumerate(metas)
-            if str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet")
-        ] or [0]
+    chosen = _sheet_index(metas, wanted) if wanted is not None else None
+    candidates = [
+        i for i, meta in enumerate(metas)
+        if i == chosen or (str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet"))
+    ] or [0]
     for index in candidates:
         try:
             sheet = book.get_sheet_by_index(index)
@@ -278,7 +276,9 @@ def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source
             merges = [(r0, c0 - offset, r1, c1 - offset) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
         except (python_calamine.CalamineError, ValueError, TypeError):
             merges = []
-        yield _source(metas[index].name if metas else "", _guard(sheet.iter_rows()), offset, merges)
+        source = _source(metas[index].name if metas else "", _guard(sheet.iter_rows()), offset, merges)
+        source.wanted = index == chosen
+        yield source
 
 
 def _workbook_rows(data: bytes) -> Iterator[list]:
@@ -777,10 +777,18 @@ def read_roster(data: bytes, filename: str = "", *, sheet: str | int | None = No
         header = _best_header(source.first, source.merges)
         score = header.score if header else 0.0
         choices.append((source.name, score))
-        if header is not None and (best is None or score > best[1].score):
+        if sheet is not None:
+            keep = source.wanted or kind == "csv"
+            if keep and header is None:
+                raise _no_header()
+        else:
+            keep = header is not None and (best is None or score > best[1].score)
+        if keep:
+            if best is not None:
+                best[0].first, best[0].rows = [], iter(())  # free the sheet that lost
             best = (source, header)
-        elif sheet is None:
-            source.first, source.rows = [], iter(())  # free a sheet that lost
+        else:
+            source.first, source.rows = [], iter(())
     if best is None:
         raise _no_header()
     source, header = best

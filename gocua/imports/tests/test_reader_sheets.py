@@ -111,3 +111,9 @@ def test_legacy_font_text_is_converted_before_the_header_is_looked_for():
     sheet = read_roster(gallery.tcvn3_fonts(), "r.xlsx")
     assert sheet.headers[:2] == ["Họ và tên", "Năm sinh"] and sheet.rows[0][1][0] == "Nguyễn Văn Thành"
     assert sheet.legacy_encoding == "tcvn3"
+
+
+def test_every_sheet_is_listed_with_its_score_even_when_the_officer_chose_one():
+    sheet = read_roster(gallery.later_sheet(), "r.xlsx", sheet="Danh sách")
+    assert [name for name, _score in sheet.sheet_choices] == ["Danh sách", "Hướng dẫn", "Tổng hợp"]
+    assert error_of(gallery.later_sheet(), "r.xlsx", sheet="Tổng hợp").code == "no_header"
