@@ -467,7 +467,8 @@ def _best_header(first: list[tuple[int, list]], merges: list) -> _Header | None:
     for position, (number, cells) in enumerate(first):
         labels = [str(c) if c != "" else "" for c in cells]
         candidates = [_Header(number, labels, _labels_fields(labels))]
-        if position + 1 < len(first):
+        if position + 1 < len(first) and not any(c.__class__ in (int, float) for c in first[position + 1][1]):
+            # A row with numbers in it (a year, a row number) is data, never the lower half of a header.
             lower_number, lower = first[position + 1]
             joined = _two_row_labels(cells, lower, number, merges)
             candidates.append(_Header(lower_number, joined, _labels_fields(joined), rows=2))
