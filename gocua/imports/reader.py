@@ -330,12 +330,38 @@ def decode_text(data: bytes) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1258")
-            except UnicodeDecodeError:
-                raise _encoding_error() from None
+            return _legacy_text(data)
     # Windows-1258 writes tone marks as combining characters; compose them.
     return unicodedata.normalize("NFC", text)
+
+
+# Latin-1 letters that Vietnamese uses; any other character from U+0080 to U+00FF, or a combining mark
+# left over after composing, says the text was decoded with the wrong table.
+_VIETNAMESE_LATIN1 = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+
+
+def _oddities(text: str) -> int:
+    return sum(
+        1 for ch in text
+        if (0x80 <= ord(ch) <= 0xFF and ch not in _VIETNAMESE_LATIN1) or unicodedata.combining(ch)
+    )
+
+
+def _legacy_text(data: bytes) -> str:
+    """Return 8-bit CSV bytes as text: Windows-1258, or TCVN3/VNI bytes, whichever reads as Vietnamese."""
+    candidates = legacy_candidates(data)
+    # The first (Windows-1258) wins a tie: a file without odd characters is read as Excel wrote it.
+    return min(enumerate(candidates), key=lambda ic: (_oddities(ic[1][:65536]), ic[0]))[1]
+
+
+def legacy_candidates(data: bytes) -> list[str]:
+    """Return the readings of 8-bit text bytes: Windows-1258, TCVN3, VNI (each in NFC)."""
+    try:
+        candidates = [unicodedata.normalize("NFC", data.decode("cp1258"))]
+    except UnicodeDecodeError:
+        candidates = []
+    latin = data.decode("latin-1")
+    return candidates + [unicodedata.normalize("NFC", vnfonts.from_tcvn3(latin)), vnfonts.from_vni(latin)]
 
 
 def _encoding_error() -> ReadError:
@@ -357,15 +383,31 @@ def _csv_source(data: bytes, wanted: str | int | None) -> _Source:
         raise ReadError(
             "sheet_unknown", _("A CSV file has a single sheet: leave the sheet empty or choose 1."), field="sheet"
         )
-    text = decode_text(data)
+    texts = [decode_text(data)]
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # 8-bit text: Windows-1258 or a legacy font's bytes. The reading whose header names the most
+            # fields wins; then the one with the fewest odd characters (decode_text's choice first).
+            texts += [t for t in legacy_candidates(data) if t != texts[0]]
 
-    def rows():
+    def rows(text: str):
         try:
             yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         except csv.Error:
             raise _corrupt() from None
 
-    return _source("CSV", rows(), 0, [])
+    sources = [_source("CSV", rows(text), 0, []) for text in texts]
+    if len(sources) == 1:
+        return sources[0]
+
+    def score(source: _Source) -> tuple[float, int]:
+        header = _best_header(source.first, [])
+        odd = sum(_oddities(c) for _n, cells in source.first for c in cells if c.__class__ is str)
+        return (header.score if header else 0.0, -odd)
+
+    return max(sources, key=score)  # max keeps the first of equal scores
 
 
 def _source(name: str, raw_rows: Iterator[list], offset: int, merges: list) -> _Source:

@@ -117,3 +117,10 @@ def test_every_sheet_is_listed_with_its_score_even_when_the_officer_chose_one():
     sheet = read_roster(gallery.later_sheet(), "r.xlsx", sheet="Danh sách")
     assert [name for name, _score in sheet.sheet_choices] == ["Danh sách", "Hướng dẫn", "Tổng hợp"]
     assert error_of(gallery.later_sheet(), "r.xlsx", sheet="Tổng hợp").code == "no_header"
+
+
+def test_a_csv_typed_in_tcvn3_or_vni_fonts_is_read_as_unicode():
+    tcvn3 = "Hä vµ tªn,N¨m sinh,Th«n\r\nNguyÔn V¨n Tr\xadêng,1970,Th«n Th¸p H¹\r\n".encode("latin-1")
+    vni = "Hoï vaø teân,Naêm sinh,Thoân\r\nNguyeãn Thò Höôøng,1972,Thoân Thaùp Haï\r\n".encode("latin-1")
+    assert read_roster(tcvn3, "r.csv").rows[0][1] == ["Nguyễn Văn Trường", "1970", "Thôn Tháp Hạ"]
+    assert read_roster(vni, "r.csv").rows[0][1] == ["Nguyễn Thị Hường", "1972", "Thôn Tháp Hạ"]
