@@ -1,5 +1,8 @@
 """Finding the list: every sheet scored, the officer's sheet and column choices, what each column was taken as."""
 
+import io
+
+import openpyxl
 import pytest
 
 from gocua.imports import layout
@@ -124,3 +127,16 @@ def test_a_csv_typed_in_tcvn3_or_vni_fonts_is_read_as_unicode():
     vni = "Hoï vaø teân,Naêm sinh,Thoân\r\nNguyeãn Thò Höôøng,1972,Thoân Thaùp Haï\r\n".encode("latin-1")
     assert read_roster(tcvn3, "r.csv").rows[0][1] == ["Nguyễn Văn Trường", "1970", "Thôn Tháp Hạ"]
     assert read_roster(vni, "r.csv").rows[0][1] == ["Nguyễn Thị Hường", "1972", "Thôn Tháp Hạ"]
+
+
+def test_an_xlsm_workbook_is_read_like_an_xlsx():
+    assert read_roster(gallery.tcvn3_fonts(), "danh-sach.xlsm").rows[1][1][0] == "Trần Thị Lý"
+
+
+def test_a_hidden_sheet_is_not_chosen_unless_the_officer_names_it():
+    book = openpyxl.load_workbook(io.BytesIO(gallery.later_sheet()))
+    book["Danh sách"].sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    assert error_of(out.getvalue(), "r.xlsx").code == "missing_columns"  # the instructions sheet is the best visible
+    assert read_roster(out.getvalue(), "r.xlsx", sheet="Danh sách").sheet_name == "Danh sách"
