@@ -273,12 +273,34 @@ def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source
         # column offset so that problem columns name the letters the officer sees in Excel.
         offset = sheet.start[1] if sheet.start else 0
         try:
-            merges = [(r0, c0 - offset, r1, c1 - offset) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+            merges = _merges(sheet, offset)
         except (python_calamine.CalamineError, ValueError, TypeError):
             merges = []
         source = _source(metas[index].name if metas else "", _guard(sheet.iter_rows()), offset, merges)
         source.wanted = index == chosen
         yield source
+
+
+def _merges(sheet, offset: int) -> list[tuple[int, int, int, int]]:
+    """Return the sheet's merged ranges in cell indexes, clipped to its used range.
+
+    Every cell a merge covers is filled with its value, so the covered area counts against the
+    cell limit: a hostile merge over A1:XFD1048576 must not become a billion cells.
+    """
+    height = (sheet.start[0] if sheet.start else 0) + sheet.height
+    width = sheet.width
+    merges, area = [], 0
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        c0, c1, r1 = c0 - offset, min(c1 - offset, width - 1), min(r1, height - 1)
+        if c0 < 0 or r1 < r0 or c1 < c0 or (r0 == r1 and c0 == c1):
+            continue
+        area += (r1 - r0 + 1) * (c1 - c0 + 1)
+        if area > limits.max_cells():
+            raise ReadError("file_too_many_cells", _(
+                "The workbook has more than %(count)s filled cells; split it into several files."
+            ) % {"count": f"{limits.max_cells():,}"}, field="file")
+        merges.append((r0, c0, r1, c1))
+    return merges
 
 
 def _workbook_rows(data: bytes) -> Iterator[list]:
