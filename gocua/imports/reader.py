@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError
 from gocua.imports import layout, limits
+from gocua.imports.rows import PERSON_FIELDS
 from gocua.lib import vnfonts
 from gocua.lib.text import fold
 
@@ -629,7 +630,7 @@ class _Rules:
 
     def __init__(self, sheet: Sheet):
         self.name_col = sheet.column_of(layout.FULL_NAME)
-        self.person_cols = [i for i, f in sheet.fields.items() if f in _PERSON_FIELDS]
+        self.person_cols = [i for i, f in sheet.fields.items() if f in PERSON_FIELDS]
         self.gender_col = sheet.column_of(layout.GENDER)
         self.relation_col = sheet.column_of(layout.RELATION)
         self.header_keys = {i: layout.header_key(label) for i, label in enumerate(sheet.headers) if label}
@@ -710,10 +711,6 @@ def _one_value(cells: list) -> bool:
     return len(values) == 1
 
 
-_PERSON_FIELDS = frozenset({
-    layout.BIRTH_YEAR, layout.BIRTH_DATE, layout.BIRTH_YEAR_MALE, layout.BIRTH_YEAR_FEMALE, layout.CITIZEN_ID,
-    layout.PHONE, layout.GENDER_MALE, layout.GENDER_FEMALE, *layout.INDICATOR_FIELDS, layout.BASIC_SKILLS_ALL,
-})
 
 
 def _read_data(sheet: Sheet, source: _Source) -> None:
