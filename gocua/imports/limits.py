@@ -79,12 +79,13 @@ def check_archive(archive: zipfile.ZipFile) -> None:
     if sum(info.file_size for info in infos) > max_unpacked_bytes():
         raise _unpacked_error()
     xml_parts = [i for i in infos if i.filename.endswith((".xml", ".rels")) or i.filename == "content.xml"]
+    cells = 0  # over all sheets together
     for info in xml_parts:
         name = info.filename
         if name == "xl/sharedStrings.xml":
             _check_part(archive, info, shared_strings=True)
         elif name.startswith("xl/worksheets/") or name == "content.xml":
-            _check_part(archive, info, ods=name == "content.xml")
+            cells = _check_part(archive, info, ods=name == "content.xml", cells=cells)
         else:
             _check_head(archive, info)
 
@@ -102,9 +103,9 @@ def _check_declarations(head: bytes) -> None:
 
 
 def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, shared_strings: bool = False,
-                ods: bool = False) -> None:
-    """Stream one part, counting strings, valued cells and the widest column."""
-    strings = cells = 0
+                ods: bool = False, cells: int = 0) -> int:
+    """Stream one part, counting strings, valued cells (from `cells`) and the widest column; return the cells."""
+    strings = 0
     tail = b""
     with archive.open(info) as part:
         first = True
@@ -118,6 +119,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, shared_strin
             counted, tail = data[:cut], data[cut:]
             strings, cells = _count(counted, strings, cells, shared_strings=shared_strings, ods=ods)
         strings, cells = _count(tail, strings, cells, shared_strings=shared_strings, ods=ods)
+    return cells
 
 
 def _count(data: bytes, strings: int, cells: int, *, shared_strings: bool, ods: bool) -> tuple[int, int]:

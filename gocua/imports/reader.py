@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError
 from gocua.imports import layout, limits
+from gocua.imports.rows import PERSON_FIELDS
 from gocua.lib import vnfonts
 from gocua.lib.text import fold
 
@@ -57,6 +58,7 @@ _FOOTER = re.compile(
     r"\(?\s*ky[,;]?\s+(ghi ro|va ghi|ten\b|ho ten)|^ky ten\b|^(ky|dong dau)\s*\)"
 )
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})\)?$")
+_TOTAL_INITIALS = frozenset("TtCcSs")  # tổng, cộng, total, sum: only these are folded and matched
 
 
 class ReadError(DomainError):
@@ -236,6 +238,7 @@ class _Source:
     offset: int = 0
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based rows/cols, in cell indexes
     convert: object = None  # a legacy-font converter for text cells, or None
+    wanted: bool = False  # the sheet the officer asked for
 
 
 def _open_book(data: bytes):
@@ -250,19 +253,16 @@ def _open_book(data: bytes):
 
 
 def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source]:
-    """Yield the sheets to consider: every visible worksheet, or only the one asked for."""
+    """Yield every visible worksheet (and the one asked for, even hidden), the one asked for marked."""
     import python_calamine
 
     book = _open_book(data)
     metas = list(book.sheets_metadata)
-    if wanted is not None:
-        index = _sheet_index(metas, wanted)
-        candidates = [index]
-    else:
-        candidates = [
-            i for i, meta in enumerate(metas)
-            if str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet")
-        ] or [0]
+    chosen = _sheet_index(metas, wanted) if wanted is not None else None
+    candidates = [
+        i for i, meta in enumerate(metas)
+        if i == chosen or (str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet"))
+    ] or [0]
     for index in candidates:
         try:
             sheet = book.get_sheet_by_index(index)
@@ -274,10 +274,34 @@ def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source
         # column offset so that problem columns name the letters the officer sees in Excel.
         offset = sheet.start[1] if sheet.start else 0
         try:
-            merges = [(r0, c0 - offset, r1, c1 - offset) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+            merges = _merges(sheet, offset)
         except (python_calamine.CalamineError, ValueError, TypeError):
             merges = []
-        yield _source(metas[index].name if metas else "", _guard(sheet.iter_rows()), offset, merges)
+        source = _source(metas[index].name if metas else "", _guard(sheet.iter_rows()), offset, merges)
+        source.wanted = index == chosen
+        yield source
+
+
+def _merges(sheet, offset: int) -> list[tuple[int, int, int, int]]:
+    """Return the sheet's merged ranges in cell indexes, clipped to its used range.
+
+    Every cell a merge covers is filled with its value, so the covered area counts against the
+    cell limit: a hostile merge over A1:XFD1048576 must not become a billion cells.
+    """
+    height = (sheet.start[0] if sheet.start else 0) + sheet.height
+    width = sheet.width
+    merges, area = [], 0
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        c0, c1, r1 = c0 - offset, min(c1 - offset, width - 1), min(r1, height - 1)
+        if c0 < 0 or r1 < r0 or c1 < c0 or (r0 == r1 and c0 == c1):
+            continue
+        area += (r1 - r0 + 1) * (c1 - c0 + 1)
+        if area > limits.max_cells():
+            raise ReadError("file_too_many_cells", _(
+                "The workbook has more than %(count)s filled cells; split it into several files."
+            ) % {"count": f"{limits.max_cells():,}"}, field="file")
+        merges.append((r0, c0, r1, c1))
+    return merges
 
 
 def _workbook_rows(data: bytes) -> Iterator[list]:
@@ -329,12 +353,38 @@ def decode_text(data: bytes) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1258")
-            except UnicodeDecodeError:
-                raise _encoding_error() from None
+            return _legacy_text(data)
     # Windows-1258 writes tone marks as combining characters; compose them.
     return unicodedata.normalize("NFC", text)
+
+
+# Latin-1 letters that Vietnamese uses; any other character from U+0080 to U+00FF, or a combining mark
+# left over after composing, says the text was decoded with the wrong table.
+_VIETNAMESE_LATIN1 = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+
+
+def _oddities(text: str) -> int:
+    return sum(
+        1 for ch in text
+        if (0x80 <= ord(ch) <= 0xFF and ch not in _VIETNAMESE_LATIN1) or unicodedata.combining(ch)
+    )
+
+
+def _legacy_text(data: bytes) -> str:
+    """Return 8-bit CSV bytes as text: Windows-1258, or TCVN3/VNI bytes, whichever reads as Vietnamese."""
+    candidates = legacy_candidates(data)
+    # The first (Windows-1258) wins a tie: a file without odd characters is read as Excel wrote it.
+    return min(enumerate(candidates), key=lambda ic: (_oddities(ic[1][:65536]), ic[0]))[1]
+
+
+def legacy_candidates(data: bytes) -> list[str]:
+    """Return the readings of 8-bit text bytes: Windows-1258, TCVN3, VNI (each in NFC)."""
+    try:
+        candidates = [unicodedata.normalize("NFC", data.decode("cp1258"))]
+    except UnicodeDecodeError:
+        candidates = []
+    latin = data.decode("latin-1")
+    return candidates + [unicodedata.normalize("NFC", vnfonts.from_tcvn3(latin)), vnfonts.from_vni(latin)]
 
 
 def _encoding_error() -> ReadError:
@@ -356,15 +406,31 @@ def _csv_source(data: bytes, wanted: str | int | None) -> _Source:
         raise ReadError(
             "sheet_unknown", _("A CSV file has a single sheet: leave the sheet empty or choose 1."), field="sheet"
         )
-    text = decode_text(data)
+    texts = [decode_text(data)]
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # 8-bit text: Windows-1258 or a legacy font's bytes. The reading whose header names the most
+            # fields wins; then the one with the fewest odd characters (decode_text's choice first).
+            texts += [t for t in legacy_candidates(data) if t != texts[0]]
 
-    def rows():
+    def rows(text: str):
         try:
             yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         except csv.Error:
             raise _corrupt() from None
 
-    return _source("CSV", rows(), 0, [])
+    sources = [_source("CSV", rows(text), 0, []) for text in texts]
+    if len(sources) == 1:
+        return sources[0]
+
+    def score(source: _Source) -> tuple[float, int]:
+        header = _best_header(source.first, [])
+        odd = sum(_oddities(c) for _n, cells in source.first for c in cells if c.__class__ is str)
+        return (header.score if header else 0.0, -odd)
+
+    return max(sources, key=score)  # max keeps the first of equal scores
 
 
 def _source(name: str, raw_rows: Iterator[list], offset: int, merges: list) -> _Source:
@@ -466,7 +532,8 @@ def _best_header(first: list[tuple[int, list]], merges: list) -> _Header | None:
     for position, (number, cells) in enumerate(first):
         labels = [str(c) if c != "" else "" for c in cells]
         candidates = [_Header(number, labels, _labels_fields(labels))]
-        if position + 1 < len(first):
+        if position + 1 < len(first) and not any(c.__class__ in (int, float) for c in first[position + 1][1]):
+            # A row with numbers in it (a year, a row number) is data, never the lower half of a header.
             lower_number, lower = first[position + 1]
             joined = _two_row_labels(cells, lower, number, merges)
             candidates.append(_Header(lower_number, joined, _labels_fields(joined), rows=2))
@@ -563,10 +630,13 @@ class _Rules:
 
     def __init__(self, sheet: Sheet):
         self.name_col = sheet.column_of(layout.FULL_NAME)
-        self.person_cols = [i for i, f in sheet.fields.items() if f in _PERSON_FIELDS]
+        self.person_cols = [i for i, f in sheet.fields.items() if f in PERSON_FIELDS]
         self.gender_col = sheet.column_of(layout.GENDER)
         self.relation_col = sheet.column_of(layout.RELATION)
         self.header_keys = {i: layout.header_key(label) for i, label in enumerate(sheet.headers) if label}
+        self.name_key = self.header_keys.get(self.name_col, "")
+        label = sheet.headers[self.name_col] if self.name_col < len(sheet.headers) else ""
+        self.name_initial = label[:1].lower()
 
     def has_person_data(self, cells: list) -> bool:
         def filled(i):
@@ -584,7 +654,7 @@ class _Rules:
         name_text = name if name.__class__ is str else str(name)
         if name_text[:1] == "=":
             return FORMULA
-        if _TOTAL.match(fold(name_text[:8])):
+        if name_text[:1] in _TOTAL_INITIALS and _TOTAL.match(fold(name_text[:8])):
             return TOTAL
         if name_text and self._repeats_header(cells, name_text):
             return REPEATED_HEADER
@@ -614,7 +684,8 @@ class _Rules:
         return None
 
     def _repeats_header(self, cells: list, name_text: str) -> bool:
-        if layout.header_key(name_text) != self.header_keys.get(self.name_col):
+        # Cheap first: a repeated header starts its name cell like the header's own label.
+        if name_text[:1].lower() != self.name_initial or layout.header_key(name_text) != self.name_key:
             return False
         same = sum(
             1 for i, key in self.header_keys.items()
@@ -640,10 +711,6 @@ def _one_value(cells: list) -> bool:
     return len(values) == 1
 
 
-_PERSON_FIELDS = frozenset({
-    layout.BIRTH_YEAR, layout.BIRTH_DATE, layout.BIRTH_YEAR_MALE, layout.BIRTH_YEAR_FEMALE, layout.CITIZEN_ID,
-    layout.PHONE, layout.GENDER_MALE, layout.GENDER_FEMALE, *layout.INDICATOR_FIELDS, layout.BASIC_SKILLS_ALL,
-})
 
 
 def _read_data(sheet: Sheet, source: _Source) -> None:
@@ -772,10 +839,18 @@ def read_roster(data: bytes, filename: str = "", *, sheet: str | int | None = No
         header = _best_header(source.first, source.merges)
         score = header.score if header else 0.0
         choices.append((source.name, score))
-        if header is not None and (best is None or score > best[1].score):
+        if sheet is not None:
+            keep = source.wanted or kind == "csv"
+            if keep and header is None:
+                raise _no_header()
+        else:
+            keep = header is not None and (best is None or score > best[1].score)
+        if keep:
+            if best is not None:
+                best[0].first, best[0].rows = [], iter(())  # free the sheet that lost
             best = (source, header)
-        elif sheet is None:
-            source.first, source.rows = [], iter(())  # free a sheet that lost
+        else:
+            source.first, source.rows = [], iter(())
     if best is None:
         raise _no_header()
     source, header = best

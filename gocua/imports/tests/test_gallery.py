@@ -10,6 +10,7 @@ import pytest
 
 from gocua import testing as f
 from gocua.households.models import Household, Resident
+from gocua.imports import services
 from gocua.imports.reader import read_roster
 from gocua.imports.tests import gallery
 from gocua.imports.tests.helpers import run
@@ -181,3 +182,18 @@ def test_legacy_font_text_and_separate_village_and_commune_columns_are_read(worl
     found = people(gallery.utf16_text(), "ds.txt", officer)
     assert found["Hà Thị Tuyết"].household.village.name == "Thôn Tháp Hạ"
     assert (found["Hà Văn Tuấn"].phone, found["Hà Thị Tuyết"].phone) == ("0912345601", "0912345602")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["households_by_merged_stt_and_head_name", "old_xls_with_numeric_ids_and_old_phones",
+                                  "libreoffice_ods_with_total_and_signatures"])
+def test_the_web_flow_previews_then_confirms_and_a_second_upload_creates_nothing(world, officer, name):
+    case = CASES[name]
+    residents = Resident.objects.count()
+    for _attempt in range(2):
+        batch = services.import_start(actor=officer, commune=f.unit("09784"), filename=case.filename,
+                                      data=case.build())
+        assert batch.summary["columns"]["skipped"] == len(case.skipped)
+        assert batch.summary["problem_rows"] == len(case.problem_rows)
+        services.import_confirm(actor=officer, batch=batch)
+        assert Resident.objects.count() == residents + len(case.residents)

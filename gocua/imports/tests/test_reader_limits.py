@@ -134,3 +134,20 @@ def test_a_refused_upload_writes_nothing(world, officer, settings):
     with pytest.raises(ReadError):
         services.import_start(actor=officer, commune=f.unit("09784"), filename="r.xlsx", data=data)
     assert ImportBatch.objects.count() == 0 and Household.objects.count() == households
+
+
+def with_merge(data: bytes, ref: str) -> bytes:
+    """Return the workbook with a merged range written into its sheet (openpyxl would build every cell)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    xml = xml.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="%s"/></mergeCells>'
+                      % ref.encode())
+    return replaced(data, {"xl/worksheets/sheet1.xml": xml})
+
+
+def test_a_merge_covering_the_whole_sheet_is_clipped_to_the_data_and_counted(settings):
+    huge = with_merge(xlsx_bytes([HEADER, ROW, ROW]), "L2:XFD1048576")  # right of the data: clipped to nothing
+    assert read_roster(huge, "r.xlsx").rows_read == 2
+    settings.GOCUA_IMPORT_MAX_CELLS = 300
+    covering = with_merge(xlsx_bytes([HEADER] + [ROW] * 30), "A2:K31")
+    assert refused(covering) == "file_too_many_cells"

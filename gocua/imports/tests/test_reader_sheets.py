@@ -1,5 +1,8 @@
 """Finding the list: every sheet scored, the officer's sheet and column choices, what each column was taken as."""
 
+import io
+
+import openpyxl
 import pytest
 
 from gocua.imports import layout
@@ -111,3 +114,29 @@ def test_legacy_font_text_is_converted_before_the_header_is_looked_for():
     sheet = read_roster(gallery.tcvn3_fonts(), "r.xlsx")
     assert sheet.headers[:2] == ["Họ và tên", "Năm sinh"] and sheet.rows[0][1][0] == "Nguyễn Văn Thành"
     assert sheet.legacy_encoding == "tcvn3"
+
+
+def test_every_sheet_is_listed_with_its_score_even_when_the_officer_chose_one():
+    sheet = read_roster(gallery.later_sheet(), "r.xlsx", sheet="Danh sách")
+    assert [name for name, _score in sheet.sheet_choices] == ["Danh sách", "Hướng dẫn", "Tổng hợp"]
+    assert error_of(gallery.later_sheet(), "r.xlsx", sheet="Tổng hợp").code == "no_header"
+
+
+def test_a_csv_typed_in_tcvn3_or_vni_fonts_is_read_as_unicode():
+    tcvn3 = "Hä vµ tªn,N¨m sinh,Th«n\r\nNguyÔn V¨n Tr\xadêng,1970,Th«n Th¸p H¹\r\n".encode("latin-1")
+    vni = "Hoï vaø teân,Naêm sinh,Thoân\r\nNguyeãn Thò Höôøng,1972,Thoân Thaùp Haï\r\n".encode("latin-1")
+    assert read_roster(tcvn3, "r.csv").rows[0][1] == ["Nguyễn Văn Trường", "1970", "Thôn Tháp Hạ"]
+    assert read_roster(vni, "r.csv").rows[0][1] == ["Nguyễn Thị Hường", "1972", "Thôn Tháp Hạ"]
+
+
+def test_an_xlsm_workbook_is_read_like_an_xlsx():
+    assert read_roster(gallery.tcvn3_fonts(), "danh-sach.xlsm").rows[1][1][0] == "Trần Thị Lý"
+
+
+def test_a_hidden_sheet_is_not_chosen_unless_the_officer_names_it():
+    book = openpyxl.load_workbook(io.BytesIO(gallery.later_sheet()))
+    book["Danh sách"].sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    assert error_of(out.getvalue(), "r.xlsx").code == "missing_columns"  # the instructions sheet is the best visible
+    assert read_roster(out.getvalue(), "r.xlsx", sheet="Danh sách").sheet_name == "Danh sách"
