@@ -320,3 +320,7 @@ if not 1 <= GOCUA_DEVICE_TOKEN_DAYS <= 365:
 # --- Background tasks (django-tasks with its database backend: no extra server on SQLite) ------
 # `gocua db_worker` runs them (`python3 dev.py up` starts one beside the web server; docs/DEPLOY.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Roster previews/imports and exports above this many rows run as background tasks (gocua/imports/tasks.py).
+GOCUA_IMPORT_BACKGROUND_ROWS = env_int("GOCUA_IMPORT_BACKGROUND_ROWS", 5_000)
+if GOCUA_IMPORT_BACKGROUND_ROWS < 0:
+    raise ImproperlyConfigured("GOCUA_IMPORT_BACKGROUND_ROWS must be 0 or more (rows).")

@@ -457,9 +457,3 @@ def household_set_head(*, actor, household: Household, resident: Resident) -> Ho
         audit_record(actor=actor, action=Action.HOUSEHOLD_CHANGED, obj=household,
                      detail={"changes": _changes({"head": old_head}, {"head": resident.full_name})})
     return household
-
-
-# Old private names, still imported by the roster importer (imports/planner.py) until it switches.
-_clean_resident = resident_clean
-_apply_citizen_id = resident_apply_citizen_id
-_clean_indicators = indicators_clean

@@ -70,6 +70,19 @@ class ColumnOut(Schema):
     header: str
 
 
+class SkippedOut(Schema):
+    row: int
+    reason: str
+
+
+class MappingIn(StrictIn):
+    sheet: Annotated[str, StringConstraints(max_length=200)] = Field(
+        default="", description="Sheet name or 1-based number; empty for the best-scoring sheet.")
+    mapping: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{1,3}$")],
+                  Annotated[str, StringConstraints(max_length=40)]] = Field(
+        default_factory=dict, description="Column letter → field name, or empty to ignore the column.")
+
+
 class ImportOut(Schema):
     uuid: UUID
     commune_code: str
@@ -91,7 +104,16 @@ class ImportOut(Schema):
     proposals: list[ProposalOut]
     columns: list[ColumnOut]
     unknown_columns: list[str]
-    result: dict = Field(description="What was written, once imported.")
+    rows_read: int = Field(description="rows_read = valid_rows + problem_rows + skipped_rows.")
+    skipped: list[SkippedOut] = Field(description="Each skipped row and the reader's reason code.")
+    sheet: str = Field(description="The sheet the list was read from.")
+    sheets: list[str] = Field(description="The sheets of the workbook, best candidate first.")
+    work: str = Field(description="Background work pending: `preview_queued`, `previewing`, `import_queued`, "
+                      "`importing`, `failed`, or empty. The figures are empty until a preview is done.")
+    progress: dict = Field(description="done, total (rows), started (epoch seconds), step.")
+    error: dict = Field(description="code and message (vi, en) of failed background work.")
+    result: dict = Field(description="What was written, once imported; `replanned` says why the stored plan "
+                         "was not used (empty when it was).")
 
 
 class ProblemOut(Schema):
@@ -110,8 +132,13 @@ class ChoicesIn(StrictIn):
     )
 
 
+_EMPTY = {"rows": 0, "valid_rows": 0, "problem_rows": 0, "households": {"new": 0, "updated": 0, "unchanged": 0},
+          "residents": {"new": 0, "updated": 0, "unchanged": 0}, "villages": [], "changed_fields": {},
+          "ambiguous": [], "proposals": []}
+
+
 def _out(batch) -> dict:
-    summary = batch.summary
+    summary = batch.summary or _EMPTY
     columns = summary.get("columns", {})
     return {
         "uuid": batch.uuid, "commune_code": batch.commune.code, "file_name": batch.file_name,
@@ -124,6 +151,10 @@ def _out(batch) -> dict:
         "proposals": summary["proposals"],
         "columns": [{"field": f, "letter": lh[0], "header": lh[1]} for f, lh in columns.get("fields", {}).items()],
         "unknown_columns": columns.get("unknown", []), "result": batch.result or {},
+        "rows_read": columns.get("rows_read", 0),
+        "skipped": [{"row": n, "reason": code} for n, code in columns.get("skipped_rows", [])],
+        "sheet": batch.sheet_name or columns.get("sheet", ""), "sheets": [n for n, _s in columns.get("sheets", [])],
+        "work": batch.work, "progress": batch.progress or {}, "error": batch.error or {},
     }
 
 
@@ -185,7 +216,15 @@ def import_problems(request, uuid: UUID, paging: Query[PageParams]):
 @router.post("/imports/{uuid:uuid}/choices", response={200: ImportOut, **ERROR_RESPONSES, 409: ErrorOut},
              summary="Choose new communes and villages, refresh the preview")
 def import_choices(request, uuid: UUID, payload: ChoicesIn):
-    batch = services.import_choose(actor=api_user(request), batch=_batch(request, uuid), choices=payload.dict())
+    batch = services.import_choose(actor=api_user(request), batch=_batch(request, uuid), choices=payload.model_dump())
+    return _out(batch)
+
+
+@router.post("/imports/{uuid:uuid}/mapping", response={200: ImportOut, **ERROR_RESPONSES, 409: ErrorOut},
+             summary="Read the file again with another sheet or column mapping")
+def import_mapping(request, uuid: UUID, payload: MappingIn):
+    batch = services.import_remap(actor=api_user(request), batch=_batch(request, uuid), sheet=payload.sheet,
+                                  mapping=payload.mapping)
     return _out(batch)
 
 
@@ -193,7 +232,7 @@ def import_choices(request, uuid: UUID, payload: ChoicesIn):
              summary="Import the valid rows (one transaction)")
 def import_confirm(request, uuid: UUID, payload: ChoicesIn):
     batch = _batch(request, uuid)
-    return _out(services.import_confirm(actor=api_user(request), batch=batch, choices=payload.dict()))
+    return _out(services.import_confirm(actor=api_user(request), batch=batch, choices=payload.model_dump()))
 
 
 @router.get("/imports/{uuid:uuid}/problems.xlsx", response=ERROR_RESPONSES,

@@ -9,24 +9,39 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from gocua.households.digital import BASIC_SKILLS, INDICATOR_NAMES, Tri
+from django.utils.translation import gettext_lazy as _
+
+from gocua.households.digital import BASIC_SKILLS, INDICATOR_LABELS, INDICATOR_NAMES, Tri
 from gocua.households.models import Resident
 from gocua.lib.text import fold
 
 # Fields of a row; indicator names (households.digital) are fields too.
 HOUSEHOLD_KEY = "household_key"
+HOUSEHOLD_NO = "household_no"  # "STT hộ": a running number of the household in this file
+HEAD_NAME = "head_name"  # "Họ tên chủ hộ": a household attribute, never the person's name
 FULL_NAME = "full_name"
 BIRTH_YEAR = "birth_year"
 BIRTH_DATE = "birth_date"
+BIRTH_YEAR_MALE = "birth_year_male"  # "Năm sinh" over "Nam": the year, and the gender
+BIRTH_YEAR_FEMALE = "birth_year_female"
 GENDER = "gender"
+GENDER_MALE = "gender_male"  # a pair of "Nam" | "Nữ" columns holding a mark
+GENDER_FEMALE = "gender_female"
 RELATION = "relation"
 CITIZEN_ID = "citizen_id"
 PHONE = "phone"
 ADDRESS = "address"
+VILLAGE = "village"
+COMMUNE = "commune"
+ETHNICITY = "ethnicity"
 STATUS = "status"
 BASIC_SKILLS_ALL = "basic_skills"  # one mark for all five basic skills
 
-REQUIRED = (FULL_NAME, HOUSEHOLD_KEY, ADDRESS)
+# A roster needs the person's name and somewhere to put them (an address or a village column).
+REQUIRED = (FULL_NAME,)
+PLACE_FIELDS = (ADDRESS, VILLAGE)
+# Fields that belong to the household: a merged cell or an empty cell below carries them down.
+HOUSEHOLD_FIELDS = (HOUSEHOLD_KEY, HOUSEHOLD_NO, HEAD_NAME, ADDRESS, VILLAGE, COMMUNE)
 
 
 @dataclass(frozen=True)
@@ -36,17 +51,34 @@ class Column:
     synonyms: tuple[str, ...] = ()
 
 
+# Recognition is by the whole label (folded); the order is the priority when a label could be read as two
+# fields by its beginning ("Họ tên chủ hộ" is the head's name, not the person's name).
 COLUMNS: list[Column] = [
-    Column(HOUSEHOLD_KEY, "Mã hộ", ("Số hộ", "Hộ số", "STT hộ", "Mã số hộ", "Household key")),
-    Column(FULL_NAME, "Họ và tên", ("Họ tên", "Tên", "Họ và tên người dân", "Full name")),
-    Column(BIRTH_DATE, "Ngày sinh", ("Ngày tháng năm sinh", "Date of birth")),
-    Column(BIRTH_YEAR, "Năm sinh", ("Birth year",)),
-    Column(GENDER, "Giới tính", ("Gender",)),
-    Column(RELATION, "Quan hệ với chủ hộ", ("Quan hệ", "Quan hệ chủ hộ", "Relation to head")),
-    Column(CITIZEN_ID, "Số CCCD", ("CCCD", "Số định danh", "CMND/CCCD", "Số CMND/CCCD", "Số định danh cá nhân",
+    Column(HOUSEHOLD_KEY, "Mã hộ", ("Số hộ", "Hộ số", "Mã số hộ", "Mã hộ gia đình", "Số hộ khẩu", "Household key")),
+    Column(HEAD_NAME, "Họ tên chủ hộ", ("Họ và tên chủ hộ", "Chủ hộ", "Tên chủ hộ", "Head of household")),
+    Column(HOUSEHOLD_NO, "STT hộ", ("Số TT hộ", "TT hộ", "STT hộ gia đình", "Household number")),
+    Column(FULL_NAME, "Họ và tên", ("Họ tên", "Tên", "Họ và tên người dân", "Họ tên người dân",
+                                    "Họ và tên thành viên", "Họ tên thành viên", "Full name")),
+    Column(BIRTH_YEAR_MALE, "Năm sinh / Nam", ("Ngày sinh / Nam", "Ngày tháng năm sinh / Nam", "NS / Nam")),
+    Column(BIRTH_YEAR_FEMALE, "Năm sinh / Nữ", ("Ngày sinh / Nữ", "Ngày tháng năm sinh / Nữ", "NS / Nữ")),
+    Column(BIRTH_DATE, "Ngày sinh", ("Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Ngày/tháng/năm sinh",
+                                     "Date of birth")),
+    Column(BIRTH_YEAR, "Năm sinh", ("NS", "Birth year")),
+    Column(GENDER_MALE, "Giới tính / Nam", ("Nam", "Giới / Nam", "GT / Nam")),
+    Column(GENDER_FEMALE, "Giới tính / Nữ", ("Nữ", "Giới / Nữ", "GT / Nữ")),
+    Column(GENDER, "Giới tính", ("Giới", "GT", "Phái", "Gender")),
+    Column(RELATION, "Quan hệ với chủ hộ", ("Quan hệ", "Quan hệ chủ hộ", "Quan hệ với CH", "QH với chủ hộ",
+                                            "QH với CH", "QHVCH", "QH", "Relation to head")),
+    Column(CITIZEN_ID, "Số CCCD", ("CCCD", "Số định danh", "CMND/CCCD", "Số CMND/CCCD", "CCCD/CMND",
+                                   "Số CCCD/CMND", "Số định danh cá nhân", "Số ĐDCN", "ĐDCN", "Số CMND", "CMND",
                                    "Citizen ID")),
-    Column(PHONE, "Số điện thoại", ("SĐT", "Điện thoại", "Số ĐT", "Phone")),
-    Column(ADDRESS, "Địa chỉ", ("Địa chỉ thường trú", "Nơi ở", "Nơi ở hiện nay", "Thôn/xóm", "Thôn", "Address")),
+    Column(PHONE, "Số điện thoại", ("SĐT", "Điện thoại", "Số ĐT", "Điện thoại liên hệ", "Phone")),
+    Column(VILLAGE, "Thôn", ("Xóm", "Ấp", "Bản", "Tổ dân phố", "TDP", "Thôn/xóm", "Thôn, xóm", "Thôn/tổ",
+                             "Thôn/tổ dân phố", "Thôn/bản", "Thôn/ấp", "Khu phố", "Village")),
+    Column(COMMUNE, "Xã", ("Phường", "Xã/phường", "Phường/xã", "Đặc khu", "Commune")),
+    Column(ADDRESS, "Địa chỉ", ("Địa chỉ thường trú", "Nơi thường trú", "HKTT", "Hộ khẩu thường trú",
+                                "Chỗ ở hiện nay", "Nơi ở", "Nơi ở hiện nay", "Địa chỉ hiện nay", "Address")),
+    Column(ETHNICITY, "Dân tộc", ("Ethnicity",)),
     Column(STATUS, "Tình trạng", ("Tình trạng cư trú", "Status")),
     Column("smartphone", "Có điện thoại thông minh", ("Điện thoại thông minh", "Smartphone")),
     Column("internet", "Có Internet tại nhà", ("Internet tại nhà", "Internet")),
@@ -65,10 +97,40 @@ COLUMNS: list[Column] = [
     Column(BASIC_SKILLS_ALL, "Kỹ năng số cơ bản", ("Thành thạo 5 kỹ năng số cơ bản", "Thành thạo kỹ năng số")),
 ]
 COLUMN_OF = {c.field: c for c in COLUMNS}
+# Fields only read, never written: the exporter and the template keep GõCửa's own layout.
+READ_ONLY_FIELDS = (HOUSEHOLD_NO, HEAD_NAME, BIRTH_YEAR_MALE, BIRTH_YEAR_FEMALE, GENDER_MALE, GENDER_FEMALE,
+                    VILLAGE, COMMUNE, ETHNICITY)
 # What export and the template write: every column but the year-only and all-skills shortcuts.
-EXPORT_FIELDS = [c.field for c in COLUMNS if c.field not in (BIRTH_YEAR, BASIC_SKILLS_ALL)]
+EXPORT_FIELDS = [c.field for c in COLUMNS if c.field not in (BIRTH_YEAR, BASIC_SKILLS_ALL, *READ_ONLY_FIELDS)]
 INDICATOR_FIELDS = set(INDICATOR_NAMES)
 assert set(EXPORT_FIELDS) >= INDICATOR_FIELDS
+
+# The fields an officer can map a column to, with their labels, in the order of the mapping select.
+FIELD_LABELS = {
+    HOUSEHOLD_KEY: _("Household key"),
+    HOUSEHOLD_NO: _("Household number in the list (STT hộ)"),
+    HEAD_NAME: _("Name of the head of household"),
+    FULL_NAME: _("Full name"),
+    BIRTH_DATE: _("Date of birth"),
+    BIRTH_YEAR: _("Year of birth"),
+    BIRTH_YEAR_MALE: _("Year of birth, male"),
+    BIRTH_YEAR_FEMALE: _("Year of birth, female"),
+    GENDER: _("Gender"),
+    GENDER_MALE: _("Male (mark)"),
+    GENDER_FEMALE: _("Female (mark)"),
+    RELATION: _("Relation to the head of household"),
+    CITIZEN_ID: _("Citizen ID"),
+    PHONE: _("Phone"),
+    VILLAGE: _("Village (thôn, xóm, tổ dân phố)"),
+    COMMUNE: _("Commune or ward"),
+    ADDRESS: _("Address"),
+    ETHNICITY: _("Ethnicity"),
+    STATUS: _("Residence status"),
+    **INDICATOR_LABELS,
+    BASIC_SKILLS_ALL: _("All five basic digital skills"),
+}
+FIELDS: list[tuple[str, str]] = [(c.field, FIELD_LABELS[c.field]) for c in COLUMNS]
+assert len(FIELD_LABELS) == len(COLUMNS)
 
 
 def header_key(text) -> str:

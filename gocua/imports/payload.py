@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import pickle
 import zlib
 from functools import lru_cache
 
@@ -23,3 +24,35 @@ def pack(data) -> bytes:
 
 def unpack(blob: bytes):
     return json.loads(zlib.decompress(_fernet(settings.PII_KEY).decrypt(bytes(blob))))
+
+
+def pack_bytes(data: bytes) -> bytes:
+    """Encrypt raw bytes (an uploaded file, already compressed by its format) for storage."""
+    return _fernet(settings.PII_KEY).encrypt(bytes(data))
+
+
+def unpack_bytes(blob: bytes) -> bytes:
+    return _fernet(settings.PII_KEY).decrypt(bytes(blob))
+
+
+def pack_sheet(data) -> bytes:
+    """Pickle, compress and encrypt the sheet as read (cells are personal data).
+
+    Pickle because a Sheet is a dataclass graph that JSON would need a schema for; it is safe here
+    because Fernet authenticates the blob: only this server, with GOCUA_PII_KEY, can produce one
+    that `unpack_sheet` accepts.
+    """
+    return _fernet(settings.PII_KEY).encrypt(zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+
+def unpack_sheet(blob: bytes):
+    return pickle.loads(zlib.decompress(_fernet(settings.PII_KEY).decrypt(bytes(blob))))  # noqa: S301 — authenticated
+
+
+def seal(blob: bytes) -> bytes:
+    """Encrypt bytes that are already compressed (a stored plan)."""
+    return _fernet(settings.PII_KEY).encrypt(blob)
+
+
+def unseal(blob: bytes) -> bytes:
+    return _fernet(settings.PII_KEY).decrypt(bytes(blob))

@@ -47,6 +47,10 @@ MESSAGES = {
     "household_no_head": _("Nobody in household %(key)s is the head of household (Chủ hộ)."),
     "household_second_head": _("Household %(key)s already has a head of household on row %(row)s."),
     "household_has_head": _("Household %(key)s already has a different head of household."),
+    # households formed from the sheet (no key column)
+    "household_starts_without_head": _(
+        "These rows (%(rows)s) come before any head of household (Chủ hộ): put the head first in each household."
+    ),
 }
 # Problems that say nothing wrong with the row itself: it waits for a choice on the preview page.
 WAITING_CODES = {"address_ambiguous"}

@@ -15,7 +15,20 @@ MASKED = "*"  # a masked citizen ID or phone (001******345) means "unchanged"
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_SHORT_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
+_WORDY_YEAR = re.compile(r"^(?:nam(?: sinh)?)\s*:?\s*(\d{4})$")  # "năm 1948", "Năm sinh: 1948" (folded)
+# Excel counts days from 30/12/1899 (it believes 1900 was a leap year, so serial 60 is 29/02/1900
+# and every later serial is one day ahead of a count from 31/12/1899).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIALS = range(10_000, 80_000)  # 16/05/1927 … 2119: smaller numbers are years, not serials
 MAX_LENGTHS = {layout.FULL_NAME: 120, layout.HOUSEHOLD_KEY: 32}
+# Cells that say a row is about a person even when the name is missing (the planner then reports the row).
+PERSON_FIELDS = frozenset({
+    layout.BIRTH_YEAR, layout.BIRTH_DATE, layout.BIRTH_YEAR_MALE, layout.BIRTH_YEAR_FEMALE, layout.CITIZEN_ID,
+    layout.PHONE, layout.GENDER_MALE, layout.GENDER_FEMALE, *layout.INDICATOR_FIELDS, layout.BASIC_SKILLS_ALL,
+})
+_VILLAGE_PART = re.compile(r"^(thon|xom|ap|ban|to|to dan pho|tdp|khu pho|khu|doi|lang|buon|soc|khom)\b")
+_COMMUNE_PART = re.compile(r"^(xa|phuong|thi tran|dac khu|p\.|x\.)")
 
 
 @dataclass(slots=True)
@@ -36,7 +49,13 @@ class RowInput:
     phone: str | None = None
     status: str | None = None
     indicators: dict = field(default_factory=dict)
-    address: str = ""
+    address: str = ""  # the full address: the village and commune columns are combined into it
+    head_name: str = ""  # the head of household's name as the file gives it on this row
+    household_no: str = ""  # "STT hộ" as written
+    village: str = ""  # from a village column
+    commune: str = ""  # from a commune column
+    ethnicity: str = ""
+    has_person_data: bool = False  # a birth, ID, phone, gender with a relation or a mark: a person is meant
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, field_name: str, code: str, **params) -> None:
@@ -51,17 +70,47 @@ def _text(cell) -> str:
     return str(cell).strip()
 
 
+def excel_date(serial: float) -> dt.date:
+    """Return the date of an Excel serial day number (1900 date system)."""
+    days = int(serial)
+    # Serials below 61 come before Excel's phantom 29/02/1900: they count from 31/12/1899.
+    return EXCEL_EPOCH + dt.timedelta(days=days if days >= 61 else days + 1)
+
+
+def _year_of_two_digits(yy: int) -> int:
+    this_year = dt.date.today().year
+    return 2000 + yy if 2000 + yy <= this_year else 1900 + yy
+
+
 def parse_birth(cell) -> tuple[int | None, dt.date | None] | None:
-    """Return (year, date) from a year, a date or dd/mm/yyyy text; None when it cannot be read."""
-    if isinstance(cell, int) and not isinstance(cell, bool):
-        return (cell, None) if 1000 <= cell <= 9999 else None
+    """Return (year, date) from a year, an Excel serial date or date text; None when it cannot be read.
+
+    Accepted as people type them: 1948, "năm 1948", 03/05/1980, 3/5/80, 03-05-1980, 03.05.1980,
+    1980-05-03, 05/1980, and a date cell Excel stored as a serial number.
+    """
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        if 1000 <= cell <= 9999 and float(cell).is_integer():
+            return int(cell), None
+        if int(cell) in EXCEL_SERIALS:
+            date = excel_date(cell)
+            return date.year, date
+        return None
     text = _text(cell)
     if re.fullmatch(r"\d{4}", text):
         return int(text), None
-    match = _DATE.match(text) or _ISO.match(text)
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):  # a serial date that became text (CSV saved from Excel)
+        return parse_birth(float(text))
+    match = _WORDY_YEAR.match(fold(text))
+    if match:
+        return int(match.group(1)), None
+    match = _DATE.match(text) or _ISO.match(text) or _SHORT_DATE.match(text)
     if match:
         numbers = [int(g) for g in match.groups()]
-        day, month, year = numbers if match.re is _DATE else numbers[::-1]
+        day, month, year = numbers if match.re is not _ISO else numbers[::-1]
+        if match.re is _SHORT_DATE:
+            year = _year_of_two_digits(year)
         try:
             return year, dt.date(year, month, day)
         except ValueError:
@@ -127,6 +176,11 @@ def parse_row(number: int, cells: list, fields: dict[int, str]) -> RowInput:
     if all_skills is not None:
         marks = {**dict.fromkeys(layout.ALL_SKILLS, all_skills), **marks}
     row.indicators = marks
+    row.has_person_data = any(
+        name in PERSON_FIELDS and (index < len(cells) and cells[index] != "") for index, name in fields.items()
+    ) or bool(row.gender and row.relation)
+    if row.village or row.commune:
+        row.address = combine_address(row.address, village=row.village, commune=row.commune)
     for name, limit in MAX_LENGTHS.items():
         if len(getattr(row, name)) > limit:
             row.problem(name, "too_long", max=limit)
@@ -157,8 +211,12 @@ def _birth(row: RowInput, cell, *, field_name: str) -> None:
     year, date = parsed
     if date is not None:
         row.birth_date = date
-    if field_name == layout.BIRTH_YEAR or row.birth_year is None:
+    if field_name != layout.BIRTH_DATE or row.birth_year is None:
         row.birth_year = year
+    if field_name == layout.BIRTH_YEAR_MALE:
+        row.gender = row.gender or "male"
+    elif field_name == layout.BIRTH_YEAR_FEMALE:
+        row.gender = row.gender or "female"
 
 
 @lru_cache(maxsize=1024)
@@ -187,7 +245,7 @@ def _citizen_id(row: RowInput, cell) -> None:
 
 
 def _phone(row: RowInput, cell) -> None:
-    text = _text(cell) if not isinstance(cell, int) else str(cell)
+    text = _phone_text(cell)
     row.phone = None if MASKED in text else text
 
 
@@ -198,8 +256,46 @@ def _status(row: RowInput, cell) -> None:
     row.status = status
 
 
+def _gender_mark(row: RowInput, cell, *, gender: str) -> None:
+    value = layout.mark_value(cell)
+    if value is None:
+        row.problem(layout.GENDER, "gender_unknown")
+    elif value == layout.Tri.YES:
+        row.gender = gender
+
+
+def _phone_text(cell) -> str:
+    # A number cell lost the leading 0 (912345678) or kept the country code (84912345678).
+    return _text(cell) if not isinstance(cell, int) else str(cell)
+
+
 def _address(row: RowInput, cell) -> None:
     row.address = _text(cell)
+
+
+def _setter(name: str, clean=clean_name):
+    def parse(row: RowInput, cell) -> None:
+        setattr(row, name, clean(_text(cell)))
+
+    return parse
+
+
+def combine_address(address: str, *, village: str = "", commune: str = "") -> str:
+    """Return one address from the address, village and commune columns.
+
+    The village column wins over a village written in the address; a commune column is added when
+    the address does not name it. "Tháp Thượng" + "Song Phượng" → "Tháp Thượng, Xã Song Phượng".
+    """
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    if village:
+        parts = [p for p in parts if not _VILLAGE_PART.match(fold(p))]
+        parts.insert(0, village)
+    if commune and not any(fold(commune) in fold(p) for p in parts):
+        named = commune if _COMMUNE_PART.match(fold(commune)) else f"Xã {commune}"
+        index = next((i for i, p in enumerate(parts) if _COMMUNE_PART.match(fold(p))), None)
+        if index is None:
+            parts.insert(1 if village else len(parts), named)
+    return ", ".join(parts)
 
 
 _PARSERS = {
@@ -213,4 +309,13 @@ _PARSERS = {
     layout.PHONE: _phone,
     layout.STATUS: _status,
     layout.ADDRESS: _address,
+    layout.HOUSEHOLD_NO: _setter("household_no"),
+    layout.HEAD_NAME: _setter("head_name"),
+    layout.VILLAGE: _setter("village"),
+    layout.COMMUNE: _setter("commune"),
+    layout.ETHNICITY: _setter("ethnicity"),
+    layout.BIRTH_YEAR_MALE: lambda row, cell: _birth(row, cell, field_name=layout.BIRTH_YEAR_MALE),
+    layout.BIRTH_YEAR_FEMALE: lambda row, cell: _birth(row, cell, field_name=layout.BIRTH_YEAR_FEMALE),
+    layout.GENDER_MALE: lambda row, cell: _gender_mark(row, cell, gender="male"),
+    layout.GENDER_FEMALE: lambda row, cell: _gender_mark(row, cell, gender="female"),
 }

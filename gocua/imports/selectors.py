@@ -9,8 +9,8 @@ from gocua.places.models import Level, Unit
 
 
 def batches_of(*, user) -> QuerySet[ImportBatch]:
-    """Return the user's own import batches (nobody sees another user's upload)."""
-    return ImportBatch.objects.filter(owner_id=user.pk).select_related("commune").defer("payload")
+    """Return the user's own import batches (nobody sees another user's upload), without the big blobs."""
+    return ImportBatch.objects.filter(owner_id=user.pk).select_related("commune").defer("payload", "source", "plan")
 
 
 def importable_communes(*, user) -> QuerySet[Unit]:

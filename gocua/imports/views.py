@@ -1,12 +1,15 @@
-"""Pages: upload a roster, preview it, choose, confirm, download problem rows, template and exports."""
+"""Pages: upload a roster, preview it, map columns, choose, confirm, follow background work, exports."""
+
+import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gocua.errors import DomainError, Forbidden, NotFound
 from gocua.households.digital import INDICATOR_LABELS
 from gocua.households.models import Resident
-from gocua.imports import selectors, services
+from gocua.imports import layout, selectors, services
 from gocua.imports.exporter import CONTENT_TYPES, XLSX
 from gocua.imports.forms import UploadForm
-from gocua.imports.models import ImportBatch
+from gocua.imports.models import ExportJob, ImportBatch
 from gocua.imports.problems import WAITING_CODES, message
 from gocua.imports.reader import max_bytes, too_large_error
 from gocua.places.models import Kind, Level
@@ -87,6 +90,11 @@ def _choices_from_post(post) -> dict:
     return {"communes": communes, "villages": villages}
 
 
+def _mapping_from_post(post) -> dict:
+    """Return {column letter: field} from the mapping form's `map-<letter>` selects."""
+    return {k.removeprefix("map-")[:3]: v[:40] for k, v in post.items() if k.startswith("map-")}
+
+
 def _batch_of(request, uuid) -> ImportBatch:
     return get_object_or_404(selectors.batches_of(user=request.user), uuid=uuid)
 
@@ -100,10 +108,15 @@ def preview(request, uuid):
     error = ""
     if request.method == "POST":
         choices = _choices_from_post(request.POST)
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "confirm":
+            if action == "confirm":
                 services.import_confirm(actor=user, batch=batch, choices=choices)
-                messages.success(request, _("The roster was imported."))
+                if batch.status == ImportBatch.Status.IMPORTED:
+                    messages.success(request, _("The roster was imported."))
+            elif action == "remap":
+                services.import_remap(actor=user, batch=batch, sheet=request.POST.get("sheet", "")[:200],
+                                      mapping=_mapping_from_post(request.POST))
             else:
                 services.import_choose(actor=user, batch=batch, choices=choices)
             return redirect("imports:preview", uuid=batch.uuid)
@@ -112,6 +125,33 @@ def preview(request, uuid):
         except DomainError as exc:
             error = str(exc.message)
     return render(request, "imports/preview.html", _preview_context(request, batch, error), status=400 if error else 200)
+
+
+def _field_names() -> list[str]:
+    fields = getattr(layout, "FIELDS", None)
+    if not fields:
+        return [c.field for c in layout.COLUMNS]
+    return [f[0] if isinstance(f, list | tuple) else str(f) for f in fields]
+
+
+def _mapping_rows(batch: ImportBatch, summary: dict) -> list[dict]:
+    samples = services.batch_samples(batch) if batch.samples else {}
+    options = [(name, _field_label(name)) for name in _field_names()]
+    return [
+        {**c, "samples": samples.get(c["letter"], [])[:3], "label_taken": _field_label(c["field"]) if c["field"] else ""}
+        for c in summary.get("columns", {}).get("list", [])
+    ] if options else []
+
+
+def _progress(batch) -> dict:
+    """Return rows done, total, rows per second and seconds left of a batch's or job's work."""
+    p = batch.progress or {}
+    done, total, started = int(p.get("done") or 0), int(p.get("total") or 0), p.get("started")
+    elapsed = max(time.time() - started, 0.001) if started else 0
+    rate = done / elapsed if elapsed and done else 0
+    left = round((total - done) / rate) if rate and total > done else None
+    return {"done": done, "total": total, "rate": round(rate), "left": left, "step": p.get("step", ""),
+            "percent": round(100 * done / total) if total else 0, "elapsed": round(elapsed)}
 
 
 def _preview_context(request, batch: ImportBatch, error: str) -> dict:
@@ -136,9 +176,31 @@ def _preview_context(request, batch: ImportBatch, error: str) -> dict:
         ],
         "changed": [(_field_label(name), count) for name, count in summary.get("changed_fields", {}).items()],
         "error": error,
-        "is_open": batch.status == ImportBatch.Status.PREVIEW,
+        "is_open": batch.status == ImportBatch.Status.PREVIEW and not batch.pending and bool(summary),
+        "pending": batch.pending,
+        "failed": batch.work == ImportBatch.Work.FAILED,
+        "failure": _failure(batch.error),
+        "progress": _progress(batch),
+        "status_url": reverse("imports:status", args=[batch.uuid]),
+        "mapping": _mapping_rows(batch, summary),
+        "field_options": [(name, _field_label(name)) for name in _field_names()],
+        "sheets": summary.get("columns", {}).get("sheets", []),
+        "chosen_sheet": batch.sheet_name or summary.get("columns", {}).get("sheet", ""),
+        "skipped_rows": [
+            {"row": n, "reason": services.skip_reason(code)} for n, code in summary.get("columns", {}).get("skipped_rows", [])
+        ][:PROBLEMS_PER_PAGE * 4],
+        "rows_read": summary.get("columns", {}).get("rows_read", 0),
+        "replanned": str(services.REPLAN_REASONS.get((batch.result or {}).get("replanned", ""), "")),
+        "remembered": bool(batch.choices.get("mapping_remembered")),
         "crumbs": [(batch.commune.name, reverse("web:unit", args=[batch.commune.code]))],
     }
+
+
+def _failure(error: dict) -> str:
+    if not error:
+        return ""
+    text = error.get("vi" if get_language().startswith("vi") else "en") or ""
+    return text or _("The work stopped unexpectedly; nothing was written. Try again, or ask your administrator.")
 
 
 def _existing_villages(user, commune_codes: set[str]) -> dict[str, list[dict]]:
@@ -199,6 +261,9 @@ def export(request, code: str):
     if fmt not in CONTENT_TYPES:
         fmt = XLSX
     try:
+        if services.export_size(actor=user, unit=unit) > services.background_rows():
+            job = services.export_start(actor=user, unit=unit, fmt=fmt)
+            return redirect("imports:export_job", uuid=job.uuid)
         return _file_response(services.export_unit(actor=user, unit=unit, fmt=fmt, request=request))
     except Forbidden:
         raise PermissionDenied from None
@@ -206,3 +271,56 @@ def export(request, code: str):
         raise Http404 from None
     except DomainError as exc:
         return render(request, "web/error.html", {"status": 400, "message": exc.message}, status=400)
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def status(request, uuid):
+    """Answer the state of a batch's background work as JSON (polled by imports/progress.js)."""
+    require(services.can_import(request.user))
+    batch = _batch_of(request, uuid)
+    return _no_store(JsonResponse({
+        "work": batch.work, "pending": batch.pending, "status": batch.status,
+        "failed": batch.work == ImportBatch.Work.FAILED, "error": _failure(batch.error), **_progress(batch),
+    }))
+
+
+def _job_of(request, uuid) -> ExportJob:
+    return get_object_or_404(ExportJob.objects.select_related("unit").defer("content"), uuid=uuid,
+                             owner_id=request.user.pk)
+
+
+@login_required
+@require_GET
+def export_job(request, uuid):
+    require(services.can_export(request.user))
+    job = _job_of(request, uuid)
+    if request.GET.get("format") == "json":
+        return _no_store(JsonResponse({
+            "work": job.state, "pending": job.state in (ExportJob.State.QUEUED, ExportJob.State.RUNNING),
+            "failed": job.state == ExportJob.State.FAILED, "error": _failure(job.error), **_progress(job),
+        }))
+    context = {
+        "job": job, "progress": _progress(job), "status_url": f"{request.path}?format=json", "failure": _failure(job.error),
+        "pending": job.state in (ExportJob.State.QUEUED, ExportJob.State.RUNNING),
+        "crumbs": [(job.unit.name, reverse("web:unit", args=[job.unit.code]))],
+    }
+    return render(request, "imports/export_job.html", context)
+
+
+@login_required
+@require_GET
+def export_download(request, uuid):
+    require(services.can_export(request.user))
+    job = get_object_or_404(ExportJob, uuid=uuid, owner_id=request.user.pk)
+    try:
+        return _file_response(services.export_download(actor=request.user, job=job))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        return render(request, "web/error.html", {"status": 409, "message": exc.message}, status=409)

@@ -58,6 +58,12 @@ class _Inserter:
         if len(self.pending) >= BATCH:
             self.flush()
 
+    def add_tuple(self, values: tuple) -> None:
+        """Add a row given as values in `self.names` order, already prepared (the hot path)."""
+        self.pending.append(values)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
     def flush(self) -> None:
         if self.pending:
             with connection.cursor() as cursor:
@@ -241,17 +247,30 @@ def _update_residents(households: list[HouseholdPlan], now) -> None:
 def _record_changes(households: list[HouseholdPlan], ids: dict[int, int], actor, now, source_ref: str) -> None:
     stamp, inserter = _db_time(IndicatorChange, now), _Inserter(IndicatorChange)
     source, ref = IndicatorChange.Source.IMPORT, source_ref[:64]
+    # A 100,000-row roster records ~700,000 changes: each row is a copy of one template list with
+    # the varying columns set, in column order (no dict per row).
+    order = inserter.names
+    if set(order) != _CHANGE_COLUMNS:  # a new column would silently be written as NULL
+        raise RuntimeError("IndicatorChange has a column the importer does not fill")
+    at = {name: i for i, name in enumerate(order)}
+    row = [None] * len(order)
+    row[at["changed_at"]], row[at["changed_by_id"]] = stamp, actor.pk
+    row[at["source"]], row[at["source_ref"]] = source, ref
+    i_resident, i_province, i_indicator, i_old, i_new = (
+        at[n] for n in ("resident_id", "province_code", "indicator", "old_value", "new_value"))
+    add = inserter.add_tuple
     for household in households:
-        province = household.village.province_code
+        row[i_province] = household.village.province_code
         for resident in household.valid:
-            pk = resident.existing["id"] if resident.existing else ids[resident.row.number]
+            row[i_resident] = resident.existing["id"] if resident.existing else ids[resident.row.number]
             for name, (old, new) in resident.indicator_changes.items():
-                inserter.add({
-                    "resident_id": pk, "province_code": province, "indicator": name, "old_value": old,
-                    "new_value": new, "changed_at": stamp, "changed_by_id": actor.pk, "source": source,
-                    "source_ref": ref,
-                })
+                row[i_indicator], row[i_old], row[i_new] = name, old, new
+                add(tuple(row))
     inserter.flush()
+
+
+_CHANGE_COLUMNS = {"resident_id", "province_code", "indicator", "old_value", "new_value", "changed_at",
+                   "changed_by_id", "source", "source_ref"}
 
 
 def _set_heads(households: list[HouseholdPlan], ids: dict[int, int], now) -> None:

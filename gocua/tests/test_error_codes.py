@@ -41,7 +41,14 @@ DYNAMIC = {
     ("field/upload.py", "parse_record"): _field_upload_codes,
     ("households/services.py", "resident_apply_citizen_id"): _citizen_id_codes,
     ("api/api.py", "http_error"): lambda: {"bad_request", "forbidden", "not_found", "method_not_allowed", "error"},
+    # A hostile workbook's refusal: built by the limits, passed on unchanged by the reader.
+    ("imports/limits.py", "_refuse"): lambda: set(LIMIT_CODES),
+    ("imports/reader.py", "detect_format"): lambda: set(LIMIT_CODES),
+    # A background task records the refusal it met (any declared code) or "task_failed".
+    ("imports/tasks.py", "_fail"): lambda: {"task_failed"},
 }
+LIMIT_CODES = ("file_too_many_cells", "file_too_many_columns", "file_too_many_strings", "file_unpacks_too_large",
+               "file_xml_entities")
 
 
 def _name(node) -> str | None:

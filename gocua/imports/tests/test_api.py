@@ -127,3 +127,34 @@ def test_no_import_url_answers_with_a_server_error_for_any_role(client, world, o
     assert statuses[("province_officer", "get", f"/imports/{key}/")] == 404
     assert statuses[("team_member", "get", "/imports/")] == 403
     assert statuses[("commune_officer", "post", f"/api/v1/imports/{key}/confirm")] == 400  # no JSON body
+
+
+def test_the_mapping_endpoint_reads_the_file_again_and_reports_rows_read_and_skipped(client, world, officer):
+    client.force_login(officer)
+    address = "Thôn Tháp Thượng, Xã Đan Phượng, Thành phố Hà Nội"
+    data = roster(person("TT-007", "Bùi Văn Khoa", 1971, address=address, phone="0912345678"),
+                  ["", "Tổng cộng", "", "", "", "", "", "", "", ""])
+    body = post_file(client, data, commune="09784").json()
+    assert body["rows_read"] == body["valid_rows"] + body["problem_rows"] + len(body["skipped"]) == 2
+    assert body["skipped"] == [{"row": 3, "reason": "total"}] and body["work"] == ""
+    phone = next(c["letter"] for c in body["columns"] if c["field"] == "phone")
+    response = client.post(f"/api/v1/imports/{body['uuid']}/mapping", {"mapping": {phone: ""}},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert "phone" not in {c["field"] for c in response.json()["columns"]}
+    bad = client.post(f"/api/v1/imports/{body['uuid']}/mapping", {"mapping": {phone: "shoe_size"}},
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "mapping_field_unknown"
+    client.force_login(world.users["other_commune_officer"])
+    other = client.post(f"/api/v1/imports/{body['uuid']}/mapping", {"mapping": {}}, content_type="application/json")
+    assert other.status_code in (403, 404)
+
+
+def test_a_big_upload_answers_at_once_with_the_work_queued(client, world, officer, settings):
+    settings.GOCUA_IMPORT_BACKGROUND_ROWS = 0
+    client.force_login(officer)
+    address = "Thôn Tháp Thượng, Xã Đan Phượng, Thành phố Hà Nội"
+    body = post_file(client, roster(person("TT-007", "Bùi Văn Khoa", 1971, address=address)), commune="09784").json()
+    assert body["work"] == "preview_queued" and body["rows"] == 0 and body["progress"]["total"] == 1
+    confirm = client.post(f"/api/v1/imports/{body['uuid']}/confirm", {}, content_type="application/json")
+    assert confirm.status_code == 409 and confirm.json()["code"] == "import_busy"

@@ -37,9 +37,9 @@ def test_it_recognises_synonyms_in_any_order_and_lists_unknown_columns():
     names = fields_by_name(sheet)
     assert names == {
         layout.ADDRESS: 1, layout.CITIZEN_ID: 2, layout.FULL_NAME: 3, layout.HOUSEHOLD_KEY: 4, layout.PHONE: 5,
-        layout.RELATION: 6, layout.BIRTH_DATE: 7, layout.BASIC_SKILLS_ALL: 9,
+        layout.RELATION: 6, layout.BIRTH_DATE: 7, layout.ETHNICITY: 8, layout.BASIC_SKILLS_ALL: 9,
     }
-    assert sheet.unknown_columns == ["Ghi chú", "Dân tộc"]
+    assert sheet.unknown_columns == ["Ghi chú"]
 
 
 def test_a_header_with_extra_words_is_still_recognised():
@@ -96,13 +96,15 @@ def test_rows_without_a_name_or_id_are_skipped_and_counted():
             "", "", ""], [3, "H02", "Trần Thị Bình", 1985, "Nữ", "Vợ", "", "", "Thôn Tháp Thượng", "", ""]]
     sheet = read_roster(csv_bytes(rows), "r.csv")
     assert [number for number, _cells in sheet.rows] == [2, 7]
-    assert sheet.skipped == 4  # the blank row, the total, the formula, the count in the name column
+    # the blank row, the total, the formula, the count in the name column: each with its reason
+    assert sheet.skipped == [(3, "blank"), (4, "total"), (5, "formula"), (6, "total")]
+    assert sheet.rows_read == 6
 
 
 def test_formulas_in_a_workbook_are_read_as_their_cached_value_never_evaluated():
     data = xlsx_bytes([HEADER, ROW, ["", "", "=COUNTA(C2:C2)", "", "", "", "", "", "", "", ""]])
     sheet = read_roster(data, "r.xlsx")
-    assert len(sheet.rows) == 1 and sheet.skipped == 0  # openpyxl stores no cached value: an empty cell
+    assert len(sheet.rows) == 1 and sheet.skipped == []  # openpyxl stores no cached value: an empty cell
 
 
 def test_a_citizen_id_typed_as_a_number_gets_its_leading_zeros_back():
@@ -186,11 +188,12 @@ def test_a_sheet_without_a_recognisable_header_is_refused():
 
 
 def test_a_header_too_far_down_is_not_found():
-    assert error_code(xlsx_bytes([HEADER, ROW], title_rows=[["Tiêu đề"]] * 20), "r.xlsx") == "no_header"
+    assert error_code(xlsx_bytes([HEADER, ROW], title_rows=[["Tiêu đề"]] * 30), "r.xlsx") == "no_header"
 
 
 def test_a_header_missing_a_required_column_says_which():
     with pytest.raises(ReadError) as caught:
         read_roster(csv_bytes([["Họ và tên", "Năm sinh", "Giới tính"], ["An", 1980, "Nam"]]), "r.csv")
     assert caught.value.code == "missing_columns"
-    assert "Mã hộ" in str(caught.value.message) and "Địa chỉ" in str(caught.value.message)
+    # No household key is needed any more (households are formed from the sheet); a place is.
+    assert "Địa chỉ" in str(caught.value.message) and "Mã hộ" not in str(caught.value.message)

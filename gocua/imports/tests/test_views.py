@@ -74,8 +74,9 @@ def test_an_officer_imports_a_messy_legacy_roster_fixes_a_problem_row_and_reimpo
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == "imported"
+    # the choice was made on the confirming form, so the stored plan was re-made with it
     assert batch.result == {"villages_created": 2, "households_created": 2, "residents_created": 4,
-                            "residents_updated": 0}
+                            "residents_updated": 0, "replanned": "choices_changed"}
     hang = Resident.objects.get(full_name="Nguyen Thi Hang")
     assert (hang.gender, hang.relation, hang.vneid_level2) == ("female", "wife", 2)
     duc = Resident.objects.get(full_name="Lê Văn Đức")

@@ -7,9 +7,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gocua.errors import DomainError
-from gocua.imports import planner, problems, services
+from gocua.imports import layout, planner, problems, services
 from gocua.imports.management.commands._common import acting_user, both_languages
 from gocua.imports.reader import max_bytes, read_roster, too_large_error
+from gocua.lib.text import fold
 from gocua.places.models import Level, Unit
 
 SHOWN_PROBLEMS = 30
@@ -47,8 +48,16 @@ class Command(BaseCommand):
         parser.add_argument("--village", metavar="KEY=new|skip|CODE", action="append", default=[],
                             help="What to do with a village not yet registered (default: create it).")
         parser.add_argument("--user", metavar="USERNAME", help="Act as this account (default: the only national admin).")
+        parser.add_argument("--sheet", metavar="NAME|NUMBER", default="",
+                            help="Read the list from this sheet (default: the sheet whose header scores best).")
+        parser.add_argument("--map", metavar="COLUMN=FIELD", action="append", default=[], dest="mappings",
+                            help="Read a column (its letter or header label) as FIELD, or ignore it with "
+                            "COLUMN= (repeatable).")
+        parser.add_argument("--show-mapping", action="store_true",
+                            help="Show each column, sample values and what it is read as; import nothing.")
 
-    def handle(self, *args, file, commune=None, dry_run=False, choose=(), village=(), user=None, **options):
+    def handle(self, *args, file, commune=None, dry_run=False, choose=(), village=(), user=None, sheet="",
+               mappings=(), show_mapping=False, **options):
         actor = acting_user(user)
         target = self._commune(commune)
         choices = planner.Choices(self._pairs(choose, "--choose"), self._pairs(village, "--village"))
@@ -58,8 +67,19 @@ class Command(BaseCommand):
         if path.stat().st_size > max_bytes():
             raise CommandError(both_languages(too_large_error().message))
         try:
-            sheet = read_roster(path.read_bytes(), path.name)
-            self.stderr.write(f"Đã đọc / read {len(sheet.rows):,} dòng / rows ({sheet.skipped:,} bỏ qua / skipped)")
+            data = path.read_bytes()
+            sheet = read_roster(data, path.name, sheet=sheet or None)
+            mapping = self._mapping(sheet, mappings)
+            if mapping is None and target is not None:
+                mapping = services.remembered_mapping(target, sheet)
+                if mapping:
+                    self.stderr.write("Dùng cách đọc cột đã lưu / using the remembered column mapping")
+            if mapping:
+                sheet = read_roster(data, path.name, sheet=sheet.sheet_name or None, mapping=mapping)
+            if show_mapping:
+                self._show_mapping(sheet)
+                return
+            self.stderr.write(f"Đã đọc / read {len(sheet.rows):,} dòng / rows ({sheet.skipped_count:,} bỏ qua / skipped)")
             result = services.roster_import(actor=actor, commune=target, sheet=sheet, choices=choices,
                                             dry_run=dry_run, source_ref=f"cli:{path.name}"[:64],
                                             progress=Progress(sys.stderr))
@@ -68,6 +88,37 @@ class Command(BaseCommand):
         self._report(result, dry_run)
         if result.summary["valid_rows"] == 0:
             raise CommandError("Không có dòng nào nhập được / Nothing could be imported.")
+
+    @staticmethod
+    def _mapping(sheet, items) -> dict[str, str] | None:
+        """Return {column letter: field} from --map items naming a column by letter or header label."""
+        if not items:
+            return None
+        by_label = {fold(c.label): c.letter for c in sheet.columns}
+        letters = {c.letter for c in sheet.columns}
+        mapping = {}
+        for item in items:
+            source, sep, name = item.rpartition("=")
+            source = source.strip()
+            if not sep or not source:
+                raise CommandError(f"--map cần dạng / needs the form COLUMN=FIELD, got {item!r}.")
+            letter = source.upper() if source.upper() in letters else by_label.get(fold(source))
+            if letter is None:
+                raise CommandError(f"Không có cột / No column {source!r}; cột / columns: "
+                                   + ", ".join(f"{c.letter} {c.label}" for c in sheet.columns))
+            mapping[letter] = name.strip()
+        return mapping
+
+    def _show_mapping(self, sheet) -> None:
+        out = self.stdout
+        out.write(f"Trang tính / sheet: {sheet.sheet_name}  (dòng tiêu đề / header row {sheet.header_row})")
+        for name, score in sheet.sheet_choices:
+            out.write(f"  {name}: {score:g}")
+        for c in sheet.columns:
+            taken = c.field or "— bỏ qua / ignored —"
+            out.write(f"{c.letter:>3}  {c.label[:40]:<40}  → {taken:<24} {' · '.join(c.samples)}")
+        out.write("Đổi bằng / change with --map \"COLUMN=field\" (--map \"COLUMN=\" bỏ qua / ignores it). "
+                  "Trường / fields: " + ", ".join(name for name, _label in layout.FIELDS))
 
     def _commune(self, code: str | None) -> Unit | None:
         if not code:
@@ -89,8 +140,13 @@ class Command(BaseCommand):
 
     def _report(self, result, dry_run: bool) -> None:
         s, out = result.summary, self.stdout
-        out.write(f"Dòng / rows: {s['rows']:,}  hợp lệ / valid: {s['valid_rows']:,}  lỗi / problems: {s['problem_rows']:,}"
-                  f"  bỏ qua / skipped: {s['columns']['skipped']:,}")
+        columns = s["columns"]
+        out.write(f"Dòng đã đọc / rows read: {columns['rows_read']:,} = hợp lệ / valid {s['valid_rows']:,}"
+                  f" + lỗi / problems {s['problem_rows']:,} + bỏ qua / skipped {columns['skipped']:,}")
+        for number, code in columns["skipped_rows"][:SHOWN_PROBLEMS]:
+            out.write(f"  bỏ qua dòng / skipped row {number}: {both_languages(services.skip_reason(code))}")
+        if len(columns["skipped_rows"]) > SHOWN_PROBLEMS:
+            out.write(f"  … {len(columns['skipped_rows']) - SHOWN_PROBLEMS:,} more")
         for label, key in (("Hộ / households", "households"), ("Nhân khẩu / residents", "residents")):
             c = s[key]
             out.write(f"{label}: mới / new {c['new']:,}, cập nhật / updated {c['updated']:,}, "

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from gocua.accounts.models import User
+from gocua.bench import imports as bench
 from gocua.bench.benchmarks import REGISTRY
 from gocua.households.models import Household
-from gocua.imports import bench
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,12 @@
 """The `import` benchmark of `gocua bench`: preview and import of a generated roster.
 
-Registered by the import line at the end of gocua/bench/benchmarks.py. Each iteration
+Registered by the imports line at the end of gocua/bench/benchmarks.py. Each iteration
 adds 5,000 rows, so the default 20 iterations measure the issue's 100,000-row roster; everything
 written is rolled back.
 """
 
+import concurrent.futures
+import multiprocessing
 import random
 import resource
 import time
@@ -68,6 +70,17 @@ def generate_roster(rows: int, *, seed: int = 2025) -> tuple[bytes, int]:
     return xlsx.write([("Danh sách", [exporter.headers(), *body])]), distinct
 
 
+def _generated(rows: int) -> tuple[bytes, int]:
+    """Return `generate_roster(rows)` computed in a child process.
+
+    The roster's 100,000 rows of Python lists would otherwise count in this process's peak memory,
+    which is meant to measure the preview and the import, not the making of the test file.
+    """
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(generate_roster, rows).result()
+
+
 def bare_read(data: bytes) -> int:
     """Return the row count of a workbook read with the importer's reader and nothing else (the floor)."""
     return sum(1 for _row in reader._workbook_rows(data)) - 1
@@ -76,7 +89,7 @@ def bare_read(data: bytes) -> int:
 @benchmark("import", "Preview and import of a generated roster (5,000 rows per iteration; 20 → 100,000).")
 def import_roster(iterations: int) -> dict:
     rows = iterations * ROWS_PER_ITERATION
-    data, distinct = generate_roster(rows)
+    data, distinct = _generated(rows)
     commune = Unit.objects.get(code=COMMUNE, valid_to__isnull=True)
     started = time.perf_counter()
     read_rows = bare_read(data) - 1  # the header row
@@ -92,10 +105,12 @@ def import_roster(iterations: int) -> dict:
         officer.set_unusable_password()
         officer.save()
         started, cpu = time.perf_counter(), time.process_time()
-        batch = services.import_start(actor=officer, commune=commune, filename="bench.xlsx", data=data)
+        # In the foreground: the benchmark measures the work, not the wait for a worker.
+        batch = services.import_start(actor=officer, commune=commune, filename="bench.xlsx", data=data,
+                                      background=False)
         preview_s, preview_cpu = time.perf_counter() - started, time.process_time() - cpu
         started, cpu = time.perf_counter(), time.process_time()
-        batch = services.import_confirm(actor=officer, batch=batch)
+        batch = services.import_confirm(actor=officer, batch=batch, background=False)
         import_s, import_cpu = time.perf_counter() - started, time.process_time() - cpu
         figures = {"summary": batch.summary, "written": batch.result}
         transaction.set_rollback(True)

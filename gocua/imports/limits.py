@@ -1,0 +1,158 @@
+"""Refuse hostile workbooks before any spreadsheet library parses them.
+
+A workbook is a zip of XML parts. Its central directory declares every part's unpacked size, and
+Python's zip reader never returns more than the declared size (a lying size fails its CRC), so the
+declared sizes are checked first, then every sheet and the shared-string table are streamed once
+through zlib in small chunks, counting what the parser would have to hold: shared strings, cells
+with a value, the widest column. An XML part with a document type declaration is refused outright
+(Excel and LibreOffice never write one; it is how entity-expansion bombs are built). Memory used
+here is one chunk at a time, whatever the file claims.
+"""
+
+import re
+import zipfile
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from gocua.errors import DomainError
+
+DEFAULT_MAX_UNPACKED_BYTES = 200 * 2**20  # real rosters of 200,000 rows unpack to well under this
+DEFAULT_MAX_SHARED_STRINGS = 1_500_000
+DEFAULT_MAX_CELLS = 6_000_000  # 200,000 rows × 30 columns
+DEFAULT_MAX_COLUMNS = 500
+CHUNK = 1 << 20
+# A cell reference with two or more letters is column 27 (AA) or beyond.
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
+_ODS_REPEAT = re.compile(rb'number-columns-repeated="(\d+)"')
+XML_DECLS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+class LimitError(DomainError):
+    """The file is over a reading limit; nothing is read or written."""
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_unpacked_bytes() -> int:
+    return _setting("GOCUA_IMPORT_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES)
+
+
+def max_shared_strings() -> int:
+    return _setting("GOCUA_IMPORT_MAX_SHARED_STRINGS", DEFAULT_MAX_SHARED_STRINGS)
+
+
+def max_cells() -> int:
+    return _setting("GOCUA_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
+
+
+def max_columns() -> int:
+    return _setting("GOCUA_IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
+
+
+def _refuse(code: str, message) -> LimitError:
+    return LimitError(code, message, field="file")
+
+
+def _unpacked_error() -> LimitError:
+    return _refuse("file_unpacks_too_large", _(
+        "The workbook unpacks to more than %(mb)s MB: it is not an ordinary roster. Copy the list into a new "
+        "workbook, save it as .xlsx and retry."
+    ) % {"mb": max_unpacked_bytes() // 2**20})
+
+
+@lru_cache(maxsize=4096)
+def column_number(letters: bytes) -> int:
+    """Return the 1-based number of an Excel column (b"A" → 1, b"XFD" → 16384)."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def check_archive(archive: zipfile.ZipFile) -> None:
+    """Raise LimitError when the workbook in `archive` is over a limit (or holds a DTD)."""
+    infos = archive.infolist()
+    if sum(info.file_size for info in infos) > max_unpacked_bytes():
+        raise _unpacked_error()
+    xml_parts = [i for i in infos if i.filename.endswith((".xml", ".rels")) or i.filename == "content.xml"]
+    cells = 0  # over all sheets together
+    for info in xml_parts:
+        name = info.filename
+        if name == "xl/sharedStrings.xml":
+            _check_part(archive, info, shared_strings=True)
+        elif name.startswith("xl/worksheets/") or name == "content.xml":
+            cells = _check_part(archive, info, ods=name == "content.xml", cells=cells)
+        else:
+            _check_head(archive, info)
+
+
+def _check_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    with archive.open(info) as part:
+        _check_declarations(part.read(64 * 1024))
+
+
+def _check_declarations(head: bytes) -> None:
+    if any(decl in head for decl in XML_DECLS):
+        raise _refuse("file_xml_entities", _(
+            "The workbook contains XML declarations that spreadsheets never write; it is refused for safety."
+        ))
+
+
+def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, shared_strings: bool = False,
+                ods: bool = False, cells: int = 0) -> int:
+    """Stream one part, counting strings, valued cells (from `cells`) and the widest column; return the cells."""
+    strings = 0
+    tail = b""
+    with archive.open(info) as part:
+        first = True
+        while chunk := part.read(CHUNK):
+            data = tail + chunk
+            if first:
+                _check_declarations(data[: 64 * 1024])
+                first = False
+            # Count up to the last tag start: a tag cut by the chunk boundary is counted with the next chunk.
+            cut = max(data.rfind(b"<", 0, max(len(data) - 64, 0)), 0)
+            counted, tail = data[:cut], data[cut:]
+            strings, cells = _count(counted, strings, cells, shared_strings=shared_strings, ods=ods)
+        strings, cells = _count(tail, strings, cells, shared_strings=shared_strings, ods=ods)
+    return cells
+
+
+def _count(data: bytes, strings: int, cells: int, *, shared_strings: bool, ods: bool) -> tuple[int, int]:
+    if shared_strings:
+        strings += data.count(b"<si>") + data.count(b"<si ")
+        if strings > max_shared_strings():
+            raise _refuse("file_too_many_strings", _(
+                "The workbook holds more than %(count)s different texts: it is not an ordinary roster."
+            ) % {"count": f"{max_shared_strings():,}"})
+        return strings, cells
+    if ods:
+        cells += data.count(b"office:value-type=")
+        for match in _ODS_REPEAT.finditer(data):
+            # LibreOffice repeats empty cells to the edge of the sheet; a repeated cell with a value is
+            # expanded by the reader, so it counts as that many columns.
+            start = data.rfind(b"<", 0, match.start())
+            end = data.find(b">", match.end())
+            if b"office:value-type=" in data[start:end] and int(match.group(1)) > max_columns():
+                raise _columns_error()
+    else:
+        cells += data.count(b"<v>") + data.count(b"<is>")
+        for match in _WIDE_CELL.finditer(data):
+            if column_number(match.group(1)) > max_columns():
+                raise _columns_error()
+    if cells > max_cells():
+        raise _refuse("file_too_many_cells", _(
+            "The workbook has more than %(count)s filled cells; split it into several files."
+        ) % {"count": f"{max_cells():,}"})
+    return strings, cells
+
+
+def _columns_error() -> LimitError:
+    return _refuse("file_too_many_columns", _(
+        "A sheet uses more than %(count)s columns: it is not an ordinary roster. Delete the empty columns "
+        "on the right and retry."
+    ) % {"count": max_columns()})

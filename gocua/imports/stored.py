@@ -1,0 +1,107 @@
+"""A plan as stored between the preview and the confirmation: what the writer needs, nothing more.
+
+Only the households and residents the writer writes are kept, as JSON lines of plain values
+(units by id, resident fields in `RESIDENT_FIELDS` order), streamed through zlib. Pickling the
+plan object graph instead costs a memo entry per object — over 300 MB for a 100,000-row roster.
+"""
+
+import datetime as dt
+import json
+import zlib
+
+from gocua.households.services import RESIDENT_FIELDS
+from gocua.imports.planner import HouseholdPlan, Plan, Proposal, ResidentPlan
+from gocua.imports.rows import RowInput
+from gocua.places.models import Unit
+
+FORMAT = 1
+_DATE = RESIDENT_FIELDS.index("birth_date")
+_LINE_CHUNK = 1 << 16
+
+
+def _resident(r: ResidentPlan) -> list:
+    values = [r.values.get(name) for name in RESIDENT_FIELDS]
+    if values[_DATE] is not None:
+        values[_DATE] = values[_DATE].isoformat()
+    return [
+        r.row.number, r.row.full_name, r.row.name_folded, r.existing["id"] if r.existing else None, values,
+        list(r.citizen) if r.citizen else None, r.indicators, r.changes,
+        {name: list(pair) for name, pair in r.indicator_changes.items()},
+    ]
+
+
+def _household(h: HouseholdPlan) -> list:
+    existing = h.existing
+    return [
+        h.commune.pk, h.village.pk if h.village else None, h.proposal.key if h.proposal else None, h.key,
+        [existing["id"], existing["address_line"], existing["head_id"], existing["search_folded"]] if existing else None,
+        h.address_line, h.head_name, [_resident(r) for r in h.valid],
+    ]
+
+
+def dump(plan: Plan) -> bytes:
+    """Return the writable part of `plan` as compressed JSON lines."""
+    z = zlib.compressobj(1)
+    households = plan.valid_households
+    proposals = {h.proposal.key: h.proposal for h in households if h.proposal is not None}
+    head = {
+        "format": FORMAT, "target": plan.target.pk if plan.target else None,
+        "proposals": [[p.key, p.commune.pk, p.variants, p.kind, p.choice, p.rows] for p in proposals.values()],
+    }
+    parts = [z.compress(json.dumps(head, ensure_ascii=False).encode() + b"\n")]
+    for household in households:
+        parts.append(z.compress(json.dumps(_household(household), ensure_ascii=False).encode() + b"\n"))
+    parts.append(z.flush())
+    return b"".join(parts)
+
+
+def _lines(blob: bytes):
+    """Yield the JSON lines of a dump, decompressing a chunk at a time."""
+    z, rest = zlib.decompressobj(), b""
+    for start in range(0, len(blob), _LINE_CHUNK):
+        rest += z.decompress(blob[start : start + _LINE_CHUNK])
+        *lines, rest = rest.split(b"\n")
+        yield from lines
+    rest += z.flush()
+    yield from (line for line in rest.split(b"\n") if line)
+
+
+def load(blob: bytes) -> Plan:
+    """Return a Plan holding the stored households and residents, ready for `writer.write`."""
+    lines = _lines(blob)
+    head = json.loads(next(lines))
+    if head.get("format") != FORMAT:
+        raise ValueError("unknown stored plan format")
+    households_raw = [json.loads(line) for line in lines]
+    unit_ids = {head["target"]} | {p[1] for p in head["proposals"]}
+    for h in households_raw:
+        unit_ids.update((h[0], h[1]))
+    units = Unit.objects.select_related("parent").in_bulk([pk for pk in unit_ids if pk is not None])
+    proposals = {
+        key: Proposal(key, units[commune], variants, kind, choice, rows)
+        for key, commune, variants, kind, choice, rows in head["proposals"]
+    }
+    households = []
+    for commune, village, proposal, key, existing, address_line, head_name, residents in households_raw:
+        plan = HouseholdPlan(
+            units[commune], units[village] if village else None, proposals.get(proposal), key,
+            dict(zip(("id", "address_line", "head_id", "search_folded"), existing, strict=True)) if existing else None,
+            address_line=address_line, head_name=head_name,
+        )
+        plan.residents = [_resident_plan(r) for r in residents]
+        households.append(plan)
+    communes = {h.commune.code: h.commune for h in households}
+    target = units.get(head["target"]) if head["target"] else None
+    return Plan(target, [], households, proposals, {}, communes)
+
+
+def _resident_plan(raw: list) -> ResidentPlan:
+    number, full_name, name_folded, existing, values, citizen, indicators, changes, indicator_changes = raw
+    if values[_DATE] is not None:
+        values[_DATE] = dt.date.fromisoformat(values[_DATE])
+    return ResidentPlan(
+        RowInput(number=number, full_name=full_name, name_folded=name_folded),
+        {"id": existing} if existing is not None else None,
+        dict(zip(RESIDENT_FIELDS, values, strict=True)), tuple(citizen) if citizen else None, indicators, changes,
+        {name: tuple(pair) for name, pair in indicator_changes.items()},
+    )

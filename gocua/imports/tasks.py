@@ -1,0 +1,120 @@
+"""Background tasks of the importer (django-tasks, database backend): big previews, imports, exports.
+
+Each task loads its row by id, reports progress on it and, when it fails, records why on it; the
+services do the work in their own transactions, so a failed task writes nothing.
+"""
+
+import logging
+import time
+
+from django.db import transaction
+from django.utils import translation
+from django_tasks import task
+
+from gocua.errors import DomainError
+from gocua.imports import services
+from gocua.imports.models import ExportJob, ImportBatch
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY_S = 0.5
+
+
+class Recorder:
+    """Store progress (rows done, total, start time, step) on a row, at most twice a second.
+
+    Updates are plain UPDATEs outside the work's transaction, so the page sees them at once;
+    inside the writing transaction they would stay invisible, so the writer only marks its step.
+    """
+
+    def __init__(self, model, pk: int, step: str):
+        self.model, self.pk, self.step = model, pk, step
+        self.started, self.last = time.time(), 0.0
+        self.total = 0
+        # Progress is saved only outside transactions opened after this point (the work's own).
+        self.depth = len(transaction.get_connection().atomic_blocks)
+        self.save(0, 0)
+
+    def _free(self) -> bool:
+        return len(transaction.get_connection().atomic_blocks) <= self.depth
+
+    def save(self, done: int, total: int) -> None:
+        self.total = total or self.total
+        self.model.objects.filter(pk=self.pk).update(
+            progress={"done": done, "total": self.total, "started": self.started, "step": self.step}
+        )
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < PROGRESS_EVERY_S:
+            return
+        self.last = now
+        if self._free():
+            self.save(done, total)
+
+    def writing(self) -> None:
+        self.step = "writing"
+        if self._free():
+            self.save(self.total, self.total)
+
+
+def _error(exc: Exception) -> dict:
+    if isinstance(exc, DomainError):
+        with translation.override("vi"):
+            vi = str(exc.message)
+        with translation.override("en"):
+            en = str(exc.message)
+        return {"code": exc.code, "vi": vi, "en": en}
+    # The exception text may quote data; only its type is logged, never its message.
+    log.error("background import task failed: %s", type(exc).__name__)
+    return {"code": "task_failed", "vi": "", "en": ""}
+
+
+def _fail(model, pk: int, field: str, failed: str, exc: Exception) -> None:
+    model.objects.filter(pk=pk).update(**{field: failed, "error": _error(exc)})
+
+
+@task()
+def preview_batch(batch_id: int) -> str:
+    """Read and plan an uploaded roster too big to preview during the request."""
+    batch = ImportBatch.objects.select_related("owner", "commune").filter(pk=batch_id).first()
+    if batch is None or batch.work != ImportBatch.Work.PREVIEW_QUEUED:
+        return "skipped"
+    ImportBatch.objects.filter(pk=batch_id).update(work=ImportBatch.Work.PREVIEWING)
+    batch.work = ImportBatch.Work.PREVIEWING
+    try:
+        services.preview_run(batch=batch, progress=Recorder(ImportBatch, batch_id, "checking"))
+    except Exception as exc:  # noqa: BLE001 — every failure is recorded on the batch for the officer
+        _fail(ImportBatch, batch_id, "work", ImportBatch.Work.FAILED, exc)
+        return "failed"
+    return "done"
+
+
+@task()
+def import_batch(batch_id: int) -> str:
+    """Write a confirmed roster too big to import during the request (one transaction)."""
+    batch = ImportBatch.objects.select_related("owner", "commune").filter(pk=batch_id).first()
+    if batch is None or batch.work != ImportBatch.Work.IMPORT_QUEUED:
+        return "skipped"
+    ImportBatch.objects.filter(pk=batch_id).update(work=ImportBatch.Work.IMPORTING)
+    batch.work = ImportBatch.Work.IMPORTING
+    try:
+        services.import_run(batch=batch, progress=Recorder(ImportBatch, batch_id, "checking"))
+    except Exception as exc:  # noqa: BLE001 — every failure is recorded on the batch for the officer
+        _fail(ImportBatch, batch_id, "work", ImportBatch.Work.FAILED, exc)
+        return "failed"
+    return "done"
+
+
+@task()
+def export_file(job_id: int) -> str:
+    """Prepare a big export (the file is kept encrypted on the job until it expires)."""
+    job = ExportJob.objects.select_related("owner", "unit").filter(pk=job_id).first()
+    if job is None or job.state != ExportJob.State.QUEUED:
+        return "skipped"
+    ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.RUNNING)
+    try:
+        services.export_run(job=job, progress=Recorder(ExportJob, job_id, "exporting"))
+    except Exception as exc:  # noqa: BLE001 — every failure is recorded on the job for the officer
+        _fail(ExportJob, job_id, "state", ExportJob.State.FAILED, exc)
+        return "failed"
+    return "done"
