@@ -212,3 +212,36 @@ if not 1 <= GOCUA_DEVICE_TOKEN_DAYS <= 365:
 # --- Background tasks (django-tasks with its database backend: no extra server on SQLite) ------
 # `gocua db_worker` runs them (`python3 dev.py up` starts one beside the web server; docs/DEPLOY.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Content-Security-Policy and headers ---------------------------------------------------------
+# django-csp 4.x. Scripts and styles come from this site only: no inline <script>, no on…=
+# handlers, no style="" attributes in any template (JavaScript lives in static files; see
+# docs/SECURITY.md "Outputs"). The field app needs its own origin for the API (connect-src), its
+# service worker (worker-src) and manifest; QR codes are inline SVG, icons are files.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "gocua.web.middleware.SecurityHeadersMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Same-origin pages get the full address (the "back" links); other sites get nothing, so a
+# household or resident id in a URL never leaves in a Referer header.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page or the field app uses these; the field app needs only storage and its service worker.
+GOCUA_PERMISSIONS_POLICY = env_str(
+    "GOCUA_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
