@@ -236,9 +236,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-# Same-origin pages get the full address (the "back" links); other sites get nothing, so a
-# household or resident id in a URL never leaves in a Referer header.
-SECURE_REFERRER_POLICY = "same-origin"
+# SECURE_REFERRER_POLICY = "same-origin" (above): other sites get no Referer, so a household or
+# resident id in a URL never leaves this site.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No page or the field app uses these; the field app needs only storage and its service worker.
 GOCUA_PERMISSIONS_POLICY = env_str(
