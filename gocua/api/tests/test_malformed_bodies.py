@@ -102,3 +102,12 @@ def test_a_body_over_the_size_limit_is_a_400_that_says_so(world, settings, debug
         "/api/v1/households", body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 400
     assert response.json()["code"] == "body_too_large"
+
+
+@pytest.mark.parametrize("kind", ["multipart without boundary", "multipart with an empty boundary", "huge form"])
+def test_the_login_page_answers_an_unreadable_body_with_its_400_page(db, kind):
+    bodies = {**BODIES, "huge form": ("application/x-www-form-urlencoded", b"username=" + b"x" * HUGE)}
+    content_type, body = bodies[kind]
+    response = Client(raise_request_exception=False).generic("POST", "/login/", body, content_type=content_type)
+    assert response.status_code == 400
+    assert b"<html" in response.content and b"Traceback" not in response.content
