@@ -81,6 +81,7 @@ def app_strings() -> dict:
         "pin_set": _("Lock with a PIN"),
         "pin_change": _("Change the PIN"),
         "pin_current": _("Current PIN"),
+        "pin_remove_help": _("To stop locking, type the current PIN and leave the new one empty."),
         "pin_new": _("New PIN (4 to 6 digits)"),
         "pin_again": _("The new PIN again"),
         "pin_format": _("The PIN is 4 to 6 digits."),

@@ -351,6 +351,14 @@ def test_an_idle_app_locks_and_the_pin_unlocks_the_same_screen_with_the_queue_ke
     page.context.set_offline(False)
     _wait_synced(page)
     assert Visit.objects.filter(household__household_key="TT-003").count() == 1
+
+    # The member may stop locking: the current PIN and an empty new one.
+    page.click("a:has-text('←')")
+    page.click("a[href='#/pin']")
+    page.fill("input[name=current]", "2468")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("ul.list")
+    assert page.evaluate(READ_PIN) is None and page.locator("button.lock-now").count() == 0
     assert page.errors == [] and page.csp_violations == []
 
 

@@ -642,11 +642,12 @@
 
   function pinView() {
     const digits = (name, label) => field(label, h("input", { name, type: "password", inputmode: "numeric",
-      autocomplete: "off", pattern: "[0-9]{4,6}", maxlength: 6, required: true }));
+      autocomplete: "off", pattern: "[0-9]{4,6}", maxlength: 6 }));
     const minutes = lock.pin ? lock.pin.minutes : 5;
     const choices = Object.fromEntries(LOCK_MINUTES.map((m) => [String(m), W.after_minutes.replace("%(minutes)s", m)]));
     const fields = [
       h("p", {}, W.pin_help),
+      lock.pin ? h("p", { class: "muted" }, W.pin_remove_help) : null,
       lock.pin ? digits("current", W.pin_current) : null,
       digits("pin", W.pin_new),
       digits("again", W.pin_again),
@@ -655,6 +656,11 @@
     return formView(W.pin_title, fields, async (data) => {
       const pin = data.get("pin") || "";
       if (lock.pin && !(await pinMatches(data.get("current") || ""))) return W.pin_wrong;
+      if (lock.pin && !pin && !data.get("again")) {
+        await write(["kv"], (st) => st("kv").delete("pin"));
+        lock.pin = null;
+        return null;
+      }
       if (!/^[0-9]{4,6}$/.test(pin)) return W.pin_format;
       if (pin !== data.get("again")) return W.pin_mismatch;
       await pinSave(pin, Number(data.get("minutes")) || 5);
