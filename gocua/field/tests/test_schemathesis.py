@@ -18,7 +18,7 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 
 from gocua.field.tests.conftest import issue  # noqa: E402
 
-EXAMPLES = int(os.environ.get("GOCUA_SCHEMATHESIS_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("GOCUA_SCHEMATHESIS_EXAMPLES", "2"))
 ROLES = ["team_member", "team_leader", "commune_officer", "province_officer", "national_admin"]
 
 
