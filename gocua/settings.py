@@ -324,3 +324,37 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 GOCUA_IMPORT_BACKGROUND_ROWS = env_int("GOCUA_IMPORT_BACKGROUND_ROWS", 5_000)
 if GOCUA_IMPORT_BACKGROUND_ROWS < 0:
     raise ImproperlyConfigured("GOCUA_IMPORT_BACKGROUND_ROWS must be 0 or more (rows).")
+
+# --- Content-Security-Policy and headers ---------------------------------------------------------
+# django-csp 4.x. Scripts and styles come from this site only: no inline <script>, no on…=
+# handlers, no style="" attributes in any template (JavaScript lives in static files; see
+# docs/SECURITY.md "Outputs"). The field app needs its own origin for the API (connect-src), its
+# service worker (worker-src) and manifest; QR codes are inline SVG, icons are files.
+INSTALLED_APPS += ["csp"]
+# Before AxesMiddleware, which django-axes wants last (it turns a lock-out into its response).
+_axes_at = MIDDLEWARE.index("axes.middleware.AxesMiddleware")
+MIDDLEWARE[_axes_at:_axes_at] = ["csp.middleware.CSPMiddleware", "gocua.web.middleware.SecurityHeadersMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# SECURE_REFERRER_POLICY = "same-origin" (above): other sites get no Referer, so a household or
+# resident id in a URL never leaves this site.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page or the field app uses these; the field app needs only storage and its service worker.
+GOCUA_PERMISSIONS_POLICY = env_str(
+    "GOCUA_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)

@@ -15,6 +15,7 @@ from gocua.accounts.errors import AccountErrorCode
 from gocua.accounts.models import AuditEvent, Role, User, UserSession
 from gocua.accounts.permissions import can_browse_audit, can_manage_account, can_manage_user, leader_team
 from gocua.errors import CommonErrorCode, DomainError, Forbidden
+from gocua.lib import cells
 
 SCOPE_CODES = ("province_code", "commune_code", "village_code")
 
@@ -285,7 +286,8 @@ def audit_log_export(*, actor, events, filters: dict, request=None) -> str:
         raise Forbidden("forbidden", _("Your role cannot read the audit log."))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("When"), _("Who"), _("Action"), _("Description"), _("Unit"), _("Changes"), _("IP address")])
+    writer.writerow(cells.csv_row([_("When"), _("Who"), _("Action"), _("Description"), _("Unit"), _("Changes"),
+                                   _("IP address")]))
     rows = 0
     chunk = []
     for event in events[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=1000):
@@ -304,8 +306,9 @@ def audit_log_export(*, actor, events, filters: dict, request=None) -> str:
 def _write_audit_rows(writer, events, audit_rows) -> int:
     for row in audit_rows(events):
         event = row.event
-        writer.writerow([
+        # A failed log-in keeps the user name as typed: "=HYPERLINK(…)" must stay text in Excel.
+        writer.writerow(cells.csv_row([
             timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"), event.actor_username,
             event.get_action_display(), row.line, row.unit_name, "; ".join(row.changes), event.ip or "",
-        ])
+        ]))
     return len(events)

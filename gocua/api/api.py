@@ -6,7 +6,9 @@ code for programs and a message in the caller's language (Accept-Language: vi or
 
 import functools
 
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -111,6 +113,18 @@ def validation_error(request, exc: ValidationError):
 @api.exception_handler(Throttled)
 def throttled(request, exc: Throttled):
     return _error(request, 429, "throttled", _("Too many requests; wait a moment and try again."))
+
+
+def malformed_body(request, exc):
+    # Django answers these with a 400 page, but django-ninja in DEBUG turns any exception it has no
+    # handler for into a 500 with a traceback: name them so every malformed body is a JSON 400.
+    if isinstance(exc, RequestDataTooBig):
+        return _error(request, 400, "body_too_large", _("The request body is too large."))
+    return _error(request, 400, "bad_request", _("The request body could not be read; send JSON."))
+
+
+for _malformed in (MultiPartParserError, UnreadablePostError, RequestDataTooBig, SuspiciousOperation, BadRequest):
+    api.add_exception_handler(_malformed, malformed_body)
 
 
 @api.exception_handler(HttpError)

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from gocua.community.models import LedgerEntry, Project
 from gocua.community.selectors import project_entries
+from gocua.lib import cells
 
 
 @dataclass
@@ -87,9 +88,7 @@ def statement(project: Project) -> Statement:
 
 
 def _put(sheet, row: int, column: int, value, *, bold: bool = False, money: bool = False):
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text typed by a person, never a formula that Excel would run
+    cell = cells.put(sheet, row, column, value)  # text typed by a person is never a formula
     if bold:
         cell.font = Font(bold=True)
     if money:

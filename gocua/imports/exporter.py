@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Value, When
 from gocua.households import pii
 from gocua.households.models import Resident
 from gocua.imports import layout, xlsx
+from gocua.lib import cells
 from gocua.lib import phone as phones
 
 XLSX = "xlsx"
@@ -73,30 +74,13 @@ def resident_row(resident, *, show_citizen_id: bool, show_phone: bool, addresses
 # --- files -------------------------------------------------------------------------------------
 
 
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with "=" (or "+", "-", "@" before something that is not a number) is a
-    # formula to Excel: quote it so that opening the file runs nothing. The importer drops the quote.
-    if text.startswith(("=", "@")) or (text.startswith(("+", "-")) and not _is_number(text[1:])):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def write_csv(header: list[str], rows: Iterable[list]) -> bytes:
     """Return UTF-8 CSV with a BOM (so Excel shows Vietnamese correctly)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow(cells.csv_row(header))
     for row in rows:
-        writer.writerow([_csv_safe(v) for v in row])
+        writer.writerow(cells.csv_row(row))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

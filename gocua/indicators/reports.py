@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gocua.indicators import selectors
 from gocua.indicators.figures import KEY_MEASURES, MEASURE_BY_KEY, NOT_CHECKED, NOT_VISITED
+from gocua.lib import cells
 from gocua.places.models import Level
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -181,11 +182,11 @@ def csv_response(context: dict, name: str) -> HttpResponse:
     writer = csv.writer(buffer)
     if table is None:
         notice = context["figures"].notice
-        writer.writerow([notice.message if notice else _("No figures.")])
+        writer.writerow(cells.csv_row([notice.message if notice else _("No figures.")]))
     else:
-        writer.writerow(table.headers)
+        writer.writerow(cells.csv_row(table.headers))
         for row in table.rows:
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(cells.csv_row(row))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(context, name, "csv")}"'
     return response
@@ -202,10 +203,10 @@ def _write_table(sheet, table: Table, first_row: int) -> int:
     from openpyxl.styles import Font
 
     for col, header in enumerate(table.headers, start=1):
-        sheet.cell(row=first_row, column=col, value=str(header)).font = Font(bold=True)
+        cells.put(sheet, first_row, col, str(header)).font = Font(bold=True)
     for r, row in enumerate(table.rows, start=first_row + 1):
         for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = cells.put(sheet, r, c, value)
             if c - 1 in table.percent_columns and value is not None:
                 cell.number_format = "0.0"
     for col, header in enumerate(table.headers, start=1):
@@ -223,17 +224,17 @@ def workbook(context: dict):
     sheet = book.active
     sheet.title = _sheet_title(_("Figures"))
     unit, figures = context["unit"], context["figures"]
-    sheet["A1"] = _("Report on the community digital technology teams")
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"{unit.name} ({unit.code})"
-    sheet["A3"] = _("Period: %(period)s (%(start)s – %(end)s)") % {
+    cells.put(sheet, 1, 1, _("Report on the community digital technology teams")).font = Font(bold=True, size=14)
+    cells.put(sheet, 2, 1, f"{unit.name} ({unit.code})")
+    cells.put(sheet, 3, 1, _("Period: %(period)s (%(start)s – %(end)s)") % {
         "period": context["period"].label, "start": context["period"].start.isoformat(),
         "end": context["period"].end.isoformat(),
-    }
-    sheet["A4"] = _("Figures as of %(date)s") % {"date": context["as_of"].isoformat()}
-    sheet["A5"] = _("Generated %(at)s") % {"at": timezone.localtime(context["generated_at"]).strftime("%Y-%m-%d %H:%M")}
+    })
+    cells.put(sheet, 4, 1, _("Figures as of %(date)s") % {"date": context["as_of"].isoformat()})
+    generated = timezone.localtime(context["generated_at"]).strftime("%Y-%m-%d %H:%M")
+    cells.put(sheet, 5, 1, _("Generated %(at)s") % {"at": generated})
     if not context["tables"]:
-        sheet["A7"] = figures.notice.message if figures.notice else _("No figures.")
+        cells.put(sheet, 7, 1, figures.notice.message if figures.notice else _("No figures."))
         return book
     row = _write_table(sheet, context["tables"]["figures"], 7)
     _write_table(sheet, context["tables"]["indicators"], row + 1)

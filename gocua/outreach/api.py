@@ -130,7 +130,9 @@ def visit_list(request, filters: Query[s.VisitFilters], paging: Query[PageParams
 def visit_create(request, payload: s.VisitIn):
     """Record a visit; "done" outcomes set the item's indicators to yes. A replayed UUID answers 200."""
     user = api_user(request)
-    household = get_object_or_404(Household, pk=payload.household)
+    # Scoped lookup: a household outside the caller's area is "not found", like a missing one, so
+    # the answer does not confirm that the id exists.
+    household = get_object_or_404(scoped(user, Household.objects.all()), pk=payload.household)
     visit = visit_services.visit_record(
         actor=user, uuid=payload.uuid, household=household, visited_on=payload.visited_on,
         member_ids=payload.members, residents=_residents_in(payload), note=payload.note,

@@ -138,7 +138,7 @@ def test_the_poster_carries_a_qr_code_of_the_absolute_public_url(anonymous, worl
     html = page.content.decode()
     url = f"http://testserver/community/p/{world.village.code}/"
     assert page.status_code == 200 and "public" in page["Cache-Control"]
-    assert url in html and "window.print()" in html
+    assert url in html and "data-print" in html and "gocua/page.js" in html
     expected_svg = segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, omitsize=True, title=url)
     assert expected_svg in html
     assert re.search(r"<svg[^>]*viewBox", html)

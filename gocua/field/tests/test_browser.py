@@ -110,13 +110,25 @@ def browser_page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", service_workers="allow")
+        # Every Content-Security-Policy violation, from the page's own event and from the console
+        # (Chromium logs "Refused to …" there), across navigations: tests assert there is none.
+        violations = []
+        context.expose_binding("reportCspViolation", lambda source, text: violations.append(text))
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
         page.errors = errors
+        page.csp_violations = violations
         yield page
         context.close()
         browser.close()
+
+
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => {
+  window.reportCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});"""
 
 
 def _demo_village():
@@ -155,13 +167,14 @@ def _log_in(page, url: str) -> int:
     page.fill("input[name=password]", f.PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_selector("ul.list li >> nth=2")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10000)
+    # Functions, not expression strings: Playwright evaluates a string with eval(), which the CSP refuses.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10000)
     return first_load
 
 
 def _wait_synced(page, pending: int = 0) -> None:
     page.wait_for_function(
-        f"document.getElementById('pending').textContent === '{pending}'"
+        f"() => document.getElementById('pending').textContent === '{pending}'"
         " && document.body.dataset.syncing === '0'",
         timeout=15000,
     )
@@ -213,6 +226,7 @@ def test_the_app_works_offline_and_every_change_reaches_the_server_once(database
     assert Resident.objects.filter(full_name="Đỗ Minh Khôi", household=household).count() == 1
     assert _commune_smartphones() == 1
     assert page.errors == []
+    assert page.csp_violations == []
 
 
 def test_a_sync_cut_off_mid_request_is_retried_without_duplicates(database_restored, server, browser_page):
@@ -263,3 +277,166 @@ COUNT_HOUSEHOLDS = """() => new Promise((resolve) => {
     request.onsuccess = () => { open.result.close(); resolve(request.result); };
   };
 })"""
+
+
+# --- the PIN lock ------------------------------------------------------------------------------------
+
+COUNT_QUEUE = """() => new Promise((resolve) => {
+  const open = indexedDB.open("gocua-field", 1);
+  open.onsuccess = () => {
+    const request = open.result.transaction("queue").objectStore("queue").count();
+    request.onsuccess = () => { open.result.close(); resolve(request.result); };
+  };
+})"""
+
+READ_PIN = """() => new Promise((resolve) => {
+  const open = indexedDB.open("gocua-field", 1);
+  open.onsuccess = () => {
+    const request = open.result.transaction("kv").objectStore("kv").get("pin");
+    request.onsuccess = () => { open.result.close(); resolve(request.result || null); };
+  };
+})"""
+
+
+def _set_pin(page, pin: str, minutes: str = "5") -> None:
+    page.click("a[href='#/pin']")
+    page.fill("input[name=pin]", pin)
+    page.fill("input[name=again]", pin)
+    page.select_option("select[name=minutes]", minutes)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("ul.list")
+
+
+def test_an_idle_app_locks_and_the_pin_unlocks_the_same_screen_with_the_queue_kept(
+    database_restored, server, browser_page
+):
+    page = browser_page
+    page.clock.install()  # the real clock runs on; fast_forward below stands for minutes of idleness
+    _demo_village()
+    smartphone = ServiceItem.objects.get(code="smartphone")
+    _log_in(page, server.url)
+    _wait_synced(page)
+    _set_pin(page, "2468")
+    stored = page.evaluate(READ_PIN)
+    assert stored["iterations"] >= 100000 and len(stored["salt"]) > 16 and "2468" not in str(stored)
+
+    # Offline, a visit waits in the queue; the member leaves the phone on a household's page.
+    server.stop()
+    page.context.set_offline(True)
+    _record_visit(page, "TT-003", smartphone)
+    assert page.locator("#pending").inner_text() == "1"
+    heading = page.locator("#view h1").inner_text()
+
+    page.clock.fast_forward("04:00")
+    assert page.locator("#lock").count() == 0  # not yet: 5 minutes
+    page.clock.fast_forward("01:30")
+    page.wait_for_selector("#lock input[name=pin]")
+    assert page.locator("#view").is_hidden()
+
+    page.fill("#lock input[name=pin]", "1111")
+    page.click("#lock button[type=submit]")
+    page.wait_for_function("() => document.querySelector('#lock .error').textContent.length > 0")
+    assert page.locator("#view").is_hidden()
+
+    page.reload()  # a reload does not open a locked app
+    page.wait_for_selector("#lock input[name=pin]")
+    page.fill("#lock input[name=pin]", "2468")
+    page.click("#lock button[type=submit]")
+    page.wait_for_selector("#lock", state="detached")
+    assert page.locator("#view h1").inner_text() == heading
+    assert page.locator("#pending").inner_text() == "1"
+    assert page.evaluate(COUNT_QUEUE) == 1
+
+    # Back online, the queued visit is sent as before.
+    server.start()
+    page.context.set_offline(False)
+    _wait_synced(page)
+    assert Visit.objects.filter(household__household_key="TT-003").count() == 1
+
+    # The member may stop locking: the current PIN and an empty new one.
+    page.click("a:has-text('←')")
+    page.click("a[href='#/pin']")
+    page.fill("input[name=current]", "2468")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("ul.list")
+    assert page.evaluate(READ_PIN) is None and page.locator("button.lock-now").count() == 0
+    assert page.errors == [] and page.csp_violations == []
+
+
+def test_a_forgotten_pin_logs_out_but_the_queue_is_sent_after_the_same_member_logs_in(
+    database_restored, server, browser_page
+):
+    page = browser_page
+    _demo_village()
+    smartphone = ServiceItem.objects.get(code="smartphone")
+    _log_in(page, server.url)
+    _wait_synced(page)
+    _set_pin(page, "135790", minutes="1")
+    server.stop()
+    page.context.set_offline(True)
+    _record_visit(page, "TT-001", smartphone)
+    page.click("a:has-text('←')")
+    page.click("button.lock-now")
+    page.wait_for_selector("#lock")
+
+    page.click("#lock button.link")
+    page.wait_for_selector("input[name=username]")
+    assert page.evaluate(COUNT_QUEUE) == 1  # logged out, the queue kept
+    assert page.evaluate(READ_PIN) is None
+
+    server.start()
+    page.context.set_offline(False)
+    # Someone else may not log in on top of the member's unsent records.
+    page.fill("input[name=username]", "totruong")
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("form .error:has-text('thanhvien')")
+    assert page.evaluate(COUNT_QUEUE) == 1
+
+    page.fill("input[name=username]", "thanhvien")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("ul.list li >> nth=2")
+    _wait_synced(page)
+    assert Visit.objects.filter(household__household_key="TT-001").count() == 1
+    assert page.evaluate(COUNT_QUEUE) == 0
+    assert page.errors == [] and page.csp_violations == []
+
+
+# --- server pages under the Content-Security-Policy ------------------------------------------------
+
+
+def test_server_pages_run_without_a_policy_violation(database_restored, server, browser_page):
+    page = browser_page
+    village = _demo_village()
+    f.make_user(Role.COMMUNE_OFFICER, "09784", username="canbo")
+    page.goto(f"{server.url}/login/")
+    page.fill("input[name=username]", "totruong")
+    page.fill("input[name=password]", f.PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button.primary")
+    for path in ("/outreach/work/", "/outreach/left-behind/", "/outreach/work/print/"):
+        response = page.goto(server.url + path)
+        assert response.status == 200, path
+    page.context.clear_cookies()
+    page.goto(f"{server.url}/login/")
+    page.fill("input[name=username]", "canbo")
+    page.fill("input[name=password]", f.PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button.primary")
+    for path in ("/dashboards/09784/", f"/units/{village.code}/", "/imports/", "/community/"):
+        response = page.goto(server.url + path)
+        assert response.status == 200, path
+        assert "no-store" in response.headers["cache-control"]
+    # The print button works through the page's script file, not an inline handler.
+    page.goto(f"{server.url}/dashboards/09784/report/")
+    page.evaluate("() => { window.print = () => { document.body.dataset.printed = '1'; }; }")
+    page.click("button[data-print]")
+    page.wait_for_selector("body[data-printed='1']")
+    assert page.errors == [] and page.csp_violations == []
+
+    # The listener is live: an inline script injected now is refused and reported.
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1'; "
+                  "document.body.append(s); }")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.ran === undefined")
+    assert any("script-src" in v for v in page.csp_violations)

@@ -1,8 +1,10 @@
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from openpyxl import load_workbook
 
 from gocua import testing as f
@@ -73,7 +75,8 @@ def test_the_a4_page_carries_the_national_motto_place_date_and_signature(data, o
     assert "Độc lập - Tự do - Hạnh phúc" in html
     assert f"Đan Phượng, ngày {TODAY.day:02d} tháng" in html
     assert "XÃ ĐAN PHƯỢNG" in html and "THÀNH PHỐ HÀ NỘI" in html
-    assert "@page{size:A4" in html
+    assert "/static/indicators/report_a4.css" in html  # a file, not a <style> block (the CSP refuses those)
+    assert "@page{size:A4" in Path(finders.find("indicators/report_a4.css")).read_text(encoding="utf-8")
     assert "(Signature and full name)" in html
     assert "Has a smartphone" in html and "50.0%" in html
 

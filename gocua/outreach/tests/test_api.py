@@ -39,11 +39,15 @@ def test_it_records_a_visit_and_replays_the_same_uuid(api, world, items):
     assert world.resident.vneid_level2 == Tri.YES
 
 
-def test_a_visit_to_a_foreign_household_is_403(api, world, items):
-    body = _visit_body(world, items, household=world.other_household.pk,
-                       residents=[{"resident": world.other_resident.pk}])
-    response = api().send("post", "/visits", body)
-    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+def test_a_visit_to_a_foreign_household_is_404_like_a_missing_one(api, world, items):
+    foreign = _visit_body(world, items, household=world.other_household.pk,
+                          residents=[{"resident": world.other_resident.pk}])
+    missing = _visit_body(world, items, household=world.other_household.pk + 10_000,
+                          residents=[{"resident": world.other_resident.pk}])
+    answers = [api().send("post", "/visits", body) for body in (foreign, missing)]
+    # Same status and body: the answer must not tell that the foreign household exists.
+    assert [(r.status_code, r.json()) for r in answers] == [(404, answers[1].json())] * 2
+    assert answers[0].json()["code"] == "not_found"
     assert not Visit.objects.exists()
 
 

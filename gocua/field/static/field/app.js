@@ -108,6 +108,8 @@
       r.onsuccess = r.onerror = r.onblocked = () => resolve();
     });
     Object.assign(state, { households: [], me: null, team: null, catalogue: [], pending: 0, lastSync: null });
+    lock.pin = null; // the PIN went with the database
+    unlockNow();
     if (message) flash(message);
     location.hash = "#/login";
     render();
@@ -317,6 +319,7 @@
       h("div", { class: "actions" }, h("a", { href: "#/new", class: "button primary" }, `+ ${W.new_household}`)),
       search,
       state.households.length ? list : h("p", { class: "muted" }, W.no_households),
+      lockButtons(),
       h("p", {}, h("button", { type: "button", class: "link", onclick: logout }, W.log_out)),
     ];
   }
@@ -462,12 +465,19 @@
       event.preventDefault();
       const data = new FormData(form);
       error.textContent = "";
+      const owner = await read("kv", "queue_owner");
+      const username = String(data.get("username") || "").trim();
+      if (owner && owner.toLowerCase() !== username.toLowerCase()) {
+        // A member who forgot the PIN left records on this phone: only they may send them.
+        if ((await read("queue")).length) { error.textContent = W.queue_owner.replace("%(name)s", owner); return; }
+        await wipe();
+      }
       try {
         const answer = await api("POST", "/auth/token", {
           username: data.get("username"), password: data.get("password"), device_name: data.get("device_name"),
           new_password: data.get("new_password") || "",
         });
-        await kvSet("token", answer.token);
+        await write(["kv"], (s) => { s("kv").put(answer.token, "token"); s("kv").delete("queue_owner"); });
         location.hash = "#/";
         await sync();
       } catch (e) {
@@ -485,6 +495,164 @@
     await wipe();
   }
 
+  // --- the PIN lock ----------------------------------------------------------------------------------
+  // Phones are shared in a family: after some idle minutes the app hides behind a lock screen
+  // until the member's PIN is typed. The PIN never leaves the phone and is kept only as a salted
+  // PBKDF2 hash (WebCrypto) in IndexedDB, so it goes with the rest when the phone logs out. The
+  // screen under the lock stays as it was (a half-filled form too); the queue is never touched.
+  // It is a lock on the screen, not encryption: data stay in IndexedDB as before.
+  const PIN_ITERATIONS = 200000;
+  const PIN_TRIES = 5;
+  const LOCKED_KEY = "gocua-field-locked"; // localStorage, so a reload of a locked app stays locked
+  const ACTIVE_KEY = "gocua-field-active";
+  const FAILS_KEY = "gocua-field-pin-fails";
+  const LOCK_MINUTES = [1, 2, 5, 10, 15, 30];
+  const lock = { pin: null, locked: false, lastActive: Date.now(), saved: 0 };
+  const canLock = Boolean(window.crypto && crypto.subtle && window.isSecureContext);
+
+  const toBase64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
+  const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+  async function pinHash(pin, salt, iterations) {
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveBits"]);
+    const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
+    return toBase64(bits);
+  }
+
+  async function pinMatches(pin) {
+    if (!lock.pin) return false;
+    const hash = await pinHash(pin, fromBase64(lock.pin.salt), lock.pin.iterations);
+    return hash === lock.pin.hash;
+  }
+
+  async function pinSave(pin, minutes) {
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const stored = { salt: toBase64(salt), hash: await pinHash(pin, salt, PIN_ITERATIONS), iterations: PIN_ITERATIONS, minutes };
+    await kvSet("pin", stored);
+    lock.pin = stored;
+  }
+
+  function touch() {
+    lock.lastActive = Date.now();
+    if (lock.lastActive - lock.saved > 5000) { // a write per tap would be wasted work
+      lock.saved = lock.lastActive;
+      localStorage.setItem(ACTIVE_KEY, String(lock.lastActive));
+    }
+  }
+
+  function idleTooLong() {
+    if (!lock.pin || lock.locked) return false;
+    const stored = Number(localStorage.getItem(ACTIVE_KEY)) || 0;
+    return Date.now() - Math.max(lock.lastActive, stored) >= lock.pin.minutes * 60000;
+  }
+
+  function lockNow() {
+    if (!lock.pin) return;
+    lock.locked = true;
+    localStorage.setItem(LOCKED_KEY, "1");
+    showLock();
+  }
+
+  function unlockNow() {
+    lock.locked = false;
+    localStorage.removeItem(LOCKED_KEY);
+    localStorage.removeItem(FAILS_KEY);
+    touch();
+    const screen = document.getElementById("lock");
+    if (screen) screen.remove();
+    view.hidden = false;
+  }
+
+  function showLock() {
+    if (document.getElementById("lock")) return;
+    view.hidden = true; // kept, not redrawn: unlocking shows the very same screen
+    const error = h("p", { class: "error", role: "alert" });
+    const input = h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "off",
+      pattern: "[0-9]{4,6}", maxlength: 6, required: true, "aria-label": W.pin });
+    const form = h("form", { class: "card" },
+      h("h1", {}, W.locked),
+      h("p", {}, W.locked_help),
+      field(W.pin, input),
+      error,
+      h("button", { type: "submit", class: "primary wide" }, W.unlock));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (await pinMatches(input.value)) { unlockNow(); return; }
+      const fails = (Number(localStorage.getItem(FAILS_KEY)) || 0) + 1;
+      localStorage.setItem(FAILS_KEY, String(fails));
+      input.value = "";
+      if (fails >= PIN_TRIES) { await forgotPin(); flash(W.pin_too_many); return; }
+      error.textContent = W.pin_wrong;
+    });
+    const screen = h("section", { id: "lock", class: "lock" }, form,
+      h("p", {}, h("button", { type: "button", class: "link", onclick: forgotPin }, W.pin_forgot)));
+    view.after(screen);
+    input.focus();
+  }
+
+  async function forgotPin() {
+    // Log out, but keep the households and the queue: after the same member logs in again the
+    // queue is sent. Nobody else may log in on top of it (see loginView).
+    const me = state.me || (await read("kv", "me"));
+    try { await api("DELETE", "/auth/token"); } catch (e) { /* offline: the token expires by itself */ }
+    await write(["kv"], (s) => {
+      s("kv").delete("token");
+      s("kv").delete("pin");
+      if (me && me.username) s("kv").put(me.username, "queue_owner");
+    });
+    lock.pin = null;
+    unlockNow();
+    location.hash = "#/login";
+    await render();
+  }
+
+  function pinView() {
+    const digits = (name, label) => field(label, h("input", { name, type: "password", inputmode: "numeric",
+      autocomplete: "off", pattern: "[0-9]{4,6}", maxlength: 6 }));
+    const minutes = lock.pin ? lock.pin.minutes : 5;
+    const choices = Object.fromEntries(LOCK_MINUTES.map((m) => [String(m), W.after_minutes.replace("%(minutes)s", m)]));
+    const fields = [
+      h("p", {}, W.pin_help),
+      lock.pin ? h("p", { class: "muted" }, W.pin_remove_help) : null,
+      lock.pin ? digits("current", W.pin_current) : null,
+      digits("pin", W.pin_new),
+      digits("again", W.pin_again),
+      field(W.lock_after, select("minutes", choices, String(minutes))),
+    ];
+    return formView(W.pin_title, fields, async (data) => {
+      const pin = data.get("pin") || "";
+      if (lock.pin && !(await pinMatches(data.get("current") || ""))) return W.pin_wrong;
+      if (lock.pin && !pin && !data.get("again")) {
+        await write(["kv"], (st) => st("kv").delete("pin"));
+        lock.pin = null;
+        return null;
+      }
+      if (!/^[0-9]{4,6}$/.test(pin)) return W.pin_format;
+      if (pin !== data.get("again")) return W.pin_mismatch;
+      await pinSave(pin, Number(data.get("minutes")) || 5);
+      return null;
+    }, "#/");
+  }
+
+  function lockButtons() {
+    if (!canLock) return null;
+    return h("p", { class: "actions" },
+      h("a", { href: "#/pin", class: "button" }, lock.pin ? W.pin_change : W.pin_set),
+      lock.pin ? h("button", { type: "button", class: "lock-now", onclick: lockNow }, W.lock_now) : null);
+  }
+
+  async function startLock() {
+    lock.pin = canLock ? (await read("kv", "pin")) || null : null;
+    for (const name of ["pointerdown", "keydown", "touchstart", "input", "wheel"]) {
+      document.addEventListener(name, touch, { passive: true, capture: true });
+    }
+    const check = () => { if (idleTooLong()) lockNow(); };
+    setInterval(check, 10000);
+    document.addEventListener("visibilitychange", check);
+    if (lock.pin && (localStorage.getItem(LOCKED_KEY) === "1" || idleTooLong())) lockNow();
+    else touch();
+  }
+
   // --- routing ---------------------------------------------------------------------------------------
 
   async function render() {
@@ -494,6 +662,7 @@
     let content;
     if (!token) content = loginView();
     else if (route === "/new") content = newHouseholdView();
+    else if (route === "/pin" && canLock) content = pinView();
     else {
       const match = route.match(/^\/h\/([0-9a-f-]{36})(\/visit|\/resident)?$/);
       const x = match && state.households.find((y) => y.uuid === match[1]);
@@ -517,6 +686,7 @@
     window.addEventListener("offline", showStatus);
     setInterval(() => { if (navigator.onLine) sync(); }, 60000);
     await load();
+    await startLock();
     await render();
     document.body.dataset.ready = "1";
     if (navigator.onLine) sync();
