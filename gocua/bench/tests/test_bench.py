@@ -147,10 +147,9 @@ def test_a_page_that_does_not_answer_200_fails_the_run(tiny, monkeypatch):
 
 
 def test_every_benchmark_lives_under_gocua_bench():
-    # imports/bench.py moves here on its own branch (w13b); until then it is the one exception.
     homes = {name: bench.run.__module__ for name, bench in benchmarks.REGISTRY.items()}
-    assert {"dashboards", "sync", "load", "search", "registry"} <= set(homes)
-    assert all(module.startswith("gocua.bench.") for name, module in homes.items() if name != "import"), homes
+    assert {"dashboards", "sync", "load", "search", "registry", "import", "concurrent"} <= set(homes)
+    assert all(module.startswith("gocua.bench.") for module in homes.values()), homes
 
 
 def test_a_bench_device_logs_a_member_in_with_a_token_of_their_own(world):
