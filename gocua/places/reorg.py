@@ -53,6 +53,9 @@ KEPT = {
     "field.SyncConflict",  # settled against the codes of its time
     "imports.ImportBatch",  # an import ran for the commune of its day
     "bench.GeneratedVillage",  # benchmark bookkeeping
+    "accounts.AuditEvent",  # append-only: an event stays with the unit it happened in
+    "imports.ExportJob",  # a file prepared for the old unit, gone within hours
+    "imports.RosterMapping",  # a commune's remembered column mapping: the successor learns its own
 }
 
 

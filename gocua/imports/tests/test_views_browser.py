@@ -12,6 +12,8 @@ from django.test import Client
 
 from gocua import testing as f
 from gocua.accounts.models import Role
+from gocua.field.tests import conftest as field_conftest
+from gocua.field.tests import test_browser as field_browser
 from gocua.imports import services, tasks
 from gocua.imports.tests.helpers import person, roster
 
@@ -19,6 +21,10 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing")
+# The field tests' server (not pytest-django's live_server, whose flush runs after every fixture
+# and so would leave the next tests without units): database_restored puts them back.
+database_restored = field_conftest.database_restored
+server = field_browser.server
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +33,7 @@ def _no_network():
 
 
 def test_the_progress_bar_follows_the_worker_and_the_page_shows_the_preview_when_it_is_done(
-    live_server, settings
+    database_restored, server, settings
 ):
     sync_api = pytest.importorskip("playwright.sync_api")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
@@ -40,7 +46,7 @@ def test_the_progress_bar_follows_the_worker_and_the_page_shows_the_preview_when
     batch = services.import_start(actor=officer, commune=f.unit("09784"), filename="r.xlsx", data=data)
     client = Client()
     client.force_login(officer)
-    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server.url}
     try:
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -49,7 +55,7 @@ def test_the_progress_bar_follows_the_worker_and_the_page_shows_the_preview_when
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_server.url}/imports/{batch.uuid}/")
+            page.goto(f"{server.url}/imports/{batch.uuid}/")
             assert page.locator("progress[data-progress-bar]").get_attribute("max") == "2"
             assert page.locator('button[value="confirm"]').count() == 0
             tasks.preview_batch.call(batch.pk)  # the worker does its work; the page finds out by itself
