@@ -5,7 +5,6 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Status
 
-from gocua.api import selectors
 from gocua.api.auth import api_user
 from gocua.api.pagination import PageParams, paged, paginate
 from gocua.api.schemas import (
@@ -26,8 +25,10 @@ from gocua.api.schemas import (
     responses,
     text,
 )
+from gocua.households import selectors
 from gocua.households import services as household_services
 from gocua.households.models import Resident
+from gocua.places import selectors as place_selectors
 from gocua.places.models import Level
 
 router = Router(tags=["households"])
@@ -50,7 +51,7 @@ def household_detail(request, id: Id):
 @router.post("/households", response=responses(201, HouseholdDetailOut), summary="Register a household")
 def household_create(request, payload: HouseholdIn):
     user = api_user(request)
-    village = selectors.visible_unit(user, payload.village, field="village", level=Level.VILLAGE)
+    village = place_selectors.visible_unit(user, payload.village, field="village", level=Level.VILLAGE)
     household = household_services.household_create(
         actor=user, village=village, household_key=payload.household_key, address_line=payload.address_line
     )
@@ -168,7 +169,7 @@ def household_update(request, id: Id, payload: HouseholdPatchIn):
 def household_move(request, id: Id, payload: HouseholdMoveIn):
     user = api_user(request)
     household = selectors.visible_household(user, id)
-    village = selectors.visible_unit(user, payload.village, field="village", level=Level.VILLAGE)
+    village = place_selectors.visible_unit(user, payload.village, field="village", level=Level.VILLAGE)
     household_services.household_move(actor=user, household=household, to_village=village, moved_on=payload.moved_on)
     return selectors.household_detail(user, id)
 

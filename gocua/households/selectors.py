@@ -9,6 +9,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -18,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from gocua.accounts.scope import scoped
+from gocua.households import search
 from gocua.households.digital import INDICATORS, Tri
 from gocua.households.models import (
     Assignment,
@@ -27,8 +29,16 @@ from gocua.households.models import (
     Resident,
     ResidentMove,
 )
-from gocua.places.models import Unit
-from gocua.places.selectors import CHILD_CODE_FIELD, OWN_CODE_FIELD
+from gocua.lib.text import fold
+from gocua.places.models import Level, Unit
+from gocua.places.selectors import (
+    CHILD_CODE_FIELD,
+    OWN_CODE_FIELD,
+    filter_folded,
+    not_found,
+    visible_unit,
+    within,
+)
 from gocua.teams.models import Member, Team
 
 PARENTS = "village__parent__parent__parent"
@@ -169,3 +179,85 @@ def indicator_rows(resident: Resident, changes: dict[tuple[int, str], IndicatorC
         for name, label in INDICATORS
     ]
 
+
+# --- the households and residents API's reads (gocua/households/api.py) -------------------------
+
+
+def _search(qs: QuerySet, field: str, q: str | None) -> QuerySet:
+    # A blank search is no filter (search.match would match nothing); names and households go through
+    # the word index (households/search.py), other columns through the plain folded filter.
+    if not fold(q):
+        return qs
+    if field in ("name_folded", "search_folded") and qs.model in (Household, Resident):
+        return search.match(qs, q)
+    return filter_folded(qs, field, q)
+
+
+def _in_unit(user, qs: QuerySet, *, village: str | None, unit: str | None) -> QuerySet:
+    if village:
+        qs = qs.filter(within(visible_unit(user, village, field="village", level=Level.VILLAGE)))
+    if unit:
+        qs = qs.filter(within(visible_unit(user, unit, field="unit")))
+    return qs
+
+
+def households(
+    user, *, village: str | None = None, unit: str | None = None, q: str | None = None
+) -> QuerySet:
+    counted = Q(residents__status__in=Resident.COUNTED_STATUSES)
+    qs = scoped(
+        user,
+        Household.objects.select_related("village", "head").annotate(
+            resident_count=Count("residents", filter=counted)
+        ),
+    )
+    qs = _in_unit(user, qs, village=village, unit=unit)
+    return _search(qs, "search_folded", q)
+
+
+HOUSEHOLD_ORDER = ("village_code", "household_key")
+
+
+def household_detail(user, household_id: int) -> Household:
+    residents = Resident.objects.order_by("id")
+    household = (
+        households(user)
+        .prefetch_related(Prefetch("residents", queryset=residents))
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise not_found()
+    return household
+
+
+def visible_household(user, household_id: int, *, field: str | None = None) -> Household:
+    household = scoped(user, Household.objects.all()).filter(pk=household_id).first()
+    if household is None:
+        raise not_found(field)
+    return household
+
+
+def residents(
+    user,
+    *,
+    household: int | None = None,
+    village: str | None = None,
+    unit: str | None = None,
+    q: str | None = None,
+) -> QuerySet:
+    qs = scoped(user, Resident.objects.select_related("household"))
+    if household is not None:
+        qs = qs.filter(household=visible_household(user, household, field="household"))
+    qs = _in_unit(user, qs, village=village, unit=unit)
+    return _search(qs, "name_folded", q)
+
+
+RESIDENT_ORDER = ("village_code", "household_id", "id")
+
+
+def resident_detail(user, resident_id: int) -> Resident:
+    resident = residents(user).filter(pk=resident_id).first()
+    if resident is None:
+        raise not_found()
+    return resident

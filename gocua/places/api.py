@@ -4,10 +4,10 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Status
 
-from gocua.api import selectors
 from gocua.api.auth import api_user
 from gocua.api.pagination import PageParams, paged, paginate
 from gocua.api.schemas import Code, StrictIn, UnitChildOut, UnitDetailOut, responses, text
+from gocua.places import selectors
 from gocua.places import services as place_services
 from gocua.places.models import VILLAGE_KINDS, Level
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from gocua.accounts.scope import in_scope, scope_of, scoped
+from gocua.accounts.scope import Scope, in_scope, scope_of, scoped
+from gocua.errors import CommonErrorCode, NotFound
 from gocua.lib.text import fold
 from gocua.places.models import (
     CODE_FIELDS,
@@ -192,3 +193,36 @@ def reorganisations_visible(*, user):
     if scope.level == Level.VILLAGE:
         return qs.none()  # village roles do not change the map
     return qs
+
+
+# --- the units API's reads (gocua/places/api.py) ---------------------------------------------
+
+
+def not_found(field: str | None = None) -> NotFound:
+    return NotFound(CommonErrorCode.NOT_FOUND, field=field)
+
+
+def visible_unit(user, code: str, *, field: str | None = None, level: int | None = None) -> Unit:
+    """Return the latest period of unit `code` if the user may see it, else raise NotFound."""
+    units = scoped(user, Unit.objects.filter(code=code)).select_related("parent")
+    if level is not None:
+        units = units.filter(level=level)
+    unit = units.order_by("-valid_from").first()
+    if unit is None:
+        raise not_found(field)
+    return unit
+
+
+def within(unit: Unit) -> Q:
+    """Return the filter for scoped rows (households, teams, …) inside `unit`."""
+    return Scope(level=unit.level, code=unit.code).q()
+
+
+def current_children(user, unit: Unit) -> QuerySet:
+    return unit_children(user=user, unit=unit)
+
+
+def unit_detail(user, code: str) -> Unit:
+    unit = visible_unit(user, code)
+    unit.current_children = list(current_children(user, unit).only("code", "name", "kind"))
+    return unit

@@ -6,7 +6,6 @@ from typing import Literal
 from ninja import Field, Query, Router, Status
 
 from gocua.accounts.scope import scoped
-from gocua.api import selectors
 from gocua.api.auth import api_user
 from gocua.api.pagination import PageParams, paged, paginate
 from gocua.api.schemas import (
@@ -21,6 +20,8 @@ from gocua.api.schemas import (
     responses,
     text,
 )
+from gocua.places import selectors as place_selectors
+from gocua.teams import selectors
 from gocua.teams import services as team_services
 from gocua.teams.models import Member, Team
 
@@ -78,7 +79,7 @@ class MemberPatchIn(StrictIn):
 @router.post("/teams", response=responses(201, TeamDetailOut), summary="Create a team")
 def team_create(request, payload: TeamIn):
     user = api_user(request)
-    unit = selectors.visible_unit(user, payload.unit, field="unit")
+    unit = place_selectors.visible_unit(user, payload.unit, field="unit")
     team = team_services.team_create(
         actor=user, unit=unit, name=payload.name, founded_on=payload.founded_on, is_active=payload.is_active
     )
@@ -98,7 +99,7 @@ def _visible_member(user, member_id: int) -> Member:
     teams = scoped(user, Team.objects.all())
     member = Member.objects.select_related("team").filter(team__in=teams, pk=member_id).first()
     if member is None:
-        raise selectors.not_found()
+        raise place_selectors.not_found()
     return member
 
 

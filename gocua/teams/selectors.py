@@ -1,9 +1,10 @@
 """Reads of teams and members, always through the scope rule."""
 
-from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from gocua.accounts.scope import scoped
 from gocua.places.models import Unit
+from gocua.places.selectors import not_found, visible_unit, within
 from gocua.teams.models import Member, Team
 
 # Leader first, then deputies, then members (the choice values sort otherwise).
@@ -44,3 +45,37 @@ def members_visible(*, user) -> QuerySet[Member]:
     return scoped(user, Member.objects.all(), via="team__").select_related(
         "team__unit__parent__parent__parent"
     )
+
+
+# --- the teams API's reads (gocua/teams/api.py) ----------------------------------------------
+
+
+def teams(user, *, unit_code: str | None = None) -> QuerySet:
+    current = Q(members__left_on__isnull=True)
+    qs = scoped(
+        user, Team.objects.select_related("unit").annotate(member_count=Count("members", filter=current))
+    )
+    if unit_code:
+        qs = qs.filter(within(visible_unit(user, unit_code, field="unit")))
+    return qs
+
+
+TEAM_ORDER = ("province_code", "commune_code", "village_code", "name")
+
+
+def team_detail(user, team_id: int) -> Team:
+    members = Member.objects.filter(left_on__isnull=True).order_by(
+        Case(
+            When(role=Member.Role.LEADER, then=Value(0)),
+            When(role=Member.Role.DEPUTY, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        "full_name",
+        "id",
+    )
+    qs = teams(user).prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
+    team = qs.filter(pk=team_id).first()
+    if team is None:
+        raise not_found()
+    return team
