@@ -14,6 +14,7 @@ from gocua.households.digital import BASIC_SKILLS, ESSENTIALS, Tri
 from gocua.households.models import Household, Resident
 from gocua.indicators.metrics import PERSONAL
 from gocua.outreach.need import ADULT_AGE, recent_visit_q
+from gocua.places.models import code_field
 
 NATION = "VN"
 # Group by all three codes at once and sum upwards: one pass over the rows gives every level
@@ -151,4 +152,5 @@ def _by_day(queryset, group_field, day_field) -> dict[tuple[str, dt.date], int]:
     return {(row[group_field], row[day_field]): row["n"] for row in rows if row[group_field]}
 
 
-LEVEL_FIELDS = {0: None, 1: "province_code", 2: "commune_code", 3: "village_code"}
+# The one level → code column map (places.models.code_field), by level for the check's groupings.
+LEVEL_FIELDS = {level: code_field(level) for level in (0, 1, 2, 3)}
