@@ -73,45 +73,39 @@ def _fail(model, pk: int, field: str, failed: str, exc: Exception) -> None:
     model.objects.filter(pk=pk).update(**{field: failed, "error": _error(exc)})
 
 
-@task()
-def preview_batch(batch_id: int) -> str:
-    """Read and plan an uploaded roster too big to preview during the request."""
-    batch = ImportBatch.objects.select_related("owner", "commune").filter(pk=batch_id).first()
-    if batch is None or batch.work != ImportBatch.Work.PREVIEW_QUEUED:
+def _run_batch(batch_id: int, *, queued: str, running: str, run) -> str:
+    """Claim a queued batch (the conditional UPDATE's row count tells which worker won) and run it."""
+    if not ImportBatch.objects.filter(pk=batch_id, work=queued).update(work=running):
         return "skipped"
-    ImportBatch.objects.filter(pk=batch_id).update(work=ImportBatch.Work.PREVIEWING)
-    batch.work = ImportBatch.Work.PREVIEWING
+    batch = ImportBatch.objects.select_related("owner", "commune").get(pk=batch_id)
     try:
-        services.preview_run(batch=batch, progress=Recorder(ImportBatch, batch_id, "checking"))
+        run(batch=batch, progress=Recorder(ImportBatch, batch_id, "checking"))
     except Exception as exc:  # noqa: BLE001 — every failure is recorded on the batch for the officer
         _fail(ImportBatch, batch_id, "work", ImportBatch.Work.FAILED, exc)
         return "failed"
     return "done"
+
+
+@task()
+def preview_batch(batch_id: int) -> str:
+    """Read and plan an uploaded roster too big to preview during the request."""
+    return _run_batch(batch_id, queued=ImportBatch.Work.PREVIEW_QUEUED, running=ImportBatch.Work.PREVIEWING,
+                      run=services.preview_run)
 
 
 @task()
 def import_batch(batch_id: int) -> str:
     """Write a confirmed roster too big to import during the request (one transaction)."""
-    batch = ImportBatch.objects.select_related("owner", "commune").filter(pk=batch_id).first()
-    if batch is None or batch.work != ImportBatch.Work.IMPORT_QUEUED:
-        return "skipped"
-    ImportBatch.objects.filter(pk=batch_id).update(work=ImportBatch.Work.IMPORTING)
-    batch.work = ImportBatch.Work.IMPORTING
-    try:
-        services.import_run(batch=batch, progress=Recorder(ImportBatch, batch_id, "checking"))
-    except Exception as exc:  # noqa: BLE001 — every failure is recorded on the batch for the officer
-        _fail(ImportBatch, batch_id, "work", ImportBatch.Work.FAILED, exc)
-        return "failed"
-    return "done"
+    return _run_batch(batch_id, queued=ImportBatch.Work.IMPORT_QUEUED, running=ImportBatch.Work.IMPORTING,
+                      run=services.import_run)
 
 
 @task()
 def export_file(job_id: int) -> str:
     """Prepare a big export (the file is kept encrypted on the job until it expires)."""
-    job = ExportJob.objects.select_related("owner", "unit").filter(pk=job_id).first()
-    if job is None or job.state != ExportJob.State.QUEUED:
+    if not ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(state=ExportJob.State.RUNNING):
         return "skipped"
-    ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.RUNNING)
+    job = ExportJob.objects.select_related("owner", "unit").get(pk=job_id)
     try:
         services.export_run(job=job, progress=Recorder(ExportJob, job_id, "exporting"))
     except Exception as exc:  # noqa: BLE001 — every failure is recorded on the job for the officer
