@@ -4,7 +4,13 @@ import time
 
 import pytest
 
+from gocua.field.tests.conftest import database_restored  # noqa: F401 — the browser test's fixture
 from gocua.helprequests import services
+
+
+def pytest_configure(config):
+    # As in gocua/field/tests/conftest.py: the marker is registered where it is used.
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (skipped without it)")
 
 
 def form(**overrides) -> dict:
