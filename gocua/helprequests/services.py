@@ -98,10 +98,8 @@ def _too_many() -> TooManyRequests:
     return TooManyRequests(HelpErrorCode.TOO_MANY)
 
 
-def _clean_text(value, *, limit: int, field: str, required_code=None) -> str:
+def _clean_text(value, *, limit: int, field: str) -> str:
     text = " ".join(str(value or "").split())
-    if not text and required_code is not None:
-        raise DomainError(required_code, field=field)
     if len(text) > limit:
         raise DomainError(CommonErrorCode.TEXT_TOO_LONG, CommonErrorCode.TEXT_TOO_LONG.message % {"n": limit},
                           field=field)
@@ -146,7 +144,9 @@ def help_submit(*, village: Unit, data: dict, client_address: str | None) -> Hel
     preferred = (data.get("preferred_time") or PreferredTime.ANYTIME).strip()
     if preferred not in PreferredTime.values:
         raise DomainError(HelpErrorCode.TIME_INVALID, field="preferred_time")
-    name = _clean_text(data.get("name"), limit=NAME_MAX, field="name", required_code=HelpErrorCode.NAME_REQUIRED)
+    name = _clean_text(data.get("name"), limit=NAME_MAX, field="name")
+    if not name:
+        raise DomainError(HelpErrorCode.NAME_REQUIRED, field="name")
     raw_phone = str(data.get("phone") or "")
     if len(raw_phone) > 32:
         raise DomainError(CommonErrorCode.PHONE_INVALID, field="phone")
