@@ -178,3 +178,12 @@ def test_close_refuses_an_unknown_reason(world, filed):
     with pytest.raises(DomainError) as caught:
         services.help_close(actor=world.users["team_leader"], request=filed, reason="visit")
     assert caught.value.code == "help_reason_invalid"
+
+
+def test_rate_counters_of_past_windows_are_pruned(world):
+    from gocua.helprequests.models import RateCounter
+
+    submit(world.village)
+    RateCounter.objects.create(key="x" * 64, window=1, count=3)
+    assert services.rate_counters_prune() == 1
+    assert RateCounter.objects.count() == 2  # this hour's, per address and per phone
