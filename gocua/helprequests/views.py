@@ -51,18 +51,21 @@ def _entry_or_404(request, pk: int):
     return found
 
 
-@login_required
-def detail(request, pk: int):
-    entry = _entry_or_404(request, pk)
-    return render(request, "helprequests/detail.html", {
-        "row": _rows(request.user, [entry])[0], "r": entry,
+def _detail_context(request, entry, error=None) -> dict:
+    return {
+        "row": _rows(request.user, [entry])[0], "r": entry, "error": error,
         "candidates": selectors.household_candidates(request.user, entry),
         "can_work": services.can_work(request.user, entry),
         "can_claim": services.acting_member(request.user, entry) is not None,
         "can_unmark": request.user.role in (*OFFICERS, Role.TEAM_LEADER),
         "reasons": [(v, label) for v, label in CloseReason.choices if v != CloseReason.VISIT],
-        "folded": entry.folded.order_by("-created_at")[:20],
-    })
+    }
+
+
+@login_required
+def detail(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    return render(request, "helprequests/detail.html", _detail_context(request, entry))
 
 
 @login_required
@@ -99,10 +102,9 @@ def act(request, pk: int, action: str):
     except Forbidden as exc:
         raise PermissionDenied(str(exc.message)) from None
     except DomainError as exc:
-        messages.error(request, exc.message)
-        response = redirect("help:detail", entry.pk)
-        response.status_code = 303
-        return response
+        entry = _entry_or_404(request, pk)
+        return render(request, "helprequests/detail.html", _detail_context(request, entry, exc.message),
+                      status=exc.status)
     return redirect("help:detail", entry.pk)
 
 
