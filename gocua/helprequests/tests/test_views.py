@@ -84,3 +84,8 @@ def test_the_overdue_tab_lists_only_overdue_entries(world, filed, settings):
     fresh = submit(world.village, phone="0987654321", name="Lê Văn Tám")
     page = _as(world.users["commune_officer"]).get("/help/?tab=overdue").content.decode()
     assert filed.code in page and fresh.code not in page
+
+
+def test_the_team_page_links_the_queue_and_the_villages_qr_poster(world):
+    page = _as(world.users["team_leader"]).get(f"/teams/{world.team.pk}/").content.decode()
+    assert 'href="/help/"' in page and f'href="/h/{world.village.code}/poster/"' in page
