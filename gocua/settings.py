@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gocua.indicators",
     "gocua.imports",
     "gocua.community",
+    "gocua.helprequests",
     "gocua.field",
     "gocua.ops",
     "gocua.api",
@@ -251,6 +252,14 @@ if not (
         "Log-in limits must satisfy 1 <= GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS <= "
         "GOCUA_LOGIN_FAILURES_PER_ADDRESS < GOCUA_LOGIN_FAILURES_PER_ACCOUNT."
     )
+# Help requests from the village QR code (gocua/helprequests): when an untouched request is overdue,
+# and the public form's limits per client address and per phone, in one-hour windows.
+GOCUA_HELP_OVERDUE_HOURS = env_int("GOCUA_HELP_OVERDUE_HOURS", 48)
+GOCUA_HELP_PER_ADDRESS_PER_HOUR = env_int("GOCUA_HELP_PER_ADDRESS_PER_HOUR", 20)
+GOCUA_HELP_PER_PHONE_PER_HOUR = env_int("GOCUA_HELP_PER_PHONE_PER_HOUR", 5)
+GOCUA_HELP_MIN_FILL_SECONDS = env_int("GOCUA_HELP_MIN_FILL_SECONDS", 3)
+if min(GOCUA_HELP_OVERDUE_HOURS, GOCUA_HELP_PER_ADDRESS_PER_HOUR, GOCUA_HELP_PER_PHONE_PER_HOUR) < 1:
+    raise ImproperlyConfigured("GOCUA_HELP_OVERDUE_HOURS and the GOCUA_HELP_PER_* limits must be at least 1.")
 AXES_ENABLED = env_bool("GOCUA_LOGIN_THROTTLE", True)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"], ["username"]]
 AXES_FAILURE_LIMIT = GOCUA_LOGIN_FAILURES_PER_ACCOUNT  # the largest; the handler applies the others

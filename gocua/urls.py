@@ -16,6 +16,8 @@ urlpatterns = [
     path("imports/", include("gocua.imports.urls")),
     path("community/", include("gocua.community.urls")),
     path("field/", include("gocua.field.urls")),
+    path("help/", include("gocua.helprequests.urls")),
+    path("h/", include("gocua.helprequests.public_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -49,6 +49,12 @@ LINES = {
     Action.SESSION_DELETED: N_("%(actor)s deleted a community session (%(object)s)"),
     Action.IMPORT_CONFIRMED: N_("%(actor)s imported a roster (%(object)s)"),
     "token_revoked": N_("%(actor)s revoked a device sign-in of %(object)s"),  # the action w14a adds
+    "help_claimed": N_("%(actor)s took help request %(object)s"),  # gocua/helprequests
+    "help_called": N_("%(actor)s called back about help request %(object)s"),
+    "help_linked": N_("%(actor)s linked help request %(object)s to a household"),
+    "help_closed": N_("%(actor)s closed help request %(object)s"),
+    "help_spam_marked": N_("%(actor)s hid a phone's help requests as spam (%(object)s)"),
+    "help_spam_unmarked": N_("%(actor)s showed a phone's help requests again (%(object)s)"),
 }
 
 FIELD_LABELS = {

@@ -26,6 +26,7 @@ from gocua.api.schemas import TRI_NAMES
 from gocua.errors import DomainError
 from gocua.field import merge
 from gocua.field.models import SyncCursor
+from gocua.helprequests import selectors as help_selectors
 from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.lib import phone as phones
@@ -201,6 +202,7 @@ def _first_page_extras(user, member: Member | None) -> dict:
             "member_id": member.pk if member else None,
         },
         "team": _team_out(member),
+        "help_requests": help_selectors.field_entries(user, member),
         "catalogue": [
             {"id": i.pk, "code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "indicators": i.indicators}
             for i in items

@@ -221,6 +221,46 @@ def indicators(batch: Batch, uuid, data: s.IndicatorsData) -> dict:
     )
 
 
+# --- help requests (issue 17): the queue's actions, made offline --------------------------------------
+
+
+def _help_entry(batch: Batch, pk: int):
+    from gocua.helprequests.selectors import entry
+
+    found = entry(batch.user, pk)
+    if found is None:
+        raise NotFound(CommonErrorCode.NOT_FOUND, field="request")
+    return found
+
+
+def help_claim(batch: Batch, uuid, data: s.HelpActionData) -> dict:
+    from gocua.helprequests.services import help_claim as claim
+
+    claim(actor=batch.user, request=_help_entry(batch, data.request))
+    return {"status": "created"}
+
+
+def help_call(batch: Batch, uuid, data: s.HelpActionData) -> dict:
+    from gocua.helprequests.services import help_call as call
+
+    call(actor=batch.user, request=_help_entry(batch, data.request))
+    return {"status": "created"}
+
+
+def help_link(batch: Batch, uuid, data: s.HelpLinkData) -> dict:
+    from gocua.helprequests.services import help_link as link
+
+    link(actor=batch.user, request=_help_entry(batch, data.request), household=household_of(batch, data.household))
+    return {"status": "created"}
+
+
+def help_close(batch: Batch, uuid, data: s.HelpCloseData) -> dict:
+    from gocua.helprequests.services import help_close as close
+
+    close(actor=batch.user, request=_help_entry(batch, data.request), reason=data.reason, note=data.note)
+    return {"status": "created"}
+
+
 HANDLERS = {
     "household": household,
     "resident": resident,
@@ -229,6 +269,10 @@ HANDLERS = {
     "household_edit": household_edit,
     "resident_edit": resident_edit,
     "indicators": indicators,
+    "help_claim": help_claim,
+    "help_call": help_call,
+    "help_link": help_link,
+    "help_close": help_close,
 }
 
 
@@ -241,6 +285,8 @@ def referenced_uuids(kind: str, data) -> tuple[list, list]:
     if kind == "session":
         return [], list(data.attendees)
     if kind == "household_edit":
+        return [data.household], []
+    if kind == "help_link":
         return [data.household], []
     if kind in ("resident_edit", "indicators"):
         return [], [data.resident]

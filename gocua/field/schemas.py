@@ -1,5 +1,7 @@
 """Shapes of the device endpoints: log-in tokens, the upload batch and its records, the download."""
 
+import functools
+import operator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -148,6 +150,21 @@ class IndicatorsData(EditData):
     base: IndicatorsIn | None = None
 
 
+class HelpActionData(StrictIn):
+    """An action on a help request of the team's queue (claim, call back), made offline."""
+
+    request: Id
+
+
+class HelpLinkData(HelpActionData):
+    household: UUID
+
+
+class HelpCloseData(HelpActionData):
+    reason: text(16)
+    note: text(300) = ""
+
+
 DATA_OF_KIND: dict[str, type[StrictIn]] = {
     "household": HouseholdData,
     "resident": ResidentData,
@@ -156,6 +173,10 @@ DATA_OF_KIND: dict[str, type[StrictIn]] = {
     "household_edit": HouseholdEditData,
     "resident_edit": ResidentEditData,
     "indicators": IndicatorsData,
+    "help_claim": HelpActionData,
+    "help_call": HelpActionData,
+    "help_link": HelpLinkData,
+    "help_close": HelpCloseData,
 }
 DATA_ADAPTERS = {kind: TypeAdapter(model) for kind, model in DATA_OF_KIND.items()}
 
@@ -176,11 +197,7 @@ RECORD_MODELS = [_record_model(kind, data) for kind, data in DATA_OF_KIND.items(
 
 def sync_request_schema() -> dict:
     """Return the OpenAPI schema of the upload body, with every record type inlined."""
-    union = Annotated[
-        RECORD_MODELS[0] | RECORD_MODELS[1] | RECORD_MODELS[2] | RECORD_MODELS[3] | RECORD_MODELS[4]
-        | RECORD_MODELS[5] | RECORD_MODELS[6],
-        Field(discriminator="type"),
-    ]
+    union = Annotated[functools.reduce(operator.or_, RECORD_MODELS), Field(discriminator="type")]
     model = type(
         "SyncBatchIn", (StrictIn,),
         {"__annotations__": {"records": list[union]}, "records": Field(max_length=MAX_RECORDS)},
@@ -328,6 +345,30 @@ class DownloadMeOut(Schema):
     member_id: int | None
 
 
+class DownloadHelpRequestOut(Schema):
+    """One entry of the team's help-request queue (requests from one phone fold into one)."""
+
+    id: int
+    code: str
+    village_code: str
+    village_name: str
+    service: str = Field(description="A catalogue code, or “other”.")
+    service_name: str
+    other_text: str
+    preferred_time: str
+    name: str
+    phone: str
+    count: int = Field(description="Requests from this phone folded into this entry.")
+    status: str
+    claimed_by: str | None
+    mine: bool
+    household: UUID | None
+    candidates: list[UUID] = Field(description="Households of the village with a resident of this phone.")
+    created_at: datetime
+    overdue: bool
+    close_reason: str
+
+
 class SyncDownloadOut(Schema):
     server_time: datetime
     full: bool = Field(description="True: replace everything the device holds with these pages.")
@@ -336,6 +377,8 @@ class SyncDownloadOut(Schema):
     me: DownloadMeOut | None = Field(None, description="First page only.")
     team: DownloadTeamOut | None = Field(None, description="First page only.")
     catalogue: list[DownloadCatalogueOut] | None = Field(None, description="First page only.")
+    help_requests: list[DownloadHelpRequestOut] | None = Field(
+        None, description="First page only: the team's help-request queue, open and closed this week.")
     replaced_villages: list[dict[str, str]] | None = Field(
         None, description="First page only: villages of the team's area replaced on the map (code → successor_code).")
     next: str | None = Field(None, description="Pass as `cursor` to get the next page.")

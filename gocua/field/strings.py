@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from gocua.helprequests.field_strings import help_app_strings
 from gocua.households.digital import INDICATORS
 from gocua.households.models import Resident
 from gocua.outreach.models import Outcome
@@ -117,4 +118,5 @@ def app_strings() -> dict:
         "relations": _labels(Resident.Relation.choices),
         "statuses": _labels(Resident.Status.choices),
         "indicators": {name: str(label) for name, label in INDICATORS},
+        "help": help_app_strings(),
     }

@@ -42,6 +42,7 @@ COMMUNE_KINDS = [Kind.XA, Kind.PHUONG, Kind.DAC_KHU]
 MOVED = {
     "households.Household", "households.Resident", "households.IndicatorChange", "teams.Team",
     "accounts.User", "community.Project",
+    "helprequests.HelpRequest",  # the successor's team answers the old village's requests
     "outreach.Visit",  # only open follow-ups; done visits count where they happened
 }
 KEPT = {
@@ -55,6 +56,7 @@ KEPT = {
     "bench.GeneratedVillage",  # benchmark bookkeeping
     "accounts.AuditEvent",  # append-only: an event stays with the unit it happened in
     "imports.ExportJob",  # a file prepared for the old unit, gone within hours
+    "helprequests.SpamMark",  # a team's judgement of a phone: the successor's team judges anew
     "imports.RosterMapping",  # a commune's remembered column mapping: the successor learns its own
 }
 

@@ -81,7 +81,13 @@ def ids(world):
 
     own_token = token_issue(username=world.users["team_member"].username, password=f.PASSWORD, device_name="A")
     other_token = token_issue(username=other_user.username, password=f.PASSWORD, device_name="B")
+    from gocua.helprequests.tests.conftest import submit
+
+    own_help = submit(world.village)
+    other_help = submit(world.other_province_village, address="198.51.100.1")
     return {
+        "help_requests": [own_help.pk, other_help.pk, MISSING],
+        "help_tickets": [own_help.code, "NOPE2345"],
         "tokens": [own_token.token.pk, other_token.token.pk, MISSING],
         "conflicts": [MISSING],
         "projects": [project.pk, other_project.pk, MISSING],
@@ -120,6 +126,12 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["tokens"]
     if name in ("pk", "id") and "conflicts/" in route:
         return ids["conflicts"]
+    if name == "ticket":  # a help request's public status page
+        return ids["help_tickets"]
+    if name == "action" and route.startswith("help/"):
+        return ["claim", "close", "nonsense"]
+    if name == "pk" and route.startswith("help/"):
+        return ids["help_requests"]
     if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
         return ids["projects"]
     if name in ("pk", "id"):

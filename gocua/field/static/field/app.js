@@ -207,6 +207,7 @@
       if (first.me) s("kv").put(first.me, "me");
       if (first.team) s("kv").put(first.team, "team");
       if (first.catalogue) s("kv").put(first.catalogue, "catalogue");
+      if (first.help_requests) s("kv").put(first.help_requests, "help_requests");
       s("kv").put(pages[pages.length - 1].since, "since");
       s("kv").put(new Date().toISOString(), "last_sync");
     });
@@ -254,6 +255,7 @@
     state.me = await read("kv", "me");
     state.team = await read("kv", "team");
     state.catalogue = (await read("kv", "catalogue")) || [];
+    state.help = (await read("kv", "help_requests")) || [];
     state.pending = (await read("queue")).length;
     state.rejected = (await read("rejected")).length;
     state.lastSync = await read("kv", "last_sync");
@@ -284,6 +286,9 @@
 
   // The quick visit form, the due list and the history live in visit.js (window.GoCuaVisit).
   const visitCtx = () => ({ h, state, W, T, C, today, uuid4, enqueue, showDate, counted, adult, itemName, keyOf, flash });
+
+  // The help-request queue lives in help.js (window.GoCuaHelp).
+  const helpCtx = () => ({ h, state, T, uuid4, enqueue, keyOf, write, render });
 
   function need(x) {
     return window.GoCuaVisit.need(x, visitCtx(), today());
@@ -316,7 +321,8 @@
     return [
       h("h1", {}, W.app_title),
       state.rejected ? h("p", { class: "warn" }, `${W.rejected}: ${state.rejected}`) : null,
-      h("div", { class: "actions" }, h("a", { href: "#/new", class: "button primary" }, `+ ${W.new_household}`)),
+      h("div", { class: "actions" }, h("a", { href: "#/new", class: "button primary" }, `+ ${W.new_household}`),
+        window.GoCuaHelp ? window.GoCuaHelp.link(helpCtx()) : null),
       search,
       state.households.length ? list : h("p", { class: "muted" }, W.no_households),
       lockButtons(),
@@ -663,6 +669,7 @@
     if (!token) content = loginView();
     else if (route === "/new") content = newHouseholdView();
     else if (route === "/pin" && canLock) content = pinView();
+    else if (/^\/help(\/\d+)?$/.test(route) && window.GoCuaHelp) content = window.GoCuaHelp.view(helpCtx(), route.split("/")[2]);
     else {
       const match = route.match(/^\/h\/([0-9a-f-]{36})(\/visit|\/resident)?$/);
       const x = match && state.households.find((y) => y.uuid === match[1]);

@@ -191,6 +191,10 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
                 written = _write_many(actor, [c for _p, c in accepted])
             for (position, _c), visit in zip(accepted, written, strict=True):
                 results[position] = visit
+            # A visit to a household answers the help requests linked to it (issue 17), in this transaction.
+            from gocua.helprequests.services import help_close_by_visits
+
+            help_close_by_visits(actor=actor, visits=written)
     by_uuid = {v.uuid: v for v in results if isinstance(v, Visit)}
     for position, uuid in copies:
         replay = copy.copy(by_uuid[uuid])
