@@ -20,6 +20,7 @@ DISTRIBUTED = {
     "outreach_visit", "outreach_visitresident", "outreach_visitoutcome", "outreach_visit_members",
     "teams_team", "teams_member",
     "community_project", "community_ledgerentry", "outreach_communitysession", "field_syncconflict",
+    "helprequests_helprequest", "helprequests_spammark",
 }
 # Models with a province_code that are not distributed, and why.
 NOT_DISTRIBUTED = {
@@ -46,6 +47,10 @@ KNOWN_GAPS = {
     ("community_project", ("id",)), ("community_ledgerentry", ("id",)), ("community_ledgerentry", ("reverses_id",)),
     ("outreach_communitysession", ("id",)), ("outreach_communitysession", ("uuid",)),
     ("field_syncconflict", ("id",)),
+    # The resident's status code is looked up without a province (the public status page): it
+    # needs the lookup table of docs/SCALING.md ("Nationwide unique keys"), like sync UUIDs.
+    ("helprequests_helprequest", ("id",)), ("helprequests_helprequest", ("code",)),
+    ("helprequests_spammark", ("id",)), ("helprequests_spammark", ("village_id", "phone")),
 }
 
 
