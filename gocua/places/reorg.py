@@ -56,6 +56,9 @@ KEPT = {
     "accounts.AuditEvent",  # append-only: an event stays with the unit it happened in
     "imports.ExportJob",  # a file prepared for the old unit, gone within hours
     "imports.RosterMapping",  # a commune's remembered column mapping: the successor learns its own
+    # A commune's decision to collect a priority group, with its lawful basis: a merged commune
+    # decides again (its flags follow their residents, which carry the codes).
+    "households.PriorityGroupSetting",
 }
 
 
