@@ -196,7 +196,7 @@ class PriorityGroup(models.TextChoices):
     POOR = "poor", _("Poor household")
     NEAR_POOR = "near_poor", _("Near-poor household")
     ETHNIC_MINORITY = "ethnic_minority", _("Ethnic minority")
-    CHILD = "child", _("Child")
+    CHILD = "child", _("Child under 16")
     LEFT_BEHIND_RELATIVE = "left_behind_relative", _("Relative left behind by a migrant worker")
 
 
