@@ -48,6 +48,9 @@ LINES = {
     Action.SESSION_RECORDED: N_("%(actor)s recorded a community session (%(object)s)"),
     Action.SESSION_DELETED: N_("%(actor)s deleted a community session (%(object)s)"),
     Action.IMPORT_CONFIRMED: N_("%(actor)s imported a roster (%(object)s)"),
+    Action.PRIORITY_SHOWN: N_("%(actor)s showed the priority groups of %(object)s"),
+    Action.PRIORITY_CHANGED: N_("%(actor)s changed the priority groups of %(object)s"),
+    Action.PRIORITY_SETTING: N_("%(actor)s decided which priority groups the commune collects"),
     "token_revoked": N_("%(actor)s revoked a device sign-in of %(object)s"),  # the action w14a adds
     "help_claimed": N_("%(actor)s took help request %(object)s"),  # gocua/helprequests
     "help_called": N_("%(actor)s called back about help request %(object)s"),

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from gocua.accounts.models import Role
 from gocua.accounts.scope import in_scope, scope_of
 from gocua.errors import DomainError, NotFound
+from gocua.households import priority
 from gocua.indicators import charts, reports, selectors
 from gocua.indicators.figures import (
     KEY_MEASURES,
@@ -166,7 +168,21 @@ def dashboard_context(request, parsed: Request) -> dict:
         "children_rows": [(row, [row.percent(key) for key in KEY_MEASURES]) for row in children],
         "keep": _keep(request), "report_query": _keep(request),
         "today": timezone.localdate(), **era_links(request, figures),
+        "priority_coverage": priority_coverage(user, parsed.unit, figures),
     }
+
+
+# Team members see a household's "priority" mark, not how many people of each group a village has
+# (in a small village a count can name a person). Figures of a past day are not kept for the groups.
+PRIORITY_COVERAGE_ROLES = (Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER)
+
+
+def priority_coverage(user, unit: Unit, figures) -> list:
+    """Return the coverage of each priority group in `unit` for the roles that read figures, today only."""
+    if getattr(user, "role", None) not in PRIORITY_COVERAGE_ROLES or figures.on is not None:
+        return []
+    rows = priority.coverage(unit)
+    return rows if any(row.residents for row in rows) else []
 
 
 def era_links(request, figures) -> dict:

@@ -58,6 +58,9 @@ KEPT = {
     "imports.ExportJob",  # a file prepared for the old unit, gone within hours
     "helprequests.SpamMark",  # a team's judgement of a phone: the successor's team judges anew
     "imports.RosterMapping",  # a commune's remembered column mapping: the successor learns its own
+    # A commune's decision to collect a priority group, with its lawful basis: a merged commune
+    # decides again (its flags follow their residents, which carry the codes).
+    "households.PriorityGroupSetting",
 }
 
 
