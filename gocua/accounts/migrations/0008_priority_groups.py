@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_audit_actions_doors'),
+        ('accounts', '0007_audit_partitions'),
     ]
 
     operations = [

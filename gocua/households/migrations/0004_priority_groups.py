@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0002_search_indexes'),
+        ('households', '0003_history_partitions'),
         ('places', '0002_reorganisation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
