@@ -56,6 +56,9 @@ KEPT = {
     "accounts.AuditEvent",  # append-only: an event stays with the unit it happened in
     "imports.ExportJob",  # a file prepared for the old unit, gone within hours
     "imports.RosterMapping",  # a commune's remembered column mapping: the successor learns its own
+    "alerts.Alert",  # aimed at the area of its day, and short-lived: a new alert names the new unit
+    "alerts.HouseholdWarned",  # like a done visit: a household was warned where it lived then
+    "alerts.WarnedCount",  # a count of those warnings, kept with them
 }
 
 

@@ -207,6 +207,7 @@
       if (first.me) s("kv").put(first.me, "me");
       if (first.team) s("kv").put(first.team, "team");
       if (first.catalogue) s("kv").put(first.catalogue, "catalogue");
+      if (first.alerts) s("kv").put(first.alerts, "alerts");  // scam alerts: alerts.js
       s("kv").put(pages[pages.length - 1].since, "since");
       s("kv").put(new Date().toISOString(), "last_sync");
     });
@@ -254,6 +255,7 @@
     state.me = await read("kv", "me");
     state.team = await read("kv", "team");
     state.catalogue = (await read("kv", "catalogue")) || [];
+    state.alerts = (await read("kv", "alerts")) || [];
     state.pending = (await read("queue")).length;
     state.rejected = (await read("rejected")).length;
     state.lastSync = await read("kv", "last_sync");
@@ -316,6 +318,7 @@
     return [
       h("h1", {}, W.app_title),
       state.rejected ? h("p", { class: "warn" }, `${W.rejected}: ${state.rejected}`) : null,
+      window.GoCuaAlerts ? window.GoCuaAlerts.banner(state, h) : null,
       h("div", { class: "actions" }, h("a", { href: "#/new", class: "button primary" }, `+ ${W.new_household}`)),
       search,
       state.households.length ? list : h("p", { class: "muted" }, W.no_households),
