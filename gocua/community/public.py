@@ -77,21 +77,23 @@ def _vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " ₫"
 
 
-def _projects_of(unit) -> tuple[list, list, list]:
-    """Return (projects shown in full, village groups, every project with its totals) of a public page."""
+def _projects_of(unit) -> tuple[list, list, list[tuple[str, int]]]:
+    """Return (projects shown in full, village groups, (title, money collected) of every project) of a page."""
     if unit.level == Level.VILLAGE:
         full = public_village(unit)
-        return full, [], [item.project for item in full]
+        return full, [], [(item.project.title, item.totals.collected_vnd) for item in full]
     commune_wide, groups = public_commune(unit)
-    return commune_wide, groups, [item.project for item in commune_wide] + [p for _u, ps in groups for p in ps]
+    every = [(item.project.title, item.totals.collected_vnd) for item in commune_wide]
+    every += [(p.title, p.totals.collected_vnd) for _u, ps in groups for p in ps]
+    return commune_wide, groups, every
 
 
-def _card(unit, projects) -> og.Card:
+def _card(unit, projects: list[tuple[str, int]]) -> og.Card:
     """Return the preview of a unit's page: its first project, the place, the money the people gave."""
-    collected = sum(p.totals.collected_vnd for p in projects)
+    collected = sum(money for _title, money in projects)
     place = f"{unit.name}, {unit.parent.name}" if unit.parent_id and unit.parent else unit.name
     return og.Card(
-        title=projects[0].title if projects else _("Digital projects of %(unit)s") % {"unit": unit.name},
+        title=projects[0][0] if projects else _("Digital projects of %(unit)s") % {"unit": unit.name},
         place=place, figure=_vnd(collected), figure_label=_("given by the people"),
         kicker=_("GõCửa · The people's own strength"), accent="community",
     )
