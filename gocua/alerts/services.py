@@ -36,16 +36,18 @@ def _require_officer(actor) -> None:
         raise Forbidden(AlertErrorCode.NOT_OFFICER)
 
 
-def _text(value, *, limit: int, field: str, required=None) -> str:
+def _text(value, *, limit: int, field: str, required: bool = False) -> str:
     """Return multi-line text in NFC with trimmed lines (line breaks kept), or raise."""
     if value is not None and not isinstance(value, str):
-        raise DomainError(required or AlertErrorCode.ALERT_TEXT_INVALID, field=field)
+        if required:
+            raise DomainError(AlertErrorCode.BODY_REQUIRED, field=field)
+        raise DomainError(AlertErrorCode.ALERT_TEXT_INVALID, field=field)
     lines = [" ".join(line.split()) for line in unicodedata.normalize("NFC", value or "").splitlines()]
     text = "\n".join(lines).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
-    if required is not None and not text:
-        raise DomainError(required, field=field)
+    if required and not text:
+        raise DomainError(AlertErrorCode.BODY_REQUIRED, field=field)
     if len(text) > limit:
         raise DomainError(CommonErrorCode.TEXT_TOO_LONG, CommonErrorCode.TEXT_TOO_LONG.message % {"n": limit},
                           field=field)
@@ -128,7 +130,7 @@ def alert_publish(*, actor, unit, title, looks_like, what_to_do="", severity=Ale
     _require_officer(actor)
     alert = Alert(
         title=_title(title),
-        looks_like=_text(looks_like, limit=TEXT_MAX, field="looks_like", required=AlertErrorCode.BODY_REQUIRED),
+        looks_like=_text(looks_like, limit=TEXT_MAX, field="looks_like", required=True),
         what_to_do=_text(what_to_do, limit=TEXT_MAX, field="what_to_do"),
         severity=_severity(severity), expires_on=clean_expiry(expires_on), created_by=actor,
     )
@@ -159,7 +161,7 @@ def alert_update(*, actor, alert: Alert, values: dict, image=None, remove_image=
         raise Conflict(AlertErrorCode.ALERT_WITHDRAWN)
     cleaners = {
         "title": _title,
-        "looks_like": lambda v: _text(v, limit=TEXT_MAX, field="looks_like", required=AlertErrorCode.BODY_REQUIRED),
+        "looks_like": lambda v: _text(v, limit=TEXT_MAX, field="looks_like", required=True),
         "what_to_do": lambda v: _text(v, limit=TEXT_MAX, field="what_to_do"),
         "severity": _severity,
         "expires_on": clean_expiry,

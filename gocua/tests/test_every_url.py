@@ -81,7 +81,12 @@ def ids(world):
 
     own_token = token_issue(username=world.users["team_member"].username, password=f.PASSWORD, device_name="A")
     other_token = token_issue(username=other_user.username, password=f.PASSWORD, device_name="B")
+    from gocua.alerts.tests.factories import publish
+
+    alerts = [publish(world.users["province_officer"], "01").pk,
+              publish(world.users["other_commune_officer"], "19774").pk, MISSING]
     return {
+        "alerts": alerts,
         "tokens": [own_token.token.pk, other_token.token.pk, MISSING],
         "conflicts": [MISSING],
         "projects": [project.pk, other_project.pk, MISSING],
@@ -120,6 +125,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["tokens"]
     if name in ("pk", "id") and "conflicts/" in route:
         return ids["conflicts"]
+    if name == "pk" and route.startswith("alerts/"):
+        return ids["alerts"]
     if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
         return ids["projects"]
     if name in ("pk", "id"):
