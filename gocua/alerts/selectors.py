@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gocua.accounts.scope import scoped
@@ -37,7 +37,7 @@ def inside(unit: Unit) -> Q:
     return Q(pk__in=[])
 
 
-def reaching(unit: Unit, on: dt.date | None = None) -> QuerySet:
+def reaching(unit: Unit, on: dt.date | None = None) -> list[Alert]:
     """Return the active alerts every team of `unit` must pass on, most serious first."""
     order = {"danger": 0, "warning": 1, "info": 2}
     alerts = list(active(on).filter(covering(unit)).select_related("unit"))
@@ -108,3 +108,20 @@ def warned_households(alert_ids, household_ids) -> dict[int, set[int]]:
     ).values_list("alert_id", "household_id"):
         found[alert_id].add(household_id)
     return found
+
+
+def recount_differences() -> list[tuple[int, str, int, int]]:
+    """Return (alert, code, stored, recounted) wherever `WarnedCount` differs from the warnings themselves.
+
+    Independent of `warnings.add_counts`: one GROUP BY per level over `HouseholdWarned`.
+    """
+    recounted = {}
+    for column in ("village_code", "commune_code"):
+        for row in HouseholdWarned.objects.values("alert_id", column).annotate(n=Count("id")).order_by():
+            recounted[(row["alert_id"], row[column])] = row["n"]
+    stored = {(a, code): n for a, code, n in WarnedCount.objects.values_list("alert_id", "code", "households")}
+    return sorted(
+        (alert_id, code, stored.get((alert_id, code), 0), recounted.get((alert_id, code), 0))
+        for alert_id, code in set(stored) | set(recounted)
+        if stored.get((alert_id, code), 0) != recounted.get((alert_id, code), 0)
+    )

@@ -135,3 +135,15 @@ def test_a_sync_upload_with_warned_alerts_counts(world):
     [payload] = download["alerts"]
     assert payload["id"] == alert.pk and payload["warned"] == [str(world.household.uuid)]
     assert payload["title"] == alert.title and payload["severity"] == "danger"
+
+
+def test_the_stored_counts_equal_a_recount_of_the_warnings(world):
+    from gocua.alerts.selectors import recount_differences
+
+    first = publish(world.users["province_officer"], "01")
+    second = publish(world.users["commune_officer"], "09784")
+    _warn(world, world.household, [first.pk, second.pk])
+    _warn(world, world.household, [first.pk])
+    assert recount_differences() == []
+    WarnedCount.objects.filter(code="09784", alert=first).update(households=5)
+    assert recount_differences() == [(first.pk, "09784", 5, 1)]
