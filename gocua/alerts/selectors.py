@@ -45,24 +45,8 @@ def reaching(unit: Unit, on: dt.date | None = None) -> list[Alert]:
     return alerts
 
 
-def reaching_villages(village_codes: set[str], on: dt.date | None = None) -> list[Alert]:
-    """Return the active alerts reaching any of these villages (one query: their codes say their ancestors)."""
-    villages = list(Unit.objects.filter(code__in=village_codes, valid_to__isnull=True)
-                    .only("code", "level", "province_code", "commune_code"))
-    provinces = {v.province_code for v in villages}
-    communes = {v.commune_code for v in villages}
-    return list(active(on).filter(
-        Q(level=Level.NATION) | Q(level=Level.PROVINCE, province_code__in=provinces)
-        | Q(level=Level.COMMUNE, commune_code__in=communes)
-    ).select_related("unit").order_by("-created_at"))
 
 
-def for_work_list(user) -> list[Alert]:
-    """Return the active alerts for the banner of `user`'s work list (their area's and those above it)."""
-    unit = getattr(user, "scope_unit", None)
-    if unit is None:
-        return []
-    return list(active().filter(covering(unit) | inside(unit)).select_related("unit").order_by("-created_at")[:10])
 
 
 def managed(user) -> QuerySet:

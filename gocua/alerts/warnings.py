@@ -7,7 +7,8 @@ transaction, by `visit_record` and by the sync batch `visit_record_many` alike.
 Counting without hot rows: a new warning adds 1 to the (alert, village) and (alert, commune)
 rows of `WarnedCount` only; provinces and the nation are summed from the communes on read
 (`selectors.warned_counts`), like `indicators/stored.py`. A household is counted once per alert
-(a unique constraint); ticking it again on a later visit changes nothing.
+(a unique constraint); ticking it again on a later visit changes nothing. Deleting the visit that
+gave a warning takes it back (and its count).
 """
 
 from collections import Counter
@@ -105,6 +106,19 @@ class WarnedExtension:
         if not rows:
             return
         insert_rows(HouseholdWarned, rows)
+        add_counts(counts)
+
+    def visit_deleted(self, actor, visit) -> None:
+        """Take back the warnings a deleted visit gave (the household is then no longer counted as warned)."""
+        rows = list(HouseholdWarned.objects.filter(visit_id=visit.pk)
+                    .values_list("pk", "alert_id", "village_code", "commune_code", "province_code"))
+        if not rows:
+            return
+        counts = Counter()
+        for _pk, alert_id, village, commune, province in rows:
+            counts[(alert_id, village, Level.VILLAGE, province)] -= 1
+            counts[(alert_id, commune, Level.COMMUNE, province)] -= 1
+        HouseholdWarned.objects.filter(pk__in=[row[0] for row in rows]).delete()
         add_counts(counts)
 
     def form_items(self, household, on) -> dict | None:

@@ -147,3 +147,16 @@ def test_the_stored_counts_equal_a_recount_of_the_warnings(world):
     assert recount_differences() == []
     WarnedCount.objects.filter(code="09784", alert=first).update(households=5)
     assert recount_differences() == [(first.pk, "09784", 5, 1)]
+
+
+def test_deleting_the_visit_takes_the_warning_back(world):
+    from gocua.alerts.selectors import recount_differences
+    from gocua.outreach.services.visits import visit_delete
+
+    alert = publish(world.users["province_officer"], "01")
+    visit = _warn(world, world.household, [alert.pk])
+    visit_delete(actor=world.users["team_member"], visit=visit, reason="Ghi nhầm hộ")
+    assert not HouseholdWarned.objects.exists()
+    assert _everywhere(world, alert) == [0, 0, 0, 0] and recount_differences() == []
+    _warn(world, world.household, [alert.pk])  # warned again on the right visit: counted again
+    assert _everywhere(world, alert) == [1, 1, 1, 1]

@@ -8,6 +8,9 @@ The visit services know nothing of what an extension records. A visit input carr
    raises a DomainError, which refuses that visit like any other rule (nothing written for it),
 3. calls `write(state, actor, [(visit, cleaned value), …])` once, after the visits are inserted.
 
+`visit_deleted(actor, visit)` is called in the transaction of a visit's deletion, to undo what
+the extension wrote for it.
+
 `form_items(household, on)` lets the web visit form offer the extension's checkboxes
 (posted as `extra-<key>`). Registered once at start-up from the other app's `AppConfig.ready()`.
 """
@@ -28,6 +31,8 @@ class VisitExtension(Protocol):
     def write(self, state: Any, actor, pairs: list) -> None: ...
 
     def form_items(self, household, on) -> dict | None: ...
+
+    def visit_deleted(self, actor, visit) -> None: ...
 
 
 _REGISTRY: dict[str, VisitExtension] = {}
@@ -59,3 +64,9 @@ def form_items(household, on) -> list[dict]:
         if item:
             found.append({"key": extension.key, **item})
     return found
+
+
+def visit_deleted(actor, visit) -> None:
+    """Let every extension undo its part of a visit being deleted (inside the deletion's transaction)."""
+    for extension in registered():
+        extension.visit_deleted(actor, visit)
