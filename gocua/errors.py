@@ -56,6 +56,7 @@ REGISTRY_MODULES = (
     "gocua.imports.errors",
     "gocua.community.errors",
     "gocua.helprequests.errors",
+    "gocua.alerts.errors",
     "gocua.field.errors",
     "gocua.api.errors",
     "gocua.ops.errors",

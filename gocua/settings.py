@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gocua.imports",
     "gocua.community",
     "gocua.helprequests",
+    "gocua.alerts",
     "gocua.field",
     "gocua.ops",
     "gocua.api",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboards/", include("gocua.indicators.urls")),
     path("imports/", include("gocua.imports.urls")),
     path("community/", include("gocua.community.urls")),
+    path("alerts/", include("gocua.alerts.urls")),
     path("field/", include("gocua.field.urls")),
     path("help/", include("gocua.helprequests.urls")),
     path("h/", include("gocua.helprequests.public_urls")),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.models import Role
 from gocua.accounts.permissions import can_see_phone
 from gocua.accounts.scope import scoped
+from gocua.alerts.sync import download_payload as alerts_payload
 from gocua.api.schemas import TRI_NAMES
 from gocua.errors import DomainError
 from gocua.field import merge
@@ -207,6 +208,7 @@ def _first_page_extras(user, member: Member | None) -> dict:
             {"id": i.pk, "code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "indicators": i.indicators}
             for i in items
         ],
+        "alerts": alerts_payload(member.team.unit if member else user.scope_unit, device_households(user, member)),
     }
 
 

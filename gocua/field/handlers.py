@@ -155,6 +155,7 @@ def visit_input(batch: Batch, uuid, data: s.VisitData) -> visit_services.VisitIn
     return visit_services.VisitInput(
         uuid=uuid, household=home, visited_on=data.visited_on, member_ids=_own_member_ids(batch, data.members),
         residents=entries, note=data.note, from_paper=data.from_paper,
+        extras={"warned_alerts": data.warned_alerts} if data.warned_alerts else None,
     )
 
 
@@ -163,6 +164,7 @@ def visit(batch: Batch, uuid, data: s.VisitData) -> dict:
     recorded = visit_services.visit_record(
         actor=batch.user, uuid=request.uuid, household=request.household, visited_on=request.visited_on,
         member_ids=request.member_ids, residents=request.residents, note=request.note, from_paper=request.from_paper,
+        extras=request.extras,
     )
     return {"status": "created" if recorded.created else "duplicate"}
 

@@ -100,6 +100,8 @@ class VisitData(StrictIn):
     residents: list[VisitResidentData] = Field(min_length=1, max_length=50)
     note: text(2000) = ""
     from_paper: bool = False
+    warned_alerts: list[Id] = Field(default_factory=list, max_length=20,
+                                    description="Alerts the household was warned about on this visit (đã cảnh báo).")
 
 
 class SessionData(StrictIn):
@@ -338,6 +340,19 @@ class DownloadCatalogueOut(Schema):
     indicators: list[str]
 
 
+class DownloadAlertOut(Schema):
+    id: int
+    title: str
+    looks_like: str
+    what_to_do: str
+    severity: Literal["info", "warning", "danger"]
+    area: str
+    area_code: str
+    published_on: date
+    expires_on: date = Field(description="Last day the alert is in force.")
+    warned: list[UUID] = Field(description="Households of this device already warned about it.")
+
+
 class DownloadMeOut(Schema):
     username: str
     full_name: str
@@ -379,6 +394,8 @@ class SyncDownloadOut(Schema):
     catalogue: list[DownloadCatalogueOut] | None = Field(None, description="First page only.")
     help_requests: list[DownloadHelpRequestOut] | None = Field(
         None, description="First page only: the team's help-request queue, open and closed this week.")
+    alerts: list[DownloadAlertOut] | None = Field(
+        None, description="First page only: the scam alerts in force for the team's area (replace the ones held).")
     replaced_villages: list[dict[str, str]] | None = Field(
         None, description="First page only: villages of the team's area replaced on the map (code → successor_code).")
     next: str | None = Field(None, description="Pass as `cursor` to get the next page.")

@@ -119,4 +119,17 @@ def app_strings() -> dict:
         "statuses": _labels(Resident.Status.choices),
         "indicators": {name: str(label) for name, label in INDICATORS},
         "help": help_app_strings(),
+        "alerts": _alert_words(),
+    }
+
+
+def _alert_words() -> dict:
+    """Return the words of the scam alerts (field/static/field/alerts.js)."""
+    return {
+        "title": _("Scam alerts"),
+        "until": _("until"),
+        "what_to_do": _("What to do"),
+        "remind": _("Warn every household you visit and tick “warned” on the visit form."),
+        "warned": _("Warned about the scam alerts (đã cảnh báo)"),
+        "already": _("already done"),
     }

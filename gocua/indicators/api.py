@@ -103,6 +103,17 @@ class CommunityOut(Schema):
     projects_done: int
 
 
+class AlertWarnedOut(Schema):
+    id: int
+    title: str
+    severity: str
+    area: str
+    area_code: str
+    expires_on: dt.date
+    active: bool
+    households_warned: int
+
+
 class UnitIndicatorsOut(Schema):
     unit: UnitRefOut
     date: dt.date | None = Field(description="The asked date; null = now.")
@@ -117,6 +128,8 @@ class UnitIndicatorsOut(Schema):
     figures: FiguresOut | None
     activity: ActivityOut
     community: CommunityOut | None
+    alerts: list[AlertWarnedOut] = Field(default_factory=list, description=(
+        "Scam alerts that reached the unit lately, with the households warned in it (current figures only)."))
 
 
 class ChildIndicatorsOut(Schema):
@@ -210,6 +223,7 @@ def unit_indicators(request, code: Code, params: Query[IndicatorParams]):
         "activity": {"visits": figures.visits, "sessions": figures.sessions, "teams": figures.teams,
                      "members": figures.members},
         "community": {**community, "labour_days": float(community["labour_days"])} if community else None,
+        "alerts": figures.alerts,
     }
 
 

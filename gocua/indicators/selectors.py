@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.scope import scoped
+from gocua.alerts import selectors as alert_selectors
 from gocua.errors import NotFound
 from gocua.indicators import stored
 from gocua.indicators.errors import IndicatorErrorCode
@@ -108,6 +109,7 @@ class UnitFigures:
     members: int = 0
     teams_started: dt.date | None = None
     community: dict | None = None
+    alerts: list[dict] = field(default_factory=list)  # households warned per scam alert (now only)
     reference_date: dt.date | None = None
     map_era: str = MAP_NOW
     # The codes whose figures are summed: the unit's own, plus on today's map its predecessors'.
@@ -299,7 +301,19 @@ def unit_figures(*, user, unit: Unit, on: dt.date | None = None, period: Period 
     figures.teams, figures.members, figures.teams_started = counts.get(unit.code, (0, 0, None))
     if with_community and values is not None:
         figures.community = (community_of([unit.code]) or {}).get(unit.code)
+    if on is None:
+        figures.alerts = alerts_warned(unit)
     return figures
+
+
+def alerts_warned(unit: Unit) -> list[dict]:
+    """Return the scam alerts that reached `unit` lately, each with the households warned in it (2 queries)."""
+    alerts = alert_selectors.recent_for(unit)
+    counts = alert_selectors.warned_counts([a.pk for a in alerts], unit.code)
+    today = timezone.localdate()
+    return [{"id": a.pk, "title": a.title, "severity": a.severity, "area": a.unit.name, "area_code": a.unit.code,
+             "expires_on": a.expires_on, "active": a.is_active(today), "households_warned": counts.get(a.pk, 0)}
+            for a in alerts]
 
 
 # --- children -----------------------------------------------------------------------------------

@@ -61,6 +61,9 @@ KEPT = {
     # A commune's decision to collect a priority group, with its lawful basis: a merged commune
     # decides again (its flags follow their residents, which carry the codes).
     "households.PriorityGroupSetting",
+    "alerts.Alert",  # aimed at the area of its day, and short-lived: a new alert names the new unit
+    "alerts.HouseholdWarned",  # like a done visit: a household was warned where it lived then
+    "alerts.WarnedCount",  # a count of those warnings, kept with them
 }
 
 

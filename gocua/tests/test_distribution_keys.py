@@ -27,6 +27,12 @@ NOT_DISTRIBUTED = {
     "places_unit": "reference table: the map, small and read everywhere",
     "places_reorganisation": "coordinator: a map change spans provinces",
     "accounts_auditevent": "coordinator: append-only log, partitioned by month (gocua/lib/partitions.py)",
+    # An alert may target the nation: a handful of rows read by every team, so a reference table.
+    "alerts_alert": "reference table: few rows, read by every province's teams",
+    # Warnings and their counts follow the household's province; the counts are summed on read.
+    "alerts_householdwarned": "distributed by the household's province once it carries the code (SCALING.md)",
+    "alerts_warnedcount": "small per-unit counts: keyed by unit code, like the rollup tables",
+    "households_prioritygroupsetting": "small per-commune settings: keyed by commune, like the rollup tables",
 }
 
 # Unique keys (as column tuples) of distributed tables that do not include province_code yet:

@@ -81,13 +81,17 @@ def ids(world):
 
     own_token = token_issue(username=world.users["team_member"].username, password=f.PASSWORD, device_name="A")
     other_token = token_issue(username=other_user.username, password=f.PASSWORD, device_name="B")
+    from gocua.alerts.tests.factories import publish
     from gocua.helprequests.tests.conftest import submit
 
     own_help = submit(world.village)
     other_help = submit(world.other_province_village, address="198.51.100.1")
+    alerts = [publish(world.users["province_officer"], "01").pk,
+              publish(world.users["other_commune_officer"], "19774").pk, MISSING]
     return {
         "help_requests": [own_help.pk, other_help.pk, MISSING],
         "help_tickets": [own_help.code, "NOPE2345"],
+        "alerts": alerts,
         "tokens": [own_token.token.pk, other_token.token.pk, MISSING],
         "conflicts": [MISSING],
         "projects": [project.pk, other_project.pk, MISSING],
@@ -132,6 +136,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ["claim", "close", "nonsense"]
     if name == "pk" and route.startswith("help/"):
         return ids["help_requests"]
+    if name == "pk" and route.startswith("alerts/"):
+        return ids["alerts"]
     if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
         return ids["projects"]
     if name in ("pk", "id"):

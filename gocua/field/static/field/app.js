@@ -208,6 +208,7 @@
       if (first.team) s("kv").put(first.team, "team");
       if (first.catalogue) s("kv").put(first.catalogue, "catalogue");
       if (first.help_requests) s("kv").put(first.help_requests, "help_requests");
+      if (first.alerts) s("kv").put(first.alerts, "alerts");  // scam alerts: alerts.js
       s("kv").put(pages[pages.length - 1].since, "since");
       s("kv").put(new Date().toISOString(), "last_sync");
     });
@@ -256,6 +257,7 @@
     state.team = await read("kv", "team");
     state.catalogue = (await read("kv", "catalogue")) || [];
     state.help = (await read("kv", "help_requests")) || [];
+    state.alerts = (await read("kv", "alerts")) || [];
     state.pending = (await read("queue")).length;
     state.rejected = (await read("rejected")).length;
     state.lastSync = await read("kv", "last_sync");
@@ -321,6 +323,7 @@
     return [
       h("h1", {}, W.app_title),
       state.rejected ? h("p", { class: "warn" }, `${W.rejected}: ${state.rejected}`) : null,
+      window.GoCuaAlerts ? window.GoCuaAlerts.banner(state, h) : null,
       h("div", { class: "actions" }, h("a", { href: "#/new", class: "button primary" }, `+ ${W.new_household}`),
         window.GoCuaHelp ? window.GoCuaHelp.link(helpCtx()) : null),
       search,
