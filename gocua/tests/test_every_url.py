@@ -120,6 +120,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["tokens"]
     if name in ("pk", "id") and "conflicts/" in route:
         return ids["conflicts"]
+    if name == "id" and "push/subscriptions/" in route:  # a phone's Web Push subscription (none here)
+        return ids["conflicts"]
     if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
         return ids["projects"]
     if name in ("pk", "id"):
