@@ -85,10 +85,16 @@ def _unb64(text: str) -> bytes | None:
 
 def _check_endpoint(endpoint: str) -> str:
     endpoint = (endpoint or "").strip()
-    parts = urlsplit(endpoint)
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    try:
+        parts = urlsplit(endpoint)
+        hostname = parts.hostname
+    except ValueError:  # "https://[" and the like
+        hostname = None
+    local = hostname in ("127.0.0.1", "localhost", "::1")
     insecure_ok = local and getattr(settings, "GOCUA_PUSH_ALLOW_LOCAL_HTTP", False)
-    if len(endpoint) > 1000 or not parts.hostname or parts.scheme not in (("https", "http") if insecure_ok else ("https",)):
+    printable = all(33 <= ord(c) <= 126 for c in endpoint)  # a URL as browsers give it: no spaces, NULs, raw Unicode
+    if (len(endpoint) > 1000 or not printable or not hostname
+            or parts.scheme not in (("https", "http") if insecure_ok else ("https",))):
         raise DomainError("push_endpoint_invalid", _("The phone gave a push address that is not a secure web address."),
                           field="endpoint")
     return endpoint

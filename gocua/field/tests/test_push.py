@@ -157,6 +157,9 @@ def test_a_member_turns_reminders_on_for_their_phone(world, keys):
 @pytest.mark.parametrize(("body", "status", "code"), [
     ({"endpoint": "http://push.example.com/x"}, 400, "push_endpoint_invalid"),
     ({"endpoint": "javascript:alert(1)"}, 400, "push_endpoint_invalid"),
+    ({"endpoint": "https://["}, 400, "push_endpoint_invalid"),
+    ({"endpoint": "https://push.example.com/a\x00b"}, 400, "push_endpoint_invalid"),
+    ({"endpoint": "https://push.example.com/thôn tháp"}, 400, "push_endpoint_invalid"),
     ({"endpoint": "https://push.example.com/" + "a" * 1000}, 400, "push_endpoint_invalid"),
     ({"keys": {"p256dh": "không-phải-khoá", "auth": _b64(b"0123456789abcdef")}}, 400, "push_key_invalid"),
     ({"keys": {"p256dh": _b64(b"\x04" + b"\x01" * 64), "auth": _b64(b"0123456789abcdef")}}, 400, "push_key_invalid"),
