@@ -335,6 +335,12 @@ GOCUA_IMPORT_BACKGROUND_ROWS = env_int("GOCUA_IMPORT_BACKGROUND_ROWS", 5_000)
 if GOCUA_IMPORT_BACKGROUND_ROWS < 0:
     raise ImproperlyConfigured("GOCUA_IMPORT_BACKGROUND_ROWS must be 0 or more (rows).")
 
+# Web Push (the field app's daily digest, gocua/field/push.py): the VAPID private key lives in the data
+# directory (created by `gocua push_keys`, never committed); the subject is the contact push services see.
+GOCUA_VAPID_KEY_FILE = env_str("GOCUA_VAPID_KEY_FILE", str(DATA_DIR / "vapid_private.pem"))
+GOCUA_VAPID_SUBJECT = env_str("GOCUA_VAPID_SUBJECT", "mailto:admin@localhost")
+GOCUA_PUSH_ALLOW_LOCAL_HTTP = False  # tests only: a fake push service on 127.0.0.1 over plain HTTP
+
 # --- Content-Security-Policy and headers ---------------------------------------------------------
 # django-csp 4.x. Scripts and styles come from this site only: no inline <script>, no on…=
 # handlers, no style="" attributes in any template (JavaScript lives in static files; see

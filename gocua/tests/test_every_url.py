@@ -138,6 +138,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["help_requests"]
     if name == "pk" and route.startswith("alerts/"):
         return ids["alerts"]
+    if name == "id" and "push/subscriptions/" in route:  # a phone's Web Push subscription (none here)
+        return ids["conflicts"]
     if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
         return ids["projects"]
     if name in ("pk", "id"):
