@@ -56,6 +56,9 @@ KEPT = {
     "accounts.AuditEvent",  # append-only: an event stays with the unit it happened in
     "imports.ExportJob",  # a file prepared for the old unit, gone within hours
     "imports.RosterMapping",  # a commune's remembered column mapping: the successor learns its own
+    # Learning (issue 18): an assessment or a course counts where it was made, like a community session;
+    # the counters stay with the unit that made them (moving them with a merger is a follow-up).
+    "learning.Assessment", "learning.Enrolment", "learning.LearningStat",
 }
 
 
