@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboards/", include("gocua.indicators.urls")),
     path("imports/", include("gocua.imports.urls")),
     path("community/", include("gocua.community.urls")),
+    path("learning/", include("gocua.learning.urls")),
     path("field/", include("gocua.field.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -166,7 +166,15 @@ def dashboard_context(request, parsed: Request) -> dict:
         "children_rows": [(row, [row.percent(key) for key in KEY_MEASURES]) for row in children],
         "keep": _keep(request), "report_query": _keep(request),
         "today": timezone.localdate(), **era_links(request, figures),
+        "learning": learning_counts(parsed.unit) if figures.available else None,
     }
+
+
+def learning_counts(unit) -> dict | None:
+    """Return the unit's skills and course counters (issue 18), summed on read above the commune."""
+    from gocua.learning.selectors import unit_counts
+
+    return unit_counts([unit.code]).get(unit.code)
 
 
 def era_links(request, figures) -> dict:

@@ -124,7 +124,7 @@ def differences() -> list[tuple[str, str, int, int]]:
             want = expected.get(code, _zero())[name]
             if have != want:
                 found.append((code, name, have, want))
-    for code, row in stored.items():
+    for code in stored:
         if level_of(code) < Level.COMMUNE:
             found.append((code, "stored_above_commune", 1, 0))
     return found

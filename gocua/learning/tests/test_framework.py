@@ -4,7 +4,6 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from gocua import testing as f
 from gocua.learning.models import Framework, SkillGroup
 from gocua.learning.services import framework_load
 from gocua.learning.tests.helpers import SHIPPED, as_bytes, revision, shipped
