@@ -28,6 +28,7 @@ from gocua.field import merge
 from gocua.field.models import SyncCursor
 from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
+from gocua.learning import selectors as learning_selectors
 from gocua.lib import phone as phones
 from gocua.outreach import need, rules
 from gocua.outreach.models import ServiceItem, Visit, VisitResident
@@ -205,6 +206,7 @@ def _first_page_extras(user, member: Member | None) -> dict:
             {"id": i.pk, "code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "indicators": i.indicators}
             for i in items
         ],
+        "skills_framework": learning_selectors.framework_payload(learning_selectors.current_framework_or_none()),
     }
 
 

@@ -148,6 +148,15 @@ class IndicatorsData(EditData):
     base: IndicatorsIn | None = None
 
 
+class AssessmentData(StrictIn):
+    """A digital-skills assessment of one resident (issue 18): what they showed, per question code."""
+
+    resident: UUID
+    assessed_on: date
+    framework: text(30) = Field(description="The framework version the questions came from (`skills_framework.version`).")
+    answers: dict[Annotated[str, Field(max_length=20)], bool] = Field(default_factory=dict, max_length=200)
+
+
 DATA_OF_KIND: dict[str, type[StrictIn]] = {
     "household": HouseholdData,
     "resident": ResidentData,
@@ -156,6 +165,7 @@ DATA_OF_KIND: dict[str, type[StrictIn]] = {
     "household_edit": HouseholdEditData,
     "resident_edit": ResidentEditData,
     "indicators": IndicatorsData,
+    "assessment": AssessmentData,
 }
 DATA_ADAPTERS = {kind: TypeAdapter(model) for kind, model in DATA_OF_KIND.items()}
 
@@ -336,6 +346,8 @@ class SyncDownloadOut(Schema):
     me: DownloadMeOut | None = Field(None, description="First page only.")
     team: DownloadTeamOut | None = Field(None, description="First page only.")
     catalogue: list[DownloadCatalogueOut] | None = Field(None, description="First page only.")
+    skills_framework: dict[str, Any] | None = Field(
+        None, description="First page only: the digital-skills framework in use (groups, questions, pass marks).")
     replaced_villages: list[dict[str, str]] | None = Field(
         None, description="First page only: villages of the team's area replaced on the map (code → successor_code).")
     next: str | None = Field(None, description="Pass as `cursor` to get the next page.")

@@ -37,6 +37,10 @@ def frameworks() -> list[Framework]:
     return list(Framework.objects.order_by("-loaded_at", "-id").prefetch_related("groups"))
 
 
+def current_framework_or_none() -> Framework | None:
+    return Framework.objects.order_by("-loaded_at", "-id").first()
+
+
 def framework_payload(framework: Framework | None) -> dict | None:
     """Return what the offline app needs to assess against `framework` (groups, questions, pass marks)."""
     if framework is None:
