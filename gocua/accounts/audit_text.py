@@ -49,6 +49,11 @@ LINES = {
     Action.SESSION_DELETED: N_("%(actor)s deleted a community session (%(object)s)"),
     Action.IMPORT_CONFIRMED: N_("%(actor)s imported a roster (%(object)s)"),
     "token_revoked": N_("%(actor)s revoked a device sign-in of %(object)s"),  # the action w14a adds
+    # Learning (issue 18).
+    "framework_loaded": N_("%(actor)s loaded a digital-skills framework version (%(object)s)"),
+    "skills_assessed": N_("%(actor)s recorded a digital-skills assessment (%(object)s)"),
+    "course_recorded": N_("%(actor)s recorded a course (%(object)s)"),
+    "courses_imported": N_("%(actor)s imported a course platform export (%(object)s)"),
 }
 
 FIELD_LABELS = {

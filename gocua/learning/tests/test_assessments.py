@@ -99,3 +99,24 @@ def test_counts_stay_per_unit_and_the_check_command_is_exact(world, v1, capsys):
     assert _counts("VN")["skills_passed"] == 2
     call_command("check_learning")
     assert "exact" in capsys.readouterr().out
+
+
+def test_the_report_section_gives_the_units_figures_summed_above_the_commune(world, v1):
+    assessment_record(actor=world.users["team_member"], resident=world.resident, answers=all_yes(v1))
+    h2 = f.make_household(world.village2, "TH-009")
+    assessment_record(actor=world.users["commune_officer"], answers={},
+                      resident=f.make_resident(h2, full_name="Vũ Thị Bình", gender="female", birth_year=1950))
+    section = selectors.report_section(f.unit("01"), None)
+    assert (section["residents_assessed"], section["residents_passed_framework"], section["passed_percent"]) == (
+        2, 1, 50.0)
+    assert selectors.report_section(world.village2, None)["residents_passed_framework"] == 0
+
+
+def test_the_audit_log_reads_an_assessment_as_a_sentence(world, v1):
+    from gocua.accounts.audit_text import audit_rows
+    from gocua.accounts.models import AuditEvent
+
+    assessment_record(actor=world.users["team_member"], resident=world.resident, answers=all_yes(v1))
+    event = AuditEvent.objects.select_related("actor").get(action="skills_assessed")
+    assert "digital-skills assessment" in audit_rows([event])[0].line
+    assert "Trường" not in str(event.detail)
