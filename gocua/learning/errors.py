@@ -13,6 +13,9 @@ class LearningErrorCode(ErrorCode):
     FRAMEWORK_MISSING = "framework_missing", _("No skills framework is loaded yet; an administrator loads it first.")
     FRAMEWORK_UNKNOWN = "framework_unknown", _("This framework version is not loaded on the server.")
     ANSWER_UNKNOWN = "answer_unknown", _("An answer names a question that is not in this framework version.")
+    ASSESSMENT_CONCURRENT = "assessment_concurrent", _(
+        "Another assessment of this resident was saved at the same moment; open the resident again and retry."
+    )
     ASSESSMENT_DATE_FUTURE = "assessment_date_future", _("The date of the assessment cannot be in the future.")
     RESIDENT_NOT_LIVING = "resident_not_living", _("This resident has moved out or died; they cannot be assessed.")
     COURSE_REQUIRED = "course_required", _("Enter the name of the course.")

@@ -117,8 +117,10 @@ def assessment_record(*, actor, resident: Resident, answers: dict, assessed_on: 
         try:
             with transaction.atomic():
                 assessment.save()
-        except IntegrityError:
-            raise Conflict(CommonErrorCode.UUID_TAKEN) from None
+        except IntegrityError:  # the same UUID again, or another assessment of this resident at this moment
+            if Assessment.objects.filter(uuid=assessment.uuid).exists():
+                raise Conflict(CommonErrorCode.UUID_TAKEN) from None
+            raise Conflict(LearningErrorCode.ASSESSMENT_CONCURRENT) from None
         GroupResult.objects.bulk_create([
             GroupResult(assessment=assessment, group=group, shown=shown, asked=asked, passed=ok)
             for group, shown, asked, ok in rows

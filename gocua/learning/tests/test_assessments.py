@@ -120,3 +120,17 @@ def test_the_audit_log_reads_an_assessment_as_a_sentence(world, v1):
     event = AuditEvent.objects.select_related("actor").get(action="skills_assessed")
     assert "digital-skills assessment" in audit_rows([event])[0].line
     assert "Trường" not in str(event.detail)
+
+
+def test_a_uuid_used_twice_is_a_conflict_and_the_counters_do_not_move(world, v1):
+    import uuid
+
+    from gocua.errors import Conflict
+
+    uid = uuid.uuid4()
+    assessment_record(actor=world.users["team_member"], resident=world.resident, answers=all_yes(v1), uuid=uid)
+    with pytest.raises(Conflict) as caught:
+        assessment_record(actor=world.users["team_member"], resident=world.resident, answers={}, uuid=uid)
+    assert caught.value.code == "uuid_taken"
+    assert (_counts("09784")["assessed"], _counts("09784")["skills_passed"]) == (1, 1)
+    assert Assessment.objects.get().is_latest and stats.differences() == []
