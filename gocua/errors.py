@@ -57,6 +57,7 @@ REGISTRY_MODULES = (
     "gocua.community.errors",
     "gocua.helprequests.errors",
     "gocua.alerts.errors",
+    "gocua.learning.errors",
     "gocua.field.errors",
     "gocua.api.errors",
     "gocua.ops.errors",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gocua.community",
     "gocua.helprequests",
     "gocua.alerts",
+    "gocua.learning",
     "gocua.field",
     "gocua.ops",
     "gocua.api",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("gocua.imports.urls")),
     path("community/", include("gocua.community.urls")),
     path("alerts/", include("gocua.alerts.urls")),
+    path("learning/", include("gocua.learning.urls")),
     path("field/", include("gocua.field.urls")),
     path("help/", include("gocua.helprequests.urls")),
     path("h/", include("gocua.helprequests.public_urls")),

@@ -58,6 +58,11 @@ LINES = {
     "help_closed": N_("%(actor)s closed help request %(object)s"),
     "help_spam_marked": N_("%(actor)s hid a phone's help requests as spam (%(object)s)"),
     "help_spam_unmarked": N_("%(actor)s showed a phone's help requests again (%(object)s)"),
+    # Learning (issue 18).
+    "framework_loaded": N_("%(actor)s loaded a digital-skills framework version (%(object)s)"),
+    "skills_assessed": N_("%(actor)s recorded a digital-skills assessment (%(object)s)"),
+    "course_recorded": N_("%(actor)s recorded a course (%(object)s)"),
+    "courses_imported": N_("%(actor)s imported a course platform export (%(object)s)"),
 }
 
 FIELD_LABELS = {

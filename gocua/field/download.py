@@ -30,6 +30,7 @@ from gocua.field.models import SyncCursor
 from gocua.helprequests import selectors as help_selectors
 from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
+from gocua.learning import selectors as learning_selectors
 from gocua.lib import phone as phones
 from gocua.outreach import need, rules
 from gocua.outreach.models import ServiceItem, Visit, VisitResident
@@ -209,6 +210,7 @@ def _first_page_extras(user, member: Member | None) -> dict:
             for i in items
         ],
         "alerts": alerts_payload(member.team.unit if member else user.scope_unit, device_households(user, member)),
+        "skills_framework": learning_selectors.framework_payload(learning_selectors.current_framework_or_none()),
     }
 
 

@@ -15,6 +15,9 @@ from gocua.field.errors import FieldErrorCode
 from gocua.field.keys import household_create_numbered
 from gocua.households import services as household_services
 from gocua.households.models import Household, IndicatorChange, Resident
+from gocua.learning import services as learning_services
+from gocua.learning.errors import LearningErrorCode
+from gocua.learning.models import Assessment, Framework
 from gocua.outreach.models import CommunitySession
 from gocua.outreach.services import sessions as session_services
 from gocua.outreach.services import visits as visit_services
@@ -261,6 +264,18 @@ def help_close(batch: Batch, uuid, data: s.HelpCloseData) -> dict:
 
     close(actor=batch.user, request=_help_entry(batch, data.request), reason=data.reason, note=data.note)
     return {"status": "created"}
+def assessment(batch: Batch, uuid, data: s.AssessmentData) -> dict:
+    """Record a skills assessment made offline, against the framework version the phone had."""
+    _uuid_free(Assessment, uuid)
+    framework = Framework.objects.filter(version=data.framework).order_by("-loaded_at").first()
+    if framework is None:
+        raise NotFound(LearningErrorCode.FRAMEWORK_UNKNOWN, field="framework")
+    resident = Resident.objects.get(pk=resident_row(batch, data.resident).pk)
+    recorded = learning_services.assessment_record(
+        actor=batch.user, resident=resident, answers=data.answers, assessed_on=data.assessed_on,
+        framework=framework, member=batch.member, uuid=uuid,
+    )
+    return {"status": "created", "passed": recorded.passed}
 
 
 HANDLERS = {
@@ -275,6 +290,7 @@ HANDLERS = {
     "help_call": help_call,
     "help_link": help_link,
     "help_close": help_close,
+    "assessment": assessment,
 }
 
 
@@ -290,6 +306,6 @@ def referenced_uuids(kind: str, data) -> tuple[list, list]:
         return [data.household], []
     if kind == "help_link":
         return [data.household], []
-    if kind in ("resident_edit", "indicators"):
+    if kind in ("resident_edit", "indicators", "assessment"):
         return [], [data.resident]
     return [], []

@@ -65,6 +65,7 @@ class RecordKind(models.TextChoices):
     HOUSEHOLD_EDIT = "household_edit", _("Household edit")
     RESIDENT_EDIT = "resident_edit", _("Resident edit")
     INDICATORS = "indicators", _("Indicator change")
+    ASSESSMENT = "assessment", _("Digital-skills assessment")
 
 
 class SyncReceipt(models.Model):

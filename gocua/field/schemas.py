@@ -165,6 +165,13 @@ class HelpLinkData(HelpActionData):
 class HelpCloseData(HelpActionData):
     reason: text(16)
     note: text(300) = ""
+class AssessmentData(StrictIn):
+    """A digital-skills assessment of one resident (issue 18): what they showed, per question code."""
+
+    resident: UUID
+    assessed_on: date
+    framework: text(30) = Field(description="The framework version the questions came from (`skills_framework.version`).")
+    answers: dict[Annotated[str, Field(max_length=20)], bool] = Field(default_factory=dict, max_length=200)
 
 
 DATA_OF_KIND: dict[str, type[StrictIn]] = {
@@ -179,6 +186,7 @@ DATA_OF_KIND: dict[str, type[StrictIn]] = {
     "help_call": HelpActionData,
     "help_link": HelpLinkData,
     "help_close": HelpCloseData,
+    "assessment": AssessmentData,
 }
 DATA_ADAPTERS = {kind: TypeAdapter(model) for kind, model in DATA_OF_KIND.items()}
 
@@ -396,6 +404,8 @@ class SyncDownloadOut(Schema):
         None, description="First page only: the team's help-request queue, open and closed this week.")
     alerts: list[DownloadAlertOut] | None = Field(
         None, description="First page only: the scam alerts in force for the team's area (replace the ones held).")
+    skills_framework: dict[str, Any] | None = Field(
+        None, description="First page only: the digital-skills framework in use (groups, questions, pass marks).")
     replaced_villages: list[dict[str, str]] | None = Field(
         None, description="First page only: villages of the team's area replaced on the map (code → successor_code).")
     next: str | None = Field(None, description="Pass as `cursor` to get the next page.")

@@ -120,6 +120,15 @@ def app_strings() -> dict:
         "indicators": {name: str(label) for name, label in INDICATORS},
         "help": help_app_strings(),
         "alerts": _alert_words(),
+        # The skills assessment (skills.js, issue 18).
+        "skills": {
+            "assess": _("Assess digital skills"),
+            "tick": _("Tick what the resident shows you they can do."),
+            "none": _("No skills framework downloaded yet: sync once where there is signal."),
+            "version": _("version %(version)s"),
+            "date": _("Date of the assessment"),
+            "future": _("The date of the assessment cannot be in the future."),
+        },
     }
 
 

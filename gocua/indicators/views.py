@@ -169,6 +169,7 @@ def dashboard_context(request, parsed: Request) -> dict:
         "keep": _keep(request), "report_query": _keep(request),
         "today": timezone.localdate(), **era_links(request, figures),
         "priority_coverage": priority_coverage(user, parsed.unit, figures),
+        "learning": learning_counts(parsed.unit) if figures.available else None,
     }
 
 
@@ -183,6 +184,13 @@ def priority_coverage(user, unit: Unit, figures) -> list:
         return []
     rows = priority.coverage(unit)
     return rows if any(row.residents for row in rows) else []
+
+
+def learning_counts(unit) -> dict | None:
+    """Return the unit's skills and course counters (issue 18), summed on read above the commune."""
+    from gocua.learning.selectors import unit_counts
+
+    return unit_counts([unit.code]).get(unit.code)
 
 
 def era_links(request, figures) -> dict:

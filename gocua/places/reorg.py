@@ -64,6 +64,9 @@ KEPT = {
     "alerts.Alert",  # aimed at the area of its day, and short-lived: a new alert names the new unit
     "alerts.HouseholdWarned",  # like a done visit: a household was warned where it lived then
     "alerts.WarnedCount",  # a count of those warnings, kept with them
+    # Learning (issue 18): an assessment or a course counts where it was made, like a community session;
+    # the counters stay with the unit that made them (moving them with a merger is a follow-up).
+    "learning.Assessment", "learning.Enrolment", "learning.LearningStat",
 }
 
 

@@ -21,6 +21,7 @@ DISTRIBUTED = {
     "teams_team", "teams_member",
     "community_project", "community_ledgerentry", "outreach_communitysession", "field_syncconflict",
     "helprequests_helprequest", "helprequests_spammark",
+    "learning_assessment", "learning_enrolment",
 }
 # Models with a province_code that are not distributed, and why.
 NOT_DISTRIBUTED = {
@@ -57,6 +58,7 @@ KNOWN_GAPS = {
     # needs the lookup table of docs/SCALING.md ("Nationwide unique keys"), like sync UUIDs.
     ("helprequests_helprequest", ("id",)), ("helprequests_helprequest", ("code",)),
     ("helprequests_spammark", ("id",)), ("helprequests_spammark", ("village_id", "phone")),
+    ("learning_assessment", ("id",)), ("learning_assessment", ("uuid",)), ("learning_enrolment", ("id",)),
 }
 
 

@@ -209,6 +209,7 @@
       if (first.catalogue) s("kv").put(first.catalogue, "catalogue");
       if (first.help_requests) s("kv").put(first.help_requests, "help_requests");
       if (first.alerts) s("kv").put(first.alerts, "alerts");  // scam alerts: alerts.js
+      if (first.skills_framework !== undefined) s("kv").put(first.skills_framework, "skills_framework");
       s("kv").put(pages[pages.length - 1].since, "since");
       s("kv").put(new Date().toISOString(), "last_sync");
     });
@@ -233,7 +234,7 @@
     }
     await load();
     // A form being filled in is not redrawn under the member's fingers.
-    if (!/\/(visit|resident|new)$/.test(location.hash)) render();
+    if (!/\/(visit|resident|new)$/.test(location.hash) && !/\/skills\//.test(location.hash)) render();
   }
 
   let timer = null;
@@ -258,6 +259,7 @@
     state.catalogue = (await read("kv", "catalogue")) || [];
     state.help = (await read("kv", "help_requests")) || [];
     state.alerts = (await read("kv", "alerts")) || [];
+    state.skillsFramework = (await read("kv", "skills_framework")) || null;
     state.pending = (await read("queue")).length;
     state.rejected = (await read("rejected")).length;
     state.lastSync = await read("kv", "last_sync");
@@ -351,6 +353,7 @@
       h("ul", { class: "people" }, x.residents.map((r) => h("li", {},
         h("b", {}, r.full_name), ` ${r.birth_year} · ${T.relations[r.relation] || r.relation}`,
         r.pending ? h("small", {}, ` (${W.pending})`) : null,
+        window.GoCuaSkills ? window.GoCuaSkills.link(x, r, visitCtx()) : null,
         h("div", { class: "tris" }, ESSENTIALS.map((n) => h("span", {}, tri(r.indicators[n]), " ", T.indicators[n])))))),
       window.GoCuaVisit.history(x, visitCtx()),
     ];
@@ -674,9 +677,10 @@
     else if (route === "/pin" && canLock) content = pinView();
     else if (/^\/help(\/\d+)?$/.test(route) && window.GoCuaHelp) content = window.GoCuaHelp.view(helpCtx(), route.split("/")[2]);
     else {
-      const match = route.match(/^\/h\/([0-9a-f-]{36})(\/visit|\/resident)?$/);
+      const match = route.match(/^\/h\/([0-9a-f-]{36})(\/visit|\/resident|\/skills\/[0-9a-f-]{36})?$/);
       const x = match && state.households.find((y) => y.uuid === match[1]);
-      if (x && match[2] === "/visit") content = visitView(x);
+      if (x && match[2] && match[2].startsWith("/skills/")) content = window.GoCuaSkills.view(x, match[2].slice(8), visitCtx());
+      else if (x && match[2] === "/visit") content = visitView(x);
       else if (x && match[2] === "/resident") content = residentView(x);
       else if (x) content = householdView(x);
       else content = listView();

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('field', '0001_initial'),
+        ('field', '0002_alter_syncreceipt_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
