@@ -49,6 +49,12 @@ LINES = {
     Action.SESSION_DELETED: N_("%(actor)s deleted a community session (%(object)s)"),
     Action.IMPORT_CONFIRMED: N_("%(actor)s imported a roster (%(object)s)"),
     "token_revoked": N_("%(actor)s revoked a device sign-in of %(object)s"),  # the action w14a adds
+    "target_set": N_("%(actor)s set a target (%(object)s)"),
+    "target_withdrawn": N_("%(actor)s withdrew a target (%(object)s)"),
+    "report_submitted": N_("%(actor)s submitted a report (%(object)s)"),
+    "report_returned": N_("%(actor)s returned a report for correction (%(object)s)"),
+    "report_accepted": N_("%(actor)s accepted a report (%(object)s)"),
+    "report_exported": N_("%(actor)s downloaded a report (%(object)s)"),
 }
 
 FIELD_LABELS = {
@@ -165,6 +171,8 @@ def _object_name(event: AuditEvent, names) -> str:
     if event.object_type == "outreach.communitysession":
         held_on = detail.get("held_on", "")
         return "/".join(reversed(held_on.split("-"))) if held_on else event.object_id
+    if isinstance(detail.get("label"), str):  # events that name their object themselves (targets, reports)
+        return detail["label"]
     return names.get((event.object_type, event.object_id), event.object_id or "")
 
 

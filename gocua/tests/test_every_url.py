@@ -81,7 +81,10 @@ def ids(world):
 
     own_token = token_issue(username=world.users["team_member"].username, password=f.PASSWORD, device_name="A")
     other_token = token_issue(username=other_user.username, password=f.PASSWORD, device_name="B")
+    own_target = f.make_target("09784", "smartphone", 85, year=timezone.localdate().year)
+    other_target = f.make_target("19774", "smartphone", 85, year=timezone.localdate().year)
     return {
+        "targets": [own_target.pk, other_target.pk, MISSING],
         "tokens": [own_token.token.pk, other_token.token.pk, MISSING],
         "conflicts": [MISSING],
         "projects": [project.pk, other_project.pk, MISSING],
@@ -122,6 +125,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["conflicts"]
     if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
         return ids["projects"]
+    if name == "pk" and "targets/" in route:
+        return ids["targets"]
     if name in ("pk", "id"):
         for key in ("households", "residents", "teams", "members", "accounts", "catalogue", "projects"):
             if f"{key}/" in route or f"{key}/<" in route:
