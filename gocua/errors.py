@@ -55,6 +55,7 @@ REGISTRY_MODULES = (
     "gocua.indicators.errors",
     "gocua.imports.errors",
     "gocua.community.errors",
+    "gocua.reports.errors",
     "gocua.field.errors",
     "gocua.api.errors",
     "gocua.ops.errors",

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gocua.indicators",
     "gocua.imports",
     "gocua.community",
+    "gocua.reports",
     "gocua.field",
     "gocua.ops",
     "gocua.api",

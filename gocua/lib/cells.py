@@ -45,6 +45,7 @@ EXPORTS = {
     "imports:export_job": "a big roster export prepared by the worker: its progress page",
     "imports:export_download": "a big roster export prepared by the worker: the file (the roster writer)",
     "accounts:audit_export": "the filtered audit log (.csv)",
+    "reports:report_xlsx": "a unit's periodic report in the official layout (.xlsx, aggregate figures)",
 }
 
 

@@ -107,6 +107,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
     """Return the values to try for parameter `name` of `route`."""
     if name == "code":
         return ids["code"]
+    if name == "period":  # a report's period: this month, and one that is no period
+        return [timezone.localdate().strftime("%Y-%m"), "2026-13"]
     if name == "entry_id":
         return ids["entries"]
     if name == "photo_id":
