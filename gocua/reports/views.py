@@ -19,7 +19,7 @@ from gocua.reports import exports, selectors, services
 from gocua.reports.models import UnitReport
 
 
-def _error(request, status: int, message):
+def _error_page(request, status: int, message):
     return render(request, "web/error.html", {"status": status, "message": message}, status=status)
 
 
@@ -43,9 +43,9 @@ def adapter(view):
             unit, parsed = _unit_and_period(request, code, period)
             return view(request, unit, parsed)
         except NotFound as exc:
-            return _error(request, 404, exc.message)
+            return _error_page(request, 404, exc.message)
         except DomainError as exc:
-            return _error(request, exc.status, exc.message)
+            return _error_page(request, exc.status, exc.message)
 
     wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
     return wrapper
@@ -57,7 +57,7 @@ def index(request):
     """Send the user to the reports of their own area."""
     scope = scope_of(request.user)
     if scope is None:
-        return _error(request, 404, _("Your account has no area yet; ask an officer to set one."))
+        return _error_page(request, 404, _("Your account has no area yet; ask an officer to set one."))
     return redirect("reports:unit", code=scope.code)
 
 
