@@ -102,13 +102,6 @@ def household_target_label(summary) -> str:
     return _("Households meeting the target (%(period)s)") % {"period": target.period_label}
 
 
-def target_text(ind) -> str:
-    """Return the target as a report cell: "80%" or "1.200" (a count), "" without one."""
-    if ind.target_count is not None:
-        return f"{ind.target_count:,}".replace(",", ".")
-    return "" if ind.target is None else f"{ind.target:g}%"
-
-
 def _unknown_label(basis: str) -> str:
     return {NOT_VISITED: _("not visited"), NOT_CHECKED: _("not checked")}.get(basis, _("unknown"))
 
