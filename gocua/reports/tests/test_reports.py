@@ -137,3 +137,19 @@ def test_a_failing_section_provider_does_not_take_the_report_down(world):
     finally:
         sections.unregister("broken")
     assert report.content["sections"][0]["key"] == "broken" and report.content["sections"][0]["note"]
+
+
+def test_a_province_sends_its_report_with_its_communes_and_the_national_admin_accepts_it(world):
+    province, officer = f.unit("01"), world.users["province_officer"]
+    client = f.logged_in(officer)
+    page = client.get(f"/reports/01/{MONTH.token}/")
+    assert page.status_code == 200 and "Xã Đan Phượng" in page.content.decode()
+    assert client.post(f"/reports/01/{MONTH.token}/submit/", {"number": "7/BC-UBND"}).status_code == 302
+    admin = f.logged_in(world.users["national_admin"])
+    assert 'data-code="01" data-status="submitted"' in admin.get(f"/reports/VN/?period={MONTH.token}").content.decode()
+    assert admin.post(f"/reports/01/{MONTH.token}/accept/").status_code == 302
+    assert UnitReport.objects.get(unit_code="01").status == "accepted"
+    with pytest.raises(Forbidden):  # the province officer does not review the province's own report
+        services.report_accept(actor=officer, unit=province, period=MONTH)
+    assert client.post(f"/reports/09784/{MONTH.token}/return/", {"comment": ""}).status_code == 400
+    assert client.post(f"/reports/09784/{MONTH.token}/return/", {"comment": "Sửa số liệu"}).status_code == 409
