@@ -58,6 +58,7 @@ REGISTRY_MODULES = (
     "gocua.helprequests.errors",
     "gocua.alerts.errors",
     "gocua.learning.errors",
+    "gocua.reports.errors",
     "gocua.field.errors",
     "gocua.api.errors",
     "gocua.ops.errors",

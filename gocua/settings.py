@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gocua.helprequests",
     "gocua.alerts",
     "gocua.learning",
+    "gocua.reports",
     "gocua.field",
     "gocua.ops",
     "gocua.api",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("gocua.accounts.urls")),
     path("outreach/", include("gocua.outreach.urls")),
     path("dashboards/", include("gocua.indicators.urls")),
+    path("reports/", include("gocua.reports.urls")),
     path("imports/", include("gocua.imports.urls")),
     path("community/", include("gocua.community.urls")),
     path("alerts/", include("gocua.alerts.urls")),

@@ -63,6 +63,12 @@ LINES = {
     "skills_assessed": N_("%(actor)s recorded a digital-skills assessment (%(object)s)"),
     "course_recorded": N_("%(actor)s recorded a course (%(object)s)"),
     "courses_imported": N_("%(actor)s imported a course platform export (%(object)s)"),
+    "target_set": N_("%(actor)s set a target (%(object)s)"),
+    "target_withdrawn": N_("%(actor)s withdrew a target (%(object)s)"),
+    "report_submitted": N_("%(actor)s submitted a report (%(object)s)"),
+    "report_returned": N_("%(actor)s returned a report for correction (%(object)s)"),
+    "report_accepted": N_("%(actor)s accepted a report (%(object)s)"),
+    "report_exported": N_("%(actor)s downloaded a report (%(object)s)"),
 }
 
 FIELD_LABELS = {
@@ -179,6 +185,8 @@ def _object_name(event: AuditEvent, names) -> str:
     if event.object_type == "outreach.communitysession":
         held_on = detail.get("held_on", "")
         return "/".join(reversed(held_on.split("-"))) if held_on else event.object_id
+    if isinstance(detail.get("label"), str):  # events that name their object themselves (targets, reports)
+        return detail["label"]
     return names.get((event.object_type, event.object_id), event.object_id or "")
 
 

@@ -46,6 +46,8 @@ MOVED = {
     "outreach.Visit",  # only open follow-ups; done visits count where they happened
 }
 KEPT = {
+    "indicators.Target",
+    "reports.UnitReport",  # sent for the unit as it was; frozen once accepted  # set by a document for the unit it names; the successor gets its own
     "places.Unit", "places.UnitSuccession", "places.Reorganisation", "places.FormerName",
     "community.UnitContribution",  # a rollup: rebuilt by the change when projects move
     "households.HouseholdMove",  # a household's own moves, dated

@@ -260,6 +260,21 @@ def test_the_priority_groups_export_keeps_typed_names_and_sources_inert(world, p
     assert "'" + ATTACKS[1].strip() in _csv_cells(response.content)
 
 
+def test_the_periodic_report_workbook_keeps_a_section_cell_inert(world):
+    from django.utils import timezone
+
+    from gocua.reports.sections import Section, register, unregister
+
+    register("inert_test", lambda unit, period: Section("inert_test", ATTACK, [ATTACK], [[ATTACK]]))
+    try:
+        month = timezone.localdate().strftime("%Y-%m")
+        response = _client(world.users["commune_officer"]).get(f"/reports/09784/{month}/report.xlsx")
+    finally:
+        unregister("inert_test")
+    assert response.status_code == 200
+    assert_xlsx_inert(response.content)
+
+
 def test_the_registry_names_only_exports_tested_here():
     # Each registered export is exercised above; keep this list in step with the tests.
     tested = {
@@ -268,5 +283,6 @@ def test_the_registry_names_only_exports_tested_here():
         "indicators:children_csv", "indicators:teams_csv", "indicators:trend_csv", "community:ledger_xlsx",
         "command:export_roster", "imports:export_job", "imports:export_download", "accounts:audit_export",
         "web:priority_export",
+        "reports:report_xlsx",
     }
     assert set(cells.EXPORTS) == tested
