@@ -101,3 +101,32 @@ def demo_snapshots(*, communes: list[str], weeks: int = WEEKS, today: dt.date | 
         rows += [UnitSnapshot(code=code, on=day, values=row) for code, row in {**values, **derived}.items()]
     UnitSnapshot.objects.bulk_create(rows, batch_size=1000)
     return len(days)
+
+
+# A province's own targets for this year, so the demo shows a dashboard judged against targets in
+# force (the national 2025 targets have ended). They are SAMPLE figures for the demo only: the
+# document says so, and a real province sets its own from the plan that issued them (docs/TARGETS_AND_REPORTS.md).
+DEMO_TARGETS = {"smartphone": 85, "payment_account": 85, "basic_skills": 75, "internet": 85, "digital_signature": 55}
+DEMO_DOCUMENT = {"document_number": "01/KH-MẪU", "document_issuer": "UBND thành phố Hà Nội (dữ liệu mẫu, không phải văn bản thật)"}
+
+
+def demo_targets(*, actor, province_code: str = "01", today: dt.date | None = None) -> int:
+    """Set the demo province's sample targets for this year through the real service; return how many were new."""
+    from gocua.indicators.models import Target
+    from gocua.indicators.services import target_set
+
+    today = today or timezone.localdate()
+    start, end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    area = Unit.objects.filter(code=province_code, valid_to__isnull=True).first()
+    if area is None:
+        return 0
+    made = 0
+    for indicator, value in DEMO_TARGETS.items():
+        if Target.objects.filter(is_active=True, area_code=province_code, indicator=indicator,
+                                 starts_on__lte=end, ends_on__gte=start).exists():
+            continue
+        target_set(actor=actor, area=area, indicator=indicator, kind="percent", value=value, starts_on=start,
+                   ends_on=end, document_date=min(dt.date(today.year, 1, 15), today),
+                   note="Mục tiêu mẫu của bản demo / sample target of the demo", **DEMO_DOCUMENT)
+        made += 1
+    return made

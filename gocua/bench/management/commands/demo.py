@@ -35,6 +35,11 @@ class Command(BaseCommand):
         from gocua.indicators.demo import demo_snapshots
 
         done["back-dated weekly snapshots"] = demo_snapshots(communes=[leader.member.team.commune_code])
+        from gocua.indicators.demo import demo_targets
+
+        province_officer = User.objects.filter(username="hanoi").first()
+        if province_officer is not None:
+            done["sample province targets for this year"] = demo_targets(actor=province_officer)
         parts = [f"{n} {what}" for what, n in done.items() if n]
         try:
             from gocua.community.demo import demo_community
