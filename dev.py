@@ -53,6 +53,8 @@ def up(argv: list[str]) -> None:
     gocua("migrate", "--no-input", "-v", "0")
     gocua("load_units")
     gocua("demo")
+    gocua("push_keys")  # VAPID keys for the phones' daily reminders, in the data directory (never committed)
+    gocua("push_digest", "--schedule")
     address = argv[0] if argv else "127.0.0.1:8000"
     # The background worker (big imports, exports, scheduled changes) runs beside the server and
     # stops with it; tasks wait in the database, so a restart loses none.

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "gocua.indicators",
     "gocua.imports",
     "gocua.community",
+    "gocua.helprequests",
+    "gocua.alerts",
+    "gocua.learning",
+    "gocua.reports",
     "gocua.field",
     "gocua.ops",
     "gocua.api",
@@ -251,6 +255,14 @@ if not (
         "Log-in limits must satisfy 1 <= GOCUA_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS <= "
         "GOCUA_LOGIN_FAILURES_PER_ADDRESS < GOCUA_LOGIN_FAILURES_PER_ACCOUNT."
     )
+# Help requests from the village QR code (gocua/helprequests): when an untouched request is overdue,
+# and the public form's limits per client address and per phone, in one-hour windows.
+GOCUA_HELP_OVERDUE_HOURS = env_int("GOCUA_HELP_OVERDUE_HOURS", 48)
+GOCUA_HELP_PER_ADDRESS_PER_HOUR = env_int("GOCUA_HELP_PER_ADDRESS_PER_HOUR", 20)
+GOCUA_HELP_PER_PHONE_PER_HOUR = env_int("GOCUA_HELP_PER_PHONE_PER_HOUR", 5)
+GOCUA_HELP_MIN_FILL_SECONDS = env_int("GOCUA_HELP_MIN_FILL_SECONDS", 3)
+if min(GOCUA_HELP_OVERDUE_HOURS, GOCUA_HELP_PER_ADDRESS_PER_HOUR, GOCUA_HELP_PER_PHONE_PER_HOUR) < 1:
+    raise ImproperlyConfigured("GOCUA_HELP_OVERDUE_HOURS and the GOCUA_HELP_PER_* limits must be at least 1.")
 AXES_ENABLED = env_bool("GOCUA_LOGIN_THROTTLE", True)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"], ["username"]]
 AXES_FAILURE_LIMIT = GOCUA_LOGIN_FAILURES_PER_ACCOUNT  # the largest; the handler applies the others
@@ -324,6 +336,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 GOCUA_IMPORT_BACKGROUND_ROWS = env_int("GOCUA_IMPORT_BACKGROUND_ROWS", 5_000)
 if GOCUA_IMPORT_BACKGROUND_ROWS < 0:
     raise ImproperlyConfigured("GOCUA_IMPORT_BACKGROUND_ROWS must be 0 or more (rows).")
+
+# Web Push (the field app's daily digest, gocua/field/push.py): the VAPID private key lives in the data
+# directory (created by `gocua push_keys`, never committed); the subject is the contact push services see.
+GOCUA_VAPID_KEY_FILE = env_str("GOCUA_VAPID_KEY_FILE", str(DATA_DIR / "vapid_private.pem"))
+GOCUA_VAPID_SUBJECT = env_str("GOCUA_VAPID_SUBJECT", "mailto:admin@localhost")
+GOCUA_PUSH_ALLOW_LOCAL_HTTP = False  # tests only: a fake push service on 127.0.0.1 over plain HTTP
 
 # --- Content-Security-Policy and headers ---------------------------------------------------------
 # django-csp 4.x. Scripts and styles come from this site only: no inline <script>, no on…=

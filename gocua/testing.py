@@ -101,6 +101,30 @@ WORLD_SEES = {
 # --- clients and the query counter -----------------------------------------------------------------
 
 
+def make_target(area: Unit | str, indicator: str, value, *, year: int | None = None, starts_on=None, ends_on=None,
+                kind: str = "percent", number: str = "01/KH-TEST", actor=None):
+    """Set a target through the real service (the national admin by default) for a year or a date range."""
+    from gocua.indicators.services import target_set
+
+    area = unit(area) if isinstance(area, str) else area
+    if year is not None:
+        starts_on, ends_on = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return target_set(
+        actor=actor or admin(), area=area, indicator=indicator, kind=kind, value=value, starts_on=starts_on,
+        ends_on=ends_on, document_number=number, document_date=dt.date(2022, 3, 31), document_issuer="Thủ tướng Chính phủ",
+    )
+
+
+def national_targets_in(year: int) -> None:
+    """Set the seeded national targets (2025 values) again for `year`, so tests dated "today" have targets."""
+    from gocua.indicators.models import Target
+
+    if year <= 2025:
+        return
+    for row in Target.objects.filter(area_code="VN", ends_on__year=2025, is_active=True):
+        make_target("VN", row.indicator, row.value, year=year, number=row.document_number or "HD-2024")
+
+
 def logged_in(user=None, *, language: str = "en") -> Client:
     """Return a test client logged in as `user` (or nobody) reading pages and the API in `language`.
 

@@ -48,7 +48,27 @@ LINES = {
     Action.SESSION_RECORDED: N_("%(actor)s recorded a community session (%(object)s)"),
     Action.SESSION_DELETED: N_("%(actor)s deleted a community session (%(object)s)"),
     Action.IMPORT_CONFIRMED: N_("%(actor)s imported a roster (%(object)s)"),
+    Action.PRIORITY_SHOWN: N_("%(actor)s showed the priority groups of %(object)s"),
+    Action.PRIORITY_CHANGED: N_("%(actor)s changed the priority groups of %(object)s"),
+    Action.PRIORITY_SETTING: N_("%(actor)s decided which priority groups the commune collects"),
     "token_revoked": N_("%(actor)s revoked a device sign-in of %(object)s"),  # the action w14a adds
+    "help_claimed": N_("%(actor)s took help request %(object)s"),  # gocua/helprequests
+    "help_called": N_("%(actor)s called back about help request %(object)s"),
+    "help_linked": N_("%(actor)s linked help request %(object)s to a household"),
+    "help_closed": N_("%(actor)s closed help request %(object)s"),
+    "help_spam_marked": N_("%(actor)s hid a phone's help requests as spam (%(object)s)"),
+    "help_spam_unmarked": N_("%(actor)s showed a phone's help requests again (%(object)s)"),
+    # Learning (issue 18).
+    "framework_loaded": N_("%(actor)s loaded a digital-skills framework version (%(object)s)"),
+    "skills_assessed": N_("%(actor)s recorded a digital-skills assessment (%(object)s)"),
+    "course_recorded": N_("%(actor)s recorded a course (%(object)s)"),
+    "courses_imported": N_("%(actor)s imported a course platform export (%(object)s)"),
+    "target_set": N_("%(actor)s set a target (%(object)s)"),
+    "target_withdrawn": N_("%(actor)s withdrew a target (%(object)s)"),
+    "report_submitted": N_("%(actor)s submitted a report (%(object)s)"),
+    "report_returned": N_("%(actor)s returned a report for correction (%(object)s)"),
+    "report_accepted": N_("%(actor)s accepted a report (%(object)s)"),
+    "report_exported": N_("%(actor)s downloaded a report (%(object)s)"),
 }
 
 FIELD_LABELS = {
@@ -165,6 +185,8 @@ def _object_name(event: AuditEvent, names) -> str:
     if event.object_type == "outreach.communitysession":
         held_on = detail.get("held_on", "")
         return "/".join(reversed(held_on.split("-"))) if held_on else event.object_id
+    if isinstance(detail.get("label"), str):  # events that name their object themselves (targets, reports)
+        return detail["label"]
     return names.get((event.object_type, event.object_id), event.object_id or "")
 
 

@@ -98,6 +98,9 @@ class AuditEvent(models.Model):
         SESSION_RECORDED = "session_recorded", _("Community session recorded")
         SESSION_DELETED = "session_deleted", _("Community session deleted")
         IMPORT_CONFIRMED = "import_confirmed", _("Roster import confirmed")
+        PRIORITY_SHOWN = "priority_shown", _("Priority groups shown")
+        PRIORITY_CHANGED = "priority_changed", _("Priority groups changed")
+        PRIORITY_SETTING = "priority_setting", _("Priority group collection decided")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # No database constraint and no cascade: deleting a user must never touch the log.

@@ -14,6 +14,12 @@ MANAGERS = (*OFFICERS, Role.TEAM_LEADER)
 CITIZEN_ID_ROLES = (Role.COMMUNE_OFFICER, Role.NATIONAL_ADMIN)
 # Roles that see residents' phone numbers in full: the people who call residents.
 PHONE_ROLES = (Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER)
+# Roles that see (and set) which priority group a resident belongs to: sensitive data under
+# Decree 13/2023 (disability, ethnicity, poverty). The commune officer decides the collection and
+# keeps the lists; the team leader plans who is visited first in their own village. Members only
+# learn that a household is a priority ("ưu tiên"), enough to go there first; province officers and
+# national admins work with the counts per unit, never with people.
+PRIORITY_GROUP_ROLES = (Role.COMMUNE_OFFICER, Role.TEAM_LEADER)
 
 
 def can_edit_registry(user, obj) -> bool:
@@ -42,6 +48,16 @@ def can_see_citizen_id(user) -> bool:
 
 def can_see_phone(user) -> bool:
     return getattr(user, "role", None) in PHONE_ROLES
+
+
+def can_see_priority_groups(user, obj=None) -> bool:
+    """Return whether `user` may see (and set) the priority groups of residents at `obj`."""
+    return getattr(user, "role", None) in PRIORITY_GROUP_ROLES and (obj is None or in_scope(user, obj))
+
+
+def can_decide_priority_collection(user, commune) -> bool:
+    """Return whether `user` may switch the collection of a priority group on or off in `commune`."""
+    return getattr(user, "role", None) == Role.COMMUNE_OFFICER and in_scope(user, commune)
 
 
 def can_browse_audit(user) -> bool:

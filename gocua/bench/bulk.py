@@ -296,6 +296,9 @@ def indexes_build(*, search: bool = True) -> int:
             cursor.execute(f"PRAGMA threads = {min(os.cpu_count() or 1, 8)}")
         for dropped in DroppedIndex.objects.exclude(pk__in=_dropped_triggers()).order_by("name"):
             sql = dropped.definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+            # A partitioned table's index reads "ON ONLY t": built like that, its partitions would
+            # stay unindexed (gocua/lib/partitions.py). Built on the parent, it covers every month.
+            sql = sql.replace(" ON ONLY ", " ON ", 1)
             cursor.execute(sql)
             dropped.delete()
             built += 1

@@ -43,13 +43,13 @@ from gocua.bench.bulk import (
     skip_row_checks,
     uuid_hex,
 )
-from gocua.bench.history import History, Home
+from gocua.bench.history import DAYS, History, Home
 from gocua.bench.models import GeneratedVillage
 from gocua.households import pii
 from gocua.households.digital import INDICATOR_NAMES, Tri
 from gocua.households.models import Assignment, Household, IndicatorChange, Resident
 from gocua.households.services import household_search_text
-from gocua.lib import citizen_id
+from gocua.lib import citizen_id, partitions
 from gocua.lib.text import fold
 from gocua.outreach.models import ServiceItem, Visit, VisitOutcome, VisitResident
 from gocua.places.models import LEVEL_OF_KIND, Kind, Level, Unit
@@ -460,6 +460,9 @@ class Generator:
         """
         meanwhile = meanwhile or (lambda turn: None)
         indexes_build()  # what a run that died half-way left to build
+        # PostgreSQL: the months the back-dated history falls in get their partitions before the
+        # load, so COPY routes each row to its month instead of the default partition.
+        partitions.ensure(transaction.get_connection(), since=self.today - dt.timedelta(days=DAYS + 1))
         if self.target < DROP_INDEXES_FROM or transaction.get_connection().in_atomic_block:
             counts = self._run()
             analyze(*ANALYZED)

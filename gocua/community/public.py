@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gocua.community import vietqr
@@ -27,6 +28,7 @@ from gocua.community.selectors import (
     public_version,
     public_village,
 )
+from gocua.lib import og
 from gocua.places.models import Level
 
 
@@ -71,6 +73,46 @@ def _public_url(request, unit) -> str:
     return request.build_absolute_uri(reverse("community:public", args=[unit.code]))
 
 
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " ₫"
+
+
+def _projects_of(unit) -> tuple[list, list, list[tuple[str, int]]]:
+    """Return (projects shown in full, village groups, (title, money collected) of every project) of a page."""
+    if unit.level == Level.VILLAGE:
+        full = public_village(unit)
+        return full, [], [(item.project.title, item.totals.collected_vnd) for item in full]
+    commune_wide, groups = public_commune(unit)
+    every = [(item.project.title, item.totals.collected_vnd) for item in commune_wide]
+    every += [(p.title, p.totals.collected_vnd) for _u, ps in groups for p in ps]
+    return commune_wide, groups, every
+
+
+def _card(unit, projects: list[tuple[str, int]]) -> og.Card:
+    """Return the preview of a unit's page: its first project, the place, the money the people gave."""
+    collected = sum(money for _title, money in projects)
+    place = f"{unit.name}, {unit.parent.name}" if unit.parent_id and unit.parent else unit.name
+    return og.Card(
+        title=projects[0][0] if projects else _("Digital projects of %(unit)s") % {"unit": unit.name},
+        place=place, figure=_vnd(collected), figure_label=_("given by the people"),
+        kicker=_("GõCửa · The people's own strength"), accent="community",
+    )
+
+
+def _og_tags(request, unit, projects) -> dict:
+    card = _card(unit, projects)
+    if projects:
+        description = _("%(n)s projects, %(money)s given by the people. See what each đồng paid for.") % {
+            "n": len(projects), "money": card.figure}
+    else:
+        description = _("Village digital projects and what each đồng paid for")
+    return og.tags(
+        title=f"{unit.name} · {card.title}" if projects else card.title, description=description,
+        url=_public_url(request, unit), card=card,
+        image_url=request.build_absolute_uri(reverse("community:public_card", args=[unit.code])),
+    )
+
+
 @require_safe
 def public_page(request, code: str):
     unit = _public_unit_or_404(code)
@@ -78,17 +120,23 @@ def public_page(request, code: str):
     not_modified = get_conditional_response(request, etag=etag, last_modified=stamp)
     if not_modified is not None:
         return _cacheable(not_modified, etag, stamp)
+    full, groups, every = _projects_of(unit)
+    tags = _og_tags(request, unit, every)
+    context = {"unit": unit, "projects": full, "poster_url": reverse("community:poster", args=[code]),
+               "og": tags, "share_url": tags["url"], "share_title": tags["title"]}
     if unit.level == Level.VILLAGE:
-        response = render(request, "community/public_village.html", {
-            "unit": unit, "projects": public_village(unit), "poster_url": reverse("community:poster", args=[code]),
-        })
+        response = render(request, "community/public_village.html", context)
     else:
-        commune_wide, groups = public_commune(unit)
-        response = render(request, "community/public_commune.html", {
-            "unit": unit, "projects": commune_wide, "groups": groups,
-            "poster_url": reverse("community:poster", args=[code]),
-        })
+        response = render(request, "community/public_commune.html", {**context, "groups": groups})
     return _cacheable(response, etag, stamp)
+
+
+@require_safe
+def public_card(request, code: str):
+    """Serve the page's preview image (Open Graph), drawn once per content."""
+    unit = _public_unit_or_404(code)
+    _full, _groups, every = _projects_of(unit)
+    return og.image_response(_card(unit, every))
 
 
 @require_safe

@@ -23,6 +23,7 @@ urlpatterns = [
     # Public, no login: what a QR code on the village notice board opens.
     path("p/<str:code>/", public.public_page, name="public"),
     path("p/<str:code>/poster/", public.poster, name="poster"),
+    path("p/<str:code>/card.png", public.public_card, name="public_card"),
     path("p/<str:code>/pay/<int:pk>/", public.pay, name="pay"),
     path("photos/<int:photo_id>/", public.photo, name="photo"),
     path("photos/<int:photo_id>/thumb/", public.photo, {"size": "thumb"}, name="photo_thumb"),

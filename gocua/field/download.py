@@ -22,12 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from gocua.accounts.models import Role
 from gocua.accounts.permissions import can_see_phone
 from gocua.accounts.scope import scoped
+from gocua.alerts.sync import download_payload as alerts_payload
 from gocua.api.schemas import TRI_NAMES
 from gocua.errors import DomainError
 from gocua.field import merge
 from gocua.field.models import SyncCursor
+from gocua.helprequests import selectors as help_selectors
 from gocua.households.digital import INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
+from gocua.learning import selectors as learning_selectors
 from gocua.lib import phone as phones
 from gocua.outreach import need, rules
 from gocua.outreach.models import ServiceItem, Visit, VisitResident
@@ -201,10 +204,13 @@ def _first_page_extras(user, member: Member | None) -> dict:
             "member_id": member.pk if member else None,
         },
         "team": _team_out(member),
+        "help_requests": help_selectors.field_entries(user, member),
         "catalogue": [
             {"id": i.pk, "code": i.code, "name_vi": i.name_vi, "name_en": i.name_en, "indicators": i.indicators}
             for i in items
         ],
+        "alerts": alerts_payload(member.team.unit if member else user.scope_unit, device_households(user, member)),
+        "skills_framework": learning_selectors.framework_payload(learning_selectors.current_framework_or_none()),
     }
 
 

@@ -15,6 +15,9 @@ from gocua.field.errors import FieldErrorCode
 from gocua.field.keys import household_create_numbered
 from gocua.households import services as household_services
 from gocua.households.models import Household, IndicatorChange, Resident
+from gocua.learning import services as learning_services
+from gocua.learning.errors import LearningErrorCode
+from gocua.learning.models import Assessment, Framework
 from gocua.outreach.models import CommunitySession
 from gocua.outreach.services import sessions as session_services
 from gocua.outreach.services import visits as visit_services
@@ -155,6 +158,7 @@ def visit_input(batch: Batch, uuid, data: s.VisitData) -> visit_services.VisitIn
     return visit_services.VisitInput(
         uuid=uuid, household=home, visited_on=data.visited_on, member_ids=_own_member_ids(batch, data.members),
         residents=entries, note=data.note, from_paper=data.from_paper,
+        extras={"warned_alerts": data.warned_alerts} if data.warned_alerts else None,
     )
 
 
@@ -163,6 +167,7 @@ def visit(batch: Batch, uuid, data: s.VisitData) -> dict:
     recorded = visit_services.visit_record(
         actor=batch.user, uuid=request.uuid, household=request.household, visited_on=request.visited_on,
         member_ids=request.member_ids, residents=request.residents, note=request.note, from_paper=request.from_paper,
+        extras=request.extras,
     )
     return {"status": "created" if recorded.created else "duplicate"}
 
@@ -221,6 +226,58 @@ def indicators(batch: Batch, uuid, data: s.IndicatorsData) -> dict:
     )
 
 
+# --- help requests (issue 17): the queue's actions, made offline --------------------------------------
+
+
+def _help_entry(batch: Batch, pk: int):
+    from gocua.helprequests.selectors import entry
+
+    found = entry(batch.user, pk)
+    if found is None:
+        raise NotFound(CommonErrorCode.NOT_FOUND, field="request")
+    return found
+
+
+def help_claim(batch: Batch, uuid, data: s.HelpActionData) -> dict:
+    from gocua.helprequests.services import help_claim as claim
+
+    claim(actor=batch.user, request=_help_entry(batch, data.request))
+    return {"status": "created"}
+
+
+def help_call(batch: Batch, uuid, data: s.HelpActionData) -> dict:
+    from gocua.helprequests.services import help_call as call
+
+    call(actor=batch.user, request=_help_entry(batch, data.request))
+    return {"status": "created"}
+
+
+def help_link(batch: Batch, uuid, data: s.HelpLinkData) -> dict:
+    from gocua.helprequests.services import help_link as link
+
+    link(actor=batch.user, request=_help_entry(batch, data.request), household=household_of(batch, data.household))
+    return {"status": "created"}
+
+
+def help_close(batch: Batch, uuid, data: s.HelpCloseData) -> dict:
+    from gocua.helprequests.services import help_close as close
+
+    close(actor=batch.user, request=_help_entry(batch, data.request), reason=data.reason, note=data.note)
+    return {"status": "created"}
+def assessment(batch: Batch, uuid, data: s.AssessmentData) -> dict:
+    """Record a skills assessment made offline, against the framework version the phone had."""
+    _uuid_free(Assessment, uuid)
+    framework = Framework.objects.filter(version=data.framework).order_by("-loaded_at").first()
+    if framework is None:
+        raise NotFound(LearningErrorCode.FRAMEWORK_UNKNOWN, field="framework")
+    resident = Resident.objects.get(pk=resident_row(batch, data.resident).pk)
+    recorded = learning_services.assessment_record(
+        actor=batch.user, resident=resident, answers=data.answers, assessed_on=data.assessed_on,
+        framework=framework, member=batch.member, uuid=uuid,
+    )
+    return {"status": "created", "passed": recorded.passed}
+
+
 HANDLERS = {
     "household": household,
     "resident": resident,
@@ -229,6 +286,11 @@ HANDLERS = {
     "household_edit": household_edit,
     "resident_edit": resident_edit,
     "indicators": indicators,
+    "help_claim": help_claim,
+    "help_call": help_call,
+    "help_link": help_link,
+    "help_close": help_close,
+    "assessment": assessment,
 }
 
 
@@ -242,6 +304,8 @@ def referenced_uuids(kind: str, data) -> tuple[list, list]:
         return [], list(data.attendees)
     if kind == "household_edit":
         return [data.household], []
-    if kind in ("resident_edit", "indicators"):
+    if kind == "help_link":
+        return [data.household], []
+    if kind in ("resident_edit", "indicators", "assessment"):
         return [], [data.resident]
     return [], []

@@ -65,6 +65,7 @@ class RecordKind(models.TextChoices):
     HOUSEHOLD_EDIT = "household_edit", _("Household edit")
     RESIDENT_EDIT = "resident_edit", _("Resident edit")
     INDICATORS = "indicators", _("Indicator change")
+    ASSESSMENT = "assessment", _("Digital-skills assessment")
 
 
 class SyncReceipt(models.Model):
@@ -175,3 +176,28 @@ class SyncCursor(models.Model):
 
     def __str__(self) -> str:
         return f"cursor {self.pk}"
+
+
+class PushSubscription(models.Model):
+    """A Web Push subscription of one installed field app: where the daily digest is sent.
+
+    The endpoint and keys come from the phone's browser (PushManager.subscribe); they name no
+    person. A subscription of a device that was logged out is dropped on the next send.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    device = models.ForeignKey(DeviceToken, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="push_subscriptions")
+    endpoint = models.CharField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The day the digest was last sent: a conditional update claims each day once, whichever worker runs.
+    last_sent_on = models.DateField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of user {self.user_id}"

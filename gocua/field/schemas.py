@@ -1,5 +1,7 @@
 """Shapes of the device endpoints: log-in tokens, the upload batch and its records, the download."""
 
+import functools
+import operator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -98,6 +100,8 @@ class VisitData(StrictIn):
     residents: list[VisitResidentData] = Field(min_length=1, max_length=50)
     note: text(2000) = ""
     from_paper: bool = False
+    warned_alerts: list[Id] = Field(default_factory=list, max_length=20,
+                                    description="Alerts the household was warned about on this visit (đã cảnh báo).")
 
 
 class SessionData(StrictIn):
@@ -148,6 +152,28 @@ class IndicatorsData(EditData):
     base: IndicatorsIn | None = None
 
 
+class HelpActionData(StrictIn):
+    """An action on a help request of the team's queue (claim, call back), made offline."""
+
+    request: Id
+
+
+class HelpLinkData(HelpActionData):
+    household: UUID
+
+
+class HelpCloseData(HelpActionData):
+    reason: text(16)
+    note: text(300) = ""
+class AssessmentData(StrictIn):
+    """A digital-skills assessment of one resident (issue 18): what they showed, per question code."""
+
+    resident: UUID
+    assessed_on: date
+    framework: text(30) = Field(description="The framework version the questions came from (`skills_framework.version`).")
+    answers: dict[Annotated[str, Field(max_length=20)], bool] = Field(default_factory=dict, max_length=200)
+
+
 DATA_OF_KIND: dict[str, type[StrictIn]] = {
     "household": HouseholdData,
     "resident": ResidentData,
@@ -156,6 +182,11 @@ DATA_OF_KIND: dict[str, type[StrictIn]] = {
     "household_edit": HouseholdEditData,
     "resident_edit": ResidentEditData,
     "indicators": IndicatorsData,
+    "help_claim": HelpActionData,
+    "help_call": HelpActionData,
+    "help_link": HelpLinkData,
+    "help_close": HelpCloseData,
+    "assessment": AssessmentData,
 }
 DATA_ADAPTERS = {kind: TypeAdapter(model) for kind, model in DATA_OF_KIND.items()}
 
@@ -176,11 +207,7 @@ RECORD_MODELS = [_record_model(kind, data) for kind, data in DATA_OF_KIND.items(
 
 def sync_request_schema() -> dict:
     """Return the OpenAPI schema of the upload body, with every record type inlined."""
-    union = Annotated[
-        RECORD_MODELS[0] | RECORD_MODELS[1] | RECORD_MODELS[2] | RECORD_MODELS[3] | RECORD_MODELS[4]
-        | RECORD_MODELS[5] | RECORD_MODELS[6],
-        Field(discriminator="type"),
-    ]
+    union = Annotated[functools.reduce(operator.or_, RECORD_MODELS), Field(discriminator="type")]
     model = type(
         "SyncBatchIn", (StrictIn,),
         {"__annotations__": {"records": list[union]}, "records": Field(max_length=MAX_RECORDS)},
@@ -321,11 +348,48 @@ class DownloadCatalogueOut(Schema):
     indicators: list[str]
 
 
+class DownloadAlertOut(Schema):
+    id: int
+    title: str
+    looks_like: str
+    what_to_do: str
+    severity: Literal["info", "warning", "danger"]
+    area: str
+    area_code: str
+    published_on: date
+    expires_on: date = Field(description="Last day the alert is in force.")
+    warned: list[UUID] = Field(description="Households of this device already warned about it.")
+
+
 class DownloadMeOut(Schema):
     username: str
     full_name: str
     role: str
     member_id: int | None
+
+
+class DownloadHelpRequestOut(Schema):
+    """One entry of the team's help-request queue (requests from one phone fold into one)."""
+
+    id: int
+    code: str
+    village_code: str
+    village_name: str
+    service: str = Field(description="A catalogue code, or “other”.")
+    service_name: str
+    other_text: str
+    preferred_time: str
+    name: str
+    phone: str
+    count: int = Field(description="Requests from this phone folded into this entry.")
+    status: str
+    claimed_by: str | None
+    mine: bool
+    household: UUID | None
+    candidates: list[UUID] = Field(description="Households of the village with a resident of this phone.")
+    created_at: datetime
+    overdue: bool
+    close_reason: str
 
 
 class SyncDownloadOut(Schema):
@@ -336,6 +400,12 @@ class SyncDownloadOut(Schema):
     me: DownloadMeOut | None = Field(None, description="First page only.")
     team: DownloadTeamOut | None = Field(None, description="First page only.")
     catalogue: list[DownloadCatalogueOut] | None = Field(None, description="First page only.")
+    help_requests: list[DownloadHelpRequestOut] | None = Field(
+        None, description="First page only: the team's help-request queue, open and closed this week.")
+    alerts: list[DownloadAlertOut] | None = Field(
+        None, description="First page only: the scam alerts in force for the team's area (replace the ones held).")
+    skills_framework: dict[str, Any] | None = Field(
+        None, description="First page only: the digital-skills framework in use (groups, questions, pass marks).")
     replaced_villages: list[dict[str, str]] | None = Field(
         None, description="First page only: villages of the team's area replaced on the map (code → successor_code).")
     next: str | None = Field(None, description="Pass as `cursor` to get the next page.")

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from gocua.helprequests.field_strings import help_app_strings
 from gocua.households.digital import INDICATORS
 from gocua.households.models import Resident
 from gocua.outreach.models import Outcome
@@ -117,4 +118,27 @@ def app_strings() -> dict:
         "relations": _labels(Resident.Relation.choices),
         "statuses": _labels(Resident.Status.choices),
         "indicators": {name: str(label) for name, label in INDICATORS},
+        "help": help_app_strings(),
+        "alerts": _alert_words(),
+        # The skills assessment (skills.js, issue 18).
+        "skills": {
+            "assess": _("Assess digital skills"),
+            "tick": _("Tick what the resident shows you they can do."),
+            "none": _("No skills framework downloaded yet: sync once where there is signal."),
+            "version": _("version %(version)s"),
+            "date": _("Date of the assessment"),
+            "future": _("The date of the assessment cannot be in the future."),
+        },
+    }
+
+
+def _alert_words() -> dict:
+    """Return the words of the scam alerts (field/static/field/alerts.js)."""
+    return {
+        "title": _("Scam alerts"),
+        "until": _("until"),
+        "what_to_do": _("What to do"),
+        "remind": _("Warn every household you visit and tick “warned” on the visit form."),
+        "warned": _("Warned about the scam alerts (đã cảnh báo)"),
+        "already": _("already done"),
     }

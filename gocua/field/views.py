@@ -19,7 +19,10 @@ from gocua.errors import DomainError
 from gocua.field import conflicts as conflict_services
 from gocua.field.strings import app_strings
 
-STATIC_FILES = ["field/app.js", "field/visit.js", "field/app.css", "field/icon-192.png", "field/icon-512.png"]
+STATIC_FILES = [
+    "field/app.js", "field/visit.js", "field/help.js", "field/alerts.js", "field/push.js", "field/skills.js",
+    "field/app.css", "field/icon-192.png", "field/icon-512.png",
+]
 
 
 def _version() -> str:

@@ -186,3 +186,65 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.household_id}"
+
+
+class PriorityGroup(models.TextChoices):
+    """Groups of residents a commune may decide to flag (đối tượng ưu tiên): sensitive data, Decree 13/2023."""
+
+    ELDERLY_ALONE = "elderly_alone", _("Elderly person living alone")
+    DISABILITY = "disability", _("Person with a disability")
+    POOR = "poor", _("Poor household")
+    NEAR_POOR = "near_poor", _("Near-poor household")
+    ETHNIC_MINORITY = "ethnic_minority", _("Ethnic minority")
+    CHILD = "child", _("Child under 16")
+    LEFT_BEHIND_RELATIVE = "left_behind_relative", _("Relative left behind by a migrant worker")
+
+
+class PriorityGroupSetting(models.Model):
+    """A commune's decision to collect one priority group, with its lawful basis (who decided, on what, when).
+
+    No row, or `enabled=False`, means the group is not collected in that commune and no flag of it
+    may be set there. Written only by `households.priority.priority_setting_set`.
+    """
+
+    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    province_code = models.CharField(max_length=16, db_index=True, editable=False)
+    commune_code = models.CharField(max_length=16, db_index=True, editable=False)
+    group = models.CharField(_("priority group"), max_length=24, choices=PriorityGroup.choices)
+    enabled = models.BooleanField(_("collected in this commune"), default=False)
+    lawful_basis = models.CharField(_("lawful basis"), max_length=300, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("priority group setting")
+        verbose_name_plural = _("priority group settings")
+        constraints = [models.UniqueConstraint(fields=["commune", "group"], name="priority_setting_per_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_code} {self.group}: {'on' if self.enabled else 'off'}"
+
+
+class PriorityFlag(models.Model):
+    """One resident's membership of one priority group, with where the fact comes from.
+
+    Carries no unit codes of its own: its scope is its resident's (`resident__commune_code`, …),
+    so it follows every move and map change of the resident without being rewritten.
+    """
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="priority_flags")
+    group = models.CharField(_("priority group"), max_length=24, choices=PriorityGroup.choices)
+    basis = models.CharField(_("source / lawful basis"), max_length=300)
+    set_at = models.DateTimeField(auto_now=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("priority flag")
+        verbose_name_plural = _("priority flags")
+        constraints = [models.UniqueConstraint(fields=["resident", "group"], name="priority_flag_unique")]
+        indexes = [models.Index(fields=["group", "resident"], name="priority_flag_group")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id}: {self.group}"

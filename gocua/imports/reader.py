@@ -862,3 +862,25 @@ def read_roster(data: bytes, filename: str = "", *, sheet: str | int | None = No
     _read_data(result, source)
     _samples(result)
     return result
+
+
+def read_table(data: bytes, filename: str = "") -> list[tuple[int, list]]:
+    """Return every row (Excel row number, cells) of the first visible sheet, for lists in another layout.
+
+    The same refusals and limits as a roster (size, hostile or damaged or protected workbooks,
+    8-bit encodings, legacy fonts), without the roster's header search: the caller maps the
+    columns itself (the course platform's export, `learning/course_import.py`).
+    """
+    if len(data) > max_bytes():
+        raise too_large_error()
+    if not data:
+        raise _not_spreadsheet()
+    kind = detect_format(data, filename)
+    source = next(_workbook_sources(data, None)) if kind == "workbook" else _csv_source(data, None)
+    rows = list(source.first)
+    for number, raw in enumerate(source.rows, start=len(source.first) + 1):
+        if number > max_rows() + HEADER_SEARCH_ROWS:
+            raise too_large_error()
+        cells = [cell_value(c) for c in raw]
+        rows.append((number, _converted(cells, source.convert) if source.convert else cells))
+    return rows

@@ -55,7 +55,10 @@ class IndicatorOut(Schema):
     denominator: int
     denominator_name: Literal["adults", "households"]
     percent: float | None
-    target_percent: float | None = Field(description="National target (2025; 100 for the 2024 household target).")
+    target_percent: float | None = Field(description="The percent target in force for this unit and period (most specific area wins).")
+    target_count: int | None = Field(None, description="The target in force when it is a count of people or households.")
+    target_document: str | None = Field(None, description="The document that set the target: number, date (dd/mm/yyyy), issuer.")
+    target_period: str | None = Field(None, description="The target's period: a year (2025) or dd/mm/yyyy – dd/mm/yyyy.")
     meets_target: bool | None
 
 
@@ -103,6 +106,17 @@ class CommunityOut(Schema):
     projects_done: int
 
 
+class AlertWarnedOut(Schema):
+    id: int
+    title: str
+    severity: str
+    area: str
+    area_code: str
+    expires_on: dt.date
+    active: bool
+    households_warned: int
+
+
 class UnitIndicatorsOut(Schema):
     unit: UnitRefOut
     date: dt.date | None = Field(description="The asked date; null = now.")
@@ -117,6 +131,8 @@ class UnitIndicatorsOut(Schema):
     figures: FiguresOut | None
     activity: ActivityOut
     community: CommunityOut | None
+    alerts: list[AlertWarnedOut] = Field(default_factory=list, description=(
+        "Scam alerts that reached the unit lately, with the households warned in it (current figures only)."))
 
 
 class ChildIndicatorsOut(Schema):
@@ -146,7 +162,9 @@ def _indicator(ind: IndicatorFigure) -> dict:
         "key": ind.key, "label": str(ind.label), "kind": ind.measure.kind, "yes": ind.yes, "no": ind.no,
         "unknown": ind.unknown, "unknown_percent": ind.unknown_percent, "unknown_basis": ind.unknown_basis,
         "denominator": ind.denominator, "denominator_name": ind.measure.denominator, "percent": ind.percent,
-        "target_percent": ind.target, "meets_target": ind.meets_target,
+        "target_percent": ind.target, "target_count": ind.target_count, "meets_target": ind.meets_target,
+        "target_document": ind.target_row.document if ind.target_row else None,
+        "target_period": ind.target_row.period_label if ind.target_row else None,
     }
 
 
@@ -210,6 +228,7 @@ def unit_indicators(request, code: Code, params: Query[IndicatorParams]):
         "activity": {"visits": figures.visits, "sessions": figures.sessions, "teams": figures.teams,
                      "members": figures.members},
         "community": {**community, "labour_days": float(community["labour_days"])} if community else None,
+        "alerts": figures.alerts,
     }
 
 

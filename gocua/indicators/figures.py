@@ -3,24 +3,26 @@
 Every indicator is a count over a denominator with a percentage, plus the "unknown" share beside
 it, so a village that was never asked does not look like a village that said no.
 
-National 2025 targets (Decisions 411/QĐ-TTg and 146/QĐ-TTg, 2022) mapped onto our metrics:
+Targets are data (`models.Target`, chosen by `targets.py`); a Summary carries the targets in
+force for its unit and period. How the official targets map onto our metrics (the values and
+documents are rows, seeded by migration indicators 0004 and set by officers on /dashboards/…/targets/):
 
-| target                                         | metric / denominator                         |
-| ---------------------------------------------- | -------------------------------------------- |
-| 80% of adults own a smartphone                 | smartphone_yes / adults                      |
-| 80% of people 15+ have a payment account       | payment_account_yes / adults                 |
-| >70% of working-age people with basic skills   | adults_proficient (all five skills) / adults |
-| >50% of adults with a digital signature        | digital_signature_yes / adults               |
-| 90% of people with an electronic health record | ehealth_record_yes / adults (we count 15+)   |
-| 80% of households on fibre                     | households_internet_yes / households         |
-| 2024: every household ≥ 1 member proficient    | households_target / households (100%)        |
+| official target (wording)                      | indicator key     | metric / denominator                         |
+| ---------------------------------------------- | ----------------- | -------------------------------------------- |
+| adults owning a smartphone                     | smartphone        | smartphone_yes / adults                      |
+| people 15+ with a payment account              | payment_account   | payment_account_yes / adults                 |
+| working-age people with basic digital skills   | basic_skills      | adults_proficient (all five skills) / adults |
+| adults with a digital signature                | digital_signature | digital_signature_yes / adults               |
+| people with an electronic health record        | ehealth_record    | ehealth_record_yes / adults (we count 15+)   |
+| households on fibre                            | internet          | households_internet_yes / households         |
+| every household ≥ 1 member proficient          | household_target  | households_target / households               |
 
 Approximations, stated so nobody mistakes them for the decree's exact wording: "working age"
 is our 15+ adults; "fibre" is internet at home by any means (the registry asks one question);
 the e-health target counts everyone, we count adults only.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -40,32 +42,27 @@ class Measure:
     yes: str
     no: str | None
     denominator: str
-    target: float | None = None  # percent
-    target_note: str = ""
 
 
-TARGET_NOTE_2025 = _("national target 2025")
 MEASURES: list[Measure] = [
-    Measure("smartphone", INDICATOR_LABELS["smartphone"], "personal", "smartphone_yes", "smartphone_no", "adults",
-            80, TARGET_NOTE_2025),
+    Measure("smartphone", INDICATOR_LABELS["smartphone"], "personal", "smartphone_yes", "smartphone_no", "adults"),
     Measure("payment_account", INDICATOR_LABELS["payment_account"], "personal", "payment_account_yes",
-            "payment_account_no", "adults", 80, TARGET_NOTE_2025),
-    Measure("basic_skills", _("Proficient in all five basic skills"), "personal", "adults_proficient", None, "adults",
-            70, TARGET_NOTE_2025),
+            "payment_account_no", "adults"),
+    Measure("basic_skills", _("Proficient in all five basic skills"), "personal", "adults_proficient", None, "adults"),
     Measure("digital_signature", INDICATOR_LABELS["digital_signature"], "personal", "digital_signature_yes",
-            "digital_signature_no", "adults", 50, TARGET_NOTE_2025),
+            "digital_signature_no", "adults"),
     Measure("ehealth_record", INDICATOR_LABELS["ehealth_record"], "personal", "ehealth_record_yes",
-            "ehealth_record_no", "adults", 90, TARGET_NOTE_2025),
+            "ehealth_record_no", "adults"),
     Measure("internet", INDICATOR_LABELS["internet"], "household", "households_internet_yes",
-            "households_internet_no", "households", 80, TARGET_NOTE_2025),
+            "households_internet_no", "households"),
     Measure("household_target", _("Households with someone proficient in all five skills"), "household",
-            "households_target", None, "households", 100, _("target 2024")),
+            "households_target", None, "households"),
 ]
-_TARGETED = {m.key for m in MEASURES}
+_LISTED = {m.key for m in MEASURES}
 MEASURES += [
     Measure(name, INDICATOR_LABELS[name], "personal", f"{name}_yes", f"{name}_no", "adults")
     for name in PERSONAL
-    if name not in _TARGETED
+    if name not in _LISTED
 ]
 MEASURE_BY_KEY = {m.key: m for m in MEASURES}
 # Chosen for the trend chart and the children's table: the targets a commune is judged on.
@@ -101,6 +98,7 @@ class IndicatorFigure:
     unknown_base: int  # the denominator of the unknown share (differs for composites)
     unknown_basis: str
     denominator: int
+    target_row: object = None  # the models.Target in force, or None
 
     @property
     def key(self) -> str:
@@ -124,10 +122,29 @@ class IndicatorFigure:
 
     @property
     def target(self) -> float | None:
-        return self.measure.target
+        """Return the percent target in force (None without one, or when the target is a count)."""
+        row = self.target_row
+        return float(row.value) if row is not None and row.kind == "percent" else None
+
+    @property
+    def target_count(self) -> int | None:
+        row = self.target_row
+        return int(row.value) if row is not None and row.kind == "count" else None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_row is not None
+
+    @property
+    def target_note(self) -> str:
+        """Return the document and period of the target: "411/QĐ-TTg, 31/03/2022 (…) · 2025"."""
+        row = self.target_row
+        return f"{row.document} · {row.period_label}" if row is not None else ""
 
     @property
     def meets_target(self) -> bool | None:
+        if self.target_count is not None:
+            return self.yes >= self.target_count
         if self.target is None or self.percent is None:
             return None
         return self.percent >= self.target
@@ -135,9 +152,11 @@ class IndicatorFigure:
     @property
     def gap(self) -> int | None:
         """Return how many more "yes" the target needs (0 when met; None without target or data)."""
+        if self.target_count is not None:
+            return max(0, self.target_count - self.yes)
         if self.target is None or not self.denominator:
             return None
-        needed = -(-self.target * self.denominator // 100)  # ceiling without floats drifting
+        needed = -(-self.target_row.value * self.denominator // 100)  # ceiling, exact in Decimal
         return max(0, int(needed) - self.yes)
 
     @property
@@ -145,27 +164,28 @@ class IndicatorFigure:
         return DENOMINATOR_LABELS[self.measure.denominator]
 
 
-def indicator_figure(measure: Measure, values: dict[str, int]) -> IndicatorFigure:
+def indicator_figure(measure: Measure, values: dict[str, int], target=None) -> IndicatorFigure:
     denominator = values.get(measure.denominator, 0)
     yes = values.get(measure.yes, 0)
     if measure.no is not None:
         no = values.get(measure.no, 0)
         return IndicatorFigure(measure, yes, no, max(0, denominator - yes - no), denominator, UNKNOWN_ANSWER,
-                               denominator)
+                               denominator, target)
     if measure.kind == "household":
         base = values.get("households", 0)
         return IndicatorFigure(measure, yes, None, base - values.get("households_covered", 0), base, NOT_VISITED,
-                               denominator)
+                               denominator, target)
     base = values.get("residents", 0)
     return IndicatorFigure(measure, yes, None, base - values.get("residents_checked", 0), base, NOT_CHECKED,
-                           denominator)
+                           denominator, target)
 
 
 @dataclass(frozen=True)
 class Summary:
-    """The headline figures of one unit at one moment."""
+    """The headline figures of one unit at one moment, with the targets in force for it ({indicator: Target})."""
 
     values: dict[str, int]
+    targets: dict = field(default_factory=dict, compare=False)
 
     def _get(self, name: str) -> int:
         return self.values.get(name, 0)
@@ -204,19 +224,22 @@ class Summary:
         return Ratio(self._get("residents_left_behind"), self.adults)
 
     def indicator(self, key: str) -> IndicatorFigure:
-        return indicator_figure(MEASURE_BY_KEY[key], self.values)
+        return indicator_figure(MEASURE_BY_KEY[key], self.values, self.targets.get(key))
 
     @property
     def indicators(self) -> list[IndicatorFigure]:
-        return [indicator_figure(m, self.values) for m in MEASURES]
+        return [indicator_figure(m, self.values, self.targets.get(m.key)) for m in MEASURES]
 
     @property
     def targeted(self) -> list[IndicatorFigure]:
-        return [f for f in self.indicators if f.target is not None]
+        return [f for f in self.indicators if f.has_target]
 
     @property
     def others(self) -> list[IndicatorFigure]:
-        return [f for f in self.indicators if f.target is None]
+        return [f for f in self.indicators if not f.has_target]
+
+    def with_targets(self, targets: dict) -> "Summary":
+        return Summary(self.values, targets)
 
     def percent_of(self, key: str) -> float | None:
         """Return the headline percentage named `key` (an indicator, "coverage" or "checked")."""
@@ -229,8 +252,8 @@ class Summary:
         return self.indicator(key).percent
 
 
-def summary_of(values: dict[str, int] | None) -> Summary:
-    return Summary({**ZERO, **(values or {})})
+def summary_of(values: dict[str, int] | None, targets: dict | None = None) -> Summary:
+    return Summary({**ZERO, **(values or {})}, targets or {})
 
 
 # Choices for the map colour and the children's sort: headline shares, then every indicator.

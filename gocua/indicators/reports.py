@@ -57,6 +57,8 @@ def report_context(user, parsed) -> dict:
         "as_of": figures.snapshot_on or on or today,
     }
     context["tables"] = tables(context)
+    targets = figures.summary.targets.values() if figures.summary is not None else ()
+    context["target_documents"] = sorted({f"{t.document} · {t.period_label}" for t in targets})
     context.update(_letterhead(parsed.unit, today))
     return context
 
@@ -72,7 +74,7 @@ def _headline(context: dict) -> Table:
         [_("Residents registered"), s.residents, None, None],
         [_("Residents checked"), s.residents_checked.count, s.residents, s.residents_checked.percent],
         [_("Adults 15+"), s.adults, None, None],
-        [_("Households meeting the 2024 target"), s.households_target.count, s.households, s.households_target.percent],
+        [household_target_label(s), s.households_target.count, s.households, s.households_target.percent],
         [_("Households left behind"), s.households_left_behind.count, s.households, s.households_left_behind.percent],
         [_("Adults left behind"), s.residents_left_behind.count, s.adults, s.residents_left_behind.percent],
         [_("Teams"), figures.teams, None, None],
@@ -92,6 +94,14 @@ def _headline(context: dict) -> Table:
     return Table("figures", _("Figures"), headers, rows, frozenset({3}))
 
 
+def household_target_label(summary) -> str:
+    """Return the headline row of the household target, named by the period of the target in force."""
+    target = summary.targets.get("household_target")
+    if target is None:
+        return _("Households with someone proficient in all five skills")
+    return _("Households meeting the target (%(period)s)") % {"period": target.period_label}
+
+
 def _unknown_label(basis: str) -> str:
     return {NOT_VISITED: _("not visited"), NOT_CHECKED: _("not checked")}.get(basis, _("unknown"))
 
@@ -105,10 +115,12 @@ def _indicators(context: dict) -> Table:
             str(ind.label), ind.yes, ind.no, ind.denominator, str(ind.denominator_label), ind.percent,
             ind.unknown_percent, _unknown_label(ind.unknown_basis), ind.target, before,
             None if ind.meets_target is None else (_("met") if ind.meets_target else _("not met")),
+            ind.target_count, ind.target_note,
         ])
     headers = [
         _("Indicator"), _("Yes"), _("No"), _("Out of"), _("Counted over"), _("Yes (%)"), _("Unknown (%)"),
-        _("Unknown means"), _("Target %"), _("% at start of period"), _("Target"),
+        _("Unknown means"), _("Target %"), _("% at start of period"), _("Target"), _("Target (people)"),
+        _("Set by (document · period)"),
     ]
     return Table("indicators", _("Indicators"), headers, rows, frozenset({5, 6, 8, 9}))
 

@@ -1,8 +1,9 @@
 """Scoped reads behind the dashboards, reports and indicator API: rollups, never raw rows.
 
 Figures come from `UnitStat` (now) or `UnitSnapshot` (a past date); teams and members are
-counted live from their small tables; visits and sessions are sums of `UnitActivity` days. The
-targets and how they map onto the metrics are documented in gocua/indicators/figures.py.
+counted live from their small tables; visits and sessions are sums of `UnitActivity` days. Each
+summary carries the targets in force for its unit on the day the period ends (`targets.py`); how
+they map onto the metrics is documented in gocua/indicators/figures.py.
 Every function runs a fixed number of queries whatever the number of children or teams.
 """
 
@@ -28,12 +29,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.scope import scoped
+from gocua.alerts import selectors as alert_selectors
 from gocua.errors import NotFound
 from gocua.indicators import stored
 from gocua.indicators.errors import IndicatorErrorCode
 from gocua.indicators.figures import PERCENT_KEYS, Summary, summary_of
 from gocua.indicators.models import RollupState, UnitSnapshot, UnitStat
 from gocua.indicators.periods import Period, period_of
+from gocua.indicators.targets import targets_for, targets_for_units
 from gocua.places.models import Level, Unit
 from gocua.places.selectors import CHILD_CODE_FIELD, OWN_CODE_FIELD
 from gocua.teams.models import Member, Team
@@ -108,6 +111,7 @@ class UnitFigures:
     members: int = 0
     teams_started: dt.date | None = None
     community: dict | None = None
+    alerts: list[dict] = field(default_factory=list)  # households warned per scam alert (now only)
     reference_date: dt.date | None = None
     map_era: str = MAP_NOW
     # The codes whose figures are summed: the unit's own, plus on today's map its predecessors'.
@@ -287,7 +291,7 @@ def unit_figures(*, user, unit: Unit, on: dt.date | None = None, period: Period 
         source, taken, notice, values = _values_at(unit, on)
     figures = UnitFigures(
         unit=unit, on=on, source=source, snapshot_on=taken, notice=notice,
-        summary=summary_of(values) if values is not None else None, period=period,
+        summary=summary_of(values, targets_for(unit, period.end)) if values is not None else None, period=period,
         reference_date=reference_date(), map_era=map_era, lineage=[unit.code, *(p.code for p in lineage)],
     )
     # Today's visits are all recorded under current codes; a past period's may be under old ones.
@@ -299,7 +303,19 @@ def unit_figures(*, user, unit: Unit, on: dt.date | None = None, period: Period 
     figures.teams, figures.members, figures.teams_started = counts.get(unit.code, (0, 0, None))
     if with_community and values is not None:
         figures.community = (community_of([unit.code]) or {}).get(unit.code)
+    if on is None:
+        figures.alerts = alerts_warned(unit)
     return figures
+
+
+def alerts_warned(unit: Unit) -> list[dict]:
+    """Return the scam alerts that reached `unit` lately, each with the households warned in it (2 queries)."""
+    alerts = alert_selectors.recent_for(unit)
+    counts = alert_selectors.warned_counts([a.pk for a in alerts], unit.code)
+    today = timezone.localdate()
+    return [{"id": a.pk, "title": a.title, "severity": a.severity, "area": a.unit.name, "area_code": a.unit.code,
+             "expires_on": a.expires_on, "active": a.is_active(today), "households_warned": counts.get(a.pk, 0)}
+            for a in alerts]
 
 
 # --- children -----------------------------------------------------------------------------------
@@ -333,7 +349,7 @@ def _children_units(user, unit: Unit, on: dt.date | None) -> list[Unit]:
 
 def children_figures(*, user, figures: UnitFigures, sort: str = "coverage", descending: bool = False,
                      with_community: bool = True) -> list[ChildFigures]:
-    """Return the children of `figures.unit` that existed at its date, with their figures (≤ 5 queries)."""
+    """Return the children of `figures.unit` that existed at its date, with their figures (≤ 6 queries)."""
     unit = figures.unit
     if unit.level >= Level.VILLAGE or not figures.available:
         return []
@@ -354,11 +370,13 @@ def children_figures(*, user, figures: UnitFigures, sort: str = "coverage", desc
     if not today_map:
         activity = activity_in(codes, figures.period)
     community = community_of(codes) if with_community else None
+    targets = targets_for_units(children, figures.period.end)
     rows = []
     for child in children:
         n_teams, n_members, _started = teams.get(child.code, (0, 0, None))
         rows.append(ChildFigures(
-            unit=child, summary=summary_of(values.get(child.code)), teams=n_teams, members=n_members,
+            unit=child, summary=summary_of(values.get(child.code), targets[child.code]), teams=n_teams,
+            members=n_members,
             visits=activity[child.code][0], sessions=activity[child.code][1],
             community=(community or {}).get(child.code),
         ))

@@ -15,4 +15,6 @@ urlpatterns = [
     path("<str:code>/children.csv", views.children_csv, name="children_csv"),
     path("<str:code>/teams.csv", views.teams_csv, name="teams_csv"),
     path("<str:code>/trend.csv", views.trend_csv, name="trend_csv"),
+    path("<str:code>/targets/", views.targets_page, name="targets"),
+    path("<str:code>/targets/<int:pk>/withdraw/", views.target_withdraw_view, name="target_withdraw"),
 ]

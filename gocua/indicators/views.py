@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from gocua.accounts.models import Role
+from gocua.accounts.permissions import OFFICERS
 from gocua.accounts.scope import in_scope, scope_of
 from gocua.errors import DomainError, NotFound
+from gocua.households import priority
 from gocua.indicators import charts, reports, selectors
 from gocua.indicators.figures import (
     KEY_MEASURES,
@@ -26,8 +29,13 @@ from gocua.indicators.figures import (
     PERCENT_CHOICES,
     PERCENT_KEYS,
 )
+from gocua.indicators.forms import TargetForm
+from gocua.indicators.models import Target
 from gocua.indicators.periods import KIND_LABELS, Period, parse_date, parse_period
+from gocua.indicators.services import target_set, target_withdraw
+from gocua.indicators.targets import targets_for, targets_listed
 from gocua.places.models import Level, Unit
+from gocua.web.forms import apply_domain_error
 
 CHILDREN_TITLE = {
     Level.NATION: gettext_lazy("Provinces"),
@@ -115,9 +123,10 @@ def crumbs(user, unit: Unit) -> list[tuple[str, str | None]]:
     ]
 
 
-def _trend_chart(trend: selectors.Trend) -> tuple:
+def _trend_chart(trend: selectors.Trend, summary=None) -> tuple:
     series = [
-        charts.Series(str(MEASURE_BY_KEY[key].label), trend.series(key), MEASURE_BY_KEY[key].target)
+        charts.Series(str(MEASURE_BY_KEY[key].label), trend.series(key),
+                      summary.indicator(key).target if summary is not None else None)
         for key in KEY_MEASURES
     ]
     series.insert(0, charts.Series(_("Households covered"), trend.series("coverage")))
@@ -155,7 +164,7 @@ def dashboard_context(request, parsed: Request) -> dict:
     children = selectors.children_figures(user=user, figures=figures, sort=parsed.sort, descending=parsed.descending)
     teams, teams_total = selectors.teams_ranked(user=user, unit=parsed.unit) if figures.available else ([], 0)
     trend = selectors.unit_trend(figures=figures) if figures.available else selectors.Trend()
-    trend_svg, trend_legend = _trend_chart(trend)
+    trend_svg, trend_legend = _trend_chart(trend, figures.summary)
     return {
         "unit": parsed.unit, "parsed": parsed, "figures": figures, "summary": figures.summary,
         "children": children, "children_title": CHILDREN_TITLE.get(parsed.unit.level, ""),
@@ -163,10 +172,35 @@ def dashboard_context(request, parsed: Request) -> dict:
         "trend_legend": trend_legend, "map_svg": _map(request, parsed, children), "map_bins": charts.BINS,
         "map_choices": PERCENT_CHOICES, "sort_choices": PERCENT_CHOICES, "period_kinds": KIND_LABELS.items(),
         "crumbs": crumbs(user, parsed.unit), "key_labels": KEY_SHORT_LABELS,
-        "children_rows": [(row, [row.percent(key) for key in KEY_MEASURES]) for row in children],
+        "children_rows": [
+            (row, [(row.percent(key), row.summary.indicator(key).meets_target) for key in KEY_MEASURES])
+            for row in children
+        ],
         "keep": _keep(request), "report_query": _keep(request),
         "today": timezone.localdate(), **era_links(request, figures),
+        "priority_coverage": priority_coverage(user, parsed.unit, figures),
+        "learning": learning_counts(parsed.unit) if figures.available else None,
     }
+
+
+# Team members see a household's "priority" mark, not how many people of each group a village has
+# (in a small village a count can name a person). Figures of a past day are not kept for the groups.
+PRIORITY_COVERAGE_ROLES = (Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER)
+
+
+def priority_coverage(user, unit: Unit, figures) -> list:
+    """Return the coverage of each priority group in `unit` for the roles that read figures, today only."""
+    if getattr(user, "role", None) not in PRIORITY_COVERAGE_ROLES or figures.on is not None:
+        return []
+    rows = priority.coverage(unit)
+    return rows if any(row.residents for row in rows) else []
+
+
+def learning_counts(unit) -> dict | None:
+    """Return the unit's skills and course counters (issue 18), summed on read above the commune."""
+    from gocua.learning.selectors import unit_counts
+
+    return unit_counts([unit.code]).get(unit.code)
 
 
 def era_links(request, figures) -> dict:
@@ -194,8 +228,8 @@ def unit_dashboard(request, parsed: Request):
     context = dashboard_context(request, parsed)
     summary = context["summary"]
     cards = [(indicator, _bar(indicator)) for indicator in summary.indicators] if summary else []
-    context["cards"] = [card for card in cards if card[0].target is not None]
-    context["other_cards"] = [card for card in cards if card[0].target is None]
+    context["cards"] = [card for card in cards if card[0].has_target]
+    context["other_cards"] = [card for card in cards if not card[0].has_target]
     return render(request, "indicators/dashboard.html", context)
 
 
@@ -233,3 +267,69 @@ def teams_csv(request, parsed: Request):
 def trend_csv(request, parsed: Request):
     """Download the weekly trend as CSV."""
     return reports.csv_response(reports.report_context(request.user, parsed), "trend")
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+def _target_unit(request, code: str):
+    return selectors.unit_for(user=request.user, code=code.strip())
+
+
+def can_set_targets(user, unit: Unit) -> bool:
+    """Return whether `user` may set targets for `unit` (an officer of it or above; not a village)."""
+    return (getattr(user, "role", None) in OFFICERS and in_scope(user, unit) and unit.level <= Level.COMMUNE
+            and unit.valid_to is None)
+
+
+@login_required
+def targets_page(request, code: str):
+    """List the targets that apply to a unit (and, for a province, its communes'); officers set new ones."""
+    if request.method not in ("GET", "POST"):
+        return _error_page(request, 405, _("This page only shows and sets targets."))
+    try:
+        unit = _target_unit(request, code)
+    except NotFound as exc:
+        return _error_page(request, 404, exc.message)
+    may_edit = can_set_targets(request.user, unit)
+    form = TargetForm(request.POST or None) if may_edit else None
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            return _error_page(request, 403, _("Only an officer of this area (or the national administrator) may set its targets."))
+        if form.is_valid():
+            try:
+                target_set(actor=request.user, area=unit, request=request, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                return redirect("indicators:targets", code=unit.code)
+        status = 400
+    today = timezone.localdate()
+    in_force = targets_for(unit, today)
+    rows = [(t, in_force.get(t.indicator) == t, t.area_code == unit.code and may_edit) for t in targets_listed(unit)]
+    return render(request, "indicators/targets.html", {
+        "unit": unit, "rows": rows, "form": form, "may_edit": may_edit, "today": today,
+        "crumbs": crumbs(request.user, unit), "labels": {m: MEASURE_BY_KEY[m].label for m in MEASURE_BY_KEY},
+    }, status=status)
+
+
+@login_required
+def target_withdraw_view(request, code: str, pk: int):
+    """Withdraw a target of this unit (POST only; kept for the record and audited)."""
+    if request.method != "POST":
+        return _error_page(request, 405, _("Withdraw a target with the button on the targets page."))
+    try:
+        unit = _target_unit(request, code)
+    except NotFound as exc:
+        return _error_page(request, 404, exc.message)
+    target = Target.objects.filter(pk=pk, area_code=unit.code, is_active=True).first()
+    if target is None:
+        return _error_page(request, 404, _("There is no such target in your area."))
+    if not can_set_targets(request.user, unit):
+        return _error_page(request, 403, _("Only an officer of this area (or the national administrator) may set its targets."))
+    try:
+        target_withdraw(actor=request.user, target=target, request=request)
+    except DomainError as exc:
+        return _error_page(request, exc.status, exc.message)
+    return redirect("indicators:targets", code=unit.code)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, connections
 
 from gocua.errors import DomainError
+from gocua.lib import partitions
 from gocua.ops.errors import OpsErrorCode
 
 
@@ -138,10 +139,24 @@ def _restore_database(source: Path) -> None:
     env, args = _pg_env_and_args(settings_dict)
     for alias in connections:
         connections[alias].close()
+    # pg_restore --clean cannot clean a partitioned table (the audit log and indicator history, by
+    # month: gocua/lib/partitions.py): it drops each month's key first, which PostgreSQL refuses
+    # while the key is the parent's. So pg_restore writes the script and psql runs it in ONE
+    # transaction that first drops those tables whole (their months go with them): a restore that
+    # fails half-way still changes nothing.
+    script = subprocess.run(
+        [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--file=-", str(source)],
+        env=env, capture_output=True,
+    )
+    if script.returncode != 0:
+        raise BackupError(OpsErrorCode.PG_RESTORE_FAILED,
+                          f"pg_restore thất bại / failed: {script.stderr.decode(errors='replace').strip()[:500]}")
+    first = "".join(f'DROP TABLE IF EXISTS public."{table}" CASCADE;\n' for table in partitions.PARTITIONED)
     result = subprocess.run(
-        [_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-         f"--dbname={settings_dict['NAME']}", str(source)],
-        env=env, capture_output=True, text=True,
+        [_tool("psql"), *args, "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+         f"--dbname={settings_dict['NAME']}", "--file=-"],
+        input=first.encode() + script.stdout, env=env, capture_output=True,
     )
     if result.returncode != 0:
-        raise BackupError(OpsErrorCode.PG_RESTORE_FAILED, f"pg_restore thất bại / failed: {result.stderr.strip()[:500]}")
+        raise BackupError(OpsErrorCode.PG_RESTORE_FAILED,
+                          f"pg_restore thất bại / failed: {result.stderr.decode(errors='replace').strip()[:500]}")

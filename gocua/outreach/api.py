@@ -8,12 +8,15 @@ from uuid import UUID
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from gocua.accounts.permissions import can_see_priority_groups
 from gocua.accounts.scope import in_scope, scoped
 from gocua.api.auth import api_user
 from gocua.api.pagination import PageParams, paged, paginate
 from gocua.api.schemas import ERROR_RESPONSES, Id, text
+from gocua.errors import CommonErrorCode, Forbidden
 from gocua.households.models import Assignment, Household
 from gocua.outreach import rules, selectors
 from gocua.outreach import schemas as s
@@ -299,13 +302,13 @@ def _row_out(row) -> dict:
         "household": h.pk, "household_key": h.household_key, "address_line": h.address_line,
         "village": h.village.name, "head_name": h.head.full_name if h.head else None,
         "need": NEED_NAMES[row.need], "reasons": row.reasons, "last_visit_on": h.last_visit_on,
-        "follow_up_on": getattr(h, "open_follow_up_on", None),
+        "follow_up_on": getattr(h, "open_follow_up_on", None), "priority": row.priority,
     }
 
 
 @router.get("/outreach/work-list", response=_responses(200, s.WorkListPage), summary="A member's work list")
-def work_list(request, paging: Query[PageParams], member: Id | None = None):
-    """Return the households of a member (default: you) ordered by need, each with its reasons."""
+def work_list(request, paging: Query[PageParams], member: Id | None = None, priority_first: bool = False):
+    """Return the households of a member (default: you) ordered by need (priority households first if asked)."""
     user = api_user(request)
     if member:
         owner = get_object_or_404(Member.objects.filter(team__in=scoped(user, Team.objects.all())), pk=member)
@@ -313,7 +316,7 @@ def work_list(request, paging: Query[PageParams], member: Id | None = None):
         owner = rules.actor_member(user)
         if owner is None:
             raise Http404
-    page = paginate(selectors.work_list_queryset(owner), paging)
+    page = paginate(selectors.work_list_queryset(owner, priority_first=priority_first), paging)
     page["items"] = [_row_out(row) for row in selectors.work_rows(page["items"])]
     return page
 
@@ -338,6 +341,9 @@ def _left_behind_filters(user, params: s.LeftBehindFilterIn) -> selectors.LeftBe
         filters.member = get_object_or_404(
             Member.objects.filter(team__in=scoped(user, Team.objects.all())), pk=params.member
         )
+    if params.priority and params.priority != selectors.PRIORITY_ANY and not can_see_priority_groups(user, unit):
+        raise Forbidden(CommonErrorCode.FORBIDDEN, _("Your role cannot filter by priority group."))
+    filters.priority = params.priority or ""
     return filters
 
 

@@ -11,6 +11,7 @@ class OutreachErrorCode(ErrorCode):
     CODE_INVALID = "code_invalid", _("The code uses lower-case letters, digits and _ (2–40 characters).")
     CODE_TAKEN = "code_taken", _("Another catalogue item has this code.")
     DATE_BEFORE_HOUSEHOLD = "date_before_household", _("The household was registered on %(date)s; the visit cannot be earlier.")
+    EXTRAS_INVALID = "extras_invalid", _("This visit carries data the server does not know.")
     FOLLOW_UP_BEFORE_VISIT = "follow_up_before_visit", _("The follow-up date cannot be before the visit.")
     HEAD_COUNT_INVALID = "head_count_invalid", _("Enter a head count between 0 and 10,000.")
     ID_INVALID = "id_invalid", _("Some choices are invalid; reload the page.")

@@ -9,12 +9,14 @@ from ninja import Field, Schema
 from gocua.api.pagination import PageBase
 from gocua.api.schemas import Code, Id, StrictIn, text
 from gocua.households.digital import INDICATOR_NAMES
+from gocua.households.models import PriorityGroup
 from gocua.outreach.models import Outcome
 from gocua.outreach.need import AGE_BAND_CODES, FIVE_SKILLS
 
 OutcomeName = Literal[tuple(Outcome.values)]
 IndicatorFilter = Literal[(FIVE_SKILLS, *INDICATOR_NAMES)]
 AgeBand = Literal[tuple(AGE_BAND_CODES)]
+PriorityFilter = Literal[("any", *PriorityGroup.values)]
 NeedName = Literal["follow_up_overdue", "follow_up_due_soon", "never_visited", "lacking", "the_rest"]
 
 
@@ -206,6 +208,7 @@ class WorkRowOut(Schema):
     reasons: list[str] = Field(description="Why the household is on the list, most important first.")
     last_visit_on: date | None
     follow_up_on: date | None
+    priority: bool = Field(False, description="A resident is in a priority group (which group is not said).")
 
 
 class WorkListPage(PageBase):
@@ -252,6 +255,10 @@ class LeftBehindFilterIn(Schema):
     village: Id | None = None
     member: Id | None = Field(None, description="Only households assigned to this member.")
     days: int = Field(30, ge=0, le=3650, description="No visit in the last N days.")
+    priority: PriorityFilter | None = Field(
+        None, description='"any": households with a resident in a priority group; a group name: that group '
+                          "(commune officers and team leaders only, 403 otherwise).",
+    )
 
 
 class MemberProgressOut(Schema):

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from gocua.accounts.scope import scoped
-from gocua.households import search
+from gocua.households import priority, search
 from gocua.households.digital import ESSENTIALS, INDICATOR_NAMES
 from gocua.households.models import Assignment, Household, Resident
 from gocua.outreach import need
@@ -98,6 +98,11 @@ class WorkRow:
     come_back_to: list = field(default_factory=list)  # the residents the open follow-up is for
 
     @property
+    def priority(self) -> bool:
+        """Return whether a resident of the household is in a priority group (never which group)."""
+        return bool(getattr(self.household, "is_priority", False))
+
+    @property
     def reason(self) -> str:
         return self.reasons[0] if self.reasons else ""
 
@@ -119,11 +124,17 @@ def _reasons(household, today: dt.date) -> list[str]:
     return reasons
 
 
-def work_list_queryset(member: Member, *, today: dt.date | None = None):
-    """Return the member's households: overdue follow-ups, due this week, then never visited, lacking, the rest."""
+def work_list_queryset(member: Member, *, today: dt.date | None = None, priority_first: bool = False):
+    """Return the member's households: overdue follow-ups, due this week, then never visited, lacking, the rest.
+
+    With `priority_first`, households with a resident in a priority group come first (in the same
+    order among themselves); every row carries `is_priority` for the "ưu tiên" mark.
+    """
     households = Household.objects.filter(assignments__member=member).select_related("village", "head")
-    return with_need(households, today=today).order_by(
-        "need", F("open_follow_up_on").asc(nulls_last=True), F("last_visit_on").asc(nulls_first=True),
+    households = with_need(households, today=today).annotate(is_priority=priority.is_priority_q())
+    first = [F("is_priority").desc()] if priority_first else []
+    return households.order_by(
+        *first, "need", F("open_follow_up_on").asc(nulls_last=True), F("last_visit_on").asc(nulls_first=True),
         "household_key", "pk",
     )
 
@@ -175,6 +186,7 @@ class LeftBehindFilters:
     village: object = None
     member: Member | None = None
     days: int = DEFAULT_DAYS
+    priority: str = ""  # "any" (a priority household), a PriorityGroup value (roles with the right), or ""
 
 
 def unit_q(unit, prefix: str = "") -> Q:
@@ -188,6 +200,9 @@ def unit_contains(unit, obj) -> bool:
     return unit.level == Level.NATION or getattr(obj, code_field(unit.level)) == unit.code
 
 
+PRIORITY_ANY = "any"
+
+
 def left_behind_queryset(user, filters: LeftBehindFilters, *, today: dt.date | None = None):
     """Return the households in scope that lack the essentials and had no visit in the last N days."""
     today = today or timezone.localdate()
@@ -199,6 +214,10 @@ def left_behind_queryset(user, filters: LeftBehindFilters, *, today: dt.date | N
     recent = live_visits().filter(need.recent_visit_q(today, filters.days), household=OuterRef("pk"))
     band = need.age_band_q(filters.age_band) if filters.age_band else None
     households = households.annotate(**need.household_flags(band)).filter(~Exists(recent))
+    if filters.priority == PRIORITY_ANY:
+        households = households.filter(priority.is_priority_q())
+    elif filters.priority in priority.GROUP_LABELS:
+        households = households.filter(priority.in_group_q(filters.priority))
     if filters.indicator in INDICATOR_NAMES:
         residents = Resident.objects.filter(need.lacking_q(filters.indicator), household=OuterRef("pk"))
         if band is not None:
@@ -241,6 +260,7 @@ def left_behind_ordered(households):
     """Return the left-behind households, longest without a visit first, ready for `left_behind_rows`."""
     return (
         with_open_follow_up(households).annotate(last_visit_on=_latest_visit("visited_on"))
+        .annotate(is_priority=priority.is_priority_q())
         .select_related("village", "head")
         .prefetch_related(current_assignments_prefetch())
         .order_by(F("last_visit_on").asc(nulls_first=True), "village_id", "household_key", "pk")

@@ -9,7 +9,8 @@ from gocua.web.forms import date_field
 Op = Reorganisation.Operation
 VILLAGE_OPS = [Op.VILLAGE_MERGE, Op.VILLAGE_ABSORB, Op.VILLAGE_SPLIT, Op.VILLAGE_MOVE, Op.VILLAGE_RENAME,
                Op.VILLAGE_RETIRE]
-COMMUNE_OPS = [Op.COMMUNE_MERGE, Op.COMMUNE_ABSORB, Op.COMMUNE_RENAME, Op.COMMUNE_RETIRE]
+COMMUNE_OPS = [Op.COMMUNE_MERGE, Op.COMMUNE_ABSORB, Op.COMMUNE_SPLIT, Op.COMMUNE_MOVE, Op.COMMUNE_RENAME,
+               Op.COMMUNE_RETIRE]
 KINDS = [("", _("Same as before"))] + [(k, Kind(k).label) for k in [*VILLAGE_KINDS, Kind.XA, Kind.PHUONG]]
 
 
@@ -28,6 +29,11 @@ class ReorgForm(forms.Form):
     split_list = forms.CharField(
         label=_("Split: or one line per household"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("household key, new village name — one per line"))
+    to_province = forms.CharField(label=_("Move to province (code)"), max_length=16, required=False,
+                                  help_text=_("Move a commune: the province code, e.g. 46; give the new commune code above."))
+    commune_split_list = forms.CharField(
+        label=_("Split a commune: one line per village"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("village code or name, new commune code, new commune name — one per line"))
     teams_to = forms.IntegerField(label=_("Split: the new village (1, 2, …) that keeps the teams"), min_value=1,
                                   initial=1, required=False)
     decision_number = forms.CharField(label=_("Decision number"), max_length=60)
@@ -45,7 +51,9 @@ class ReorgForm(forms.Form):
         self.fields["units"].choices = choices
         self.fields["into"].choices = [("", "—"), *choices]
         if level != Level.COMMUNE:
-            for name in ("to_commune", "split_sheet", "split_list", "teams_to"):
+            for name in ("to_commune", "split_sheet", "split_list"):
                 del self.fields[name]
+            self.fields["teams_to"].label = _("Split: the new commune (1, 2, …) that keeps the commune's teams")
         else:
-            del self.fields["code"]
+            for name in ("code", "to_province", "commune_split_list"):
+                del self.fields[name]

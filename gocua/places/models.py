@@ -174,6 +174,8 @@ class Reorganisation(models.Model):
         VILLAGE_RETIRE = "village_retire", _("Retire a village")
         COMMUNE_MERGE = "commune_merge", _("Merge communes into a new commune")
         COMMUNE_ABSORB = "commune_absorb", _("Merge communes into an existing commune")
+        COMMUNE_SPLIT = "commune_split", _("Split a commune")
+        COMMUNE_MOVE = "commune_move", _("Move a commune to another province")
         COMMUNE_RENAME = "commune_rename", _("Rename a commune")
         COMMUNE_RETIRE = "commune_retire", _("Retire a commune")
 

@@ -42,9 +42,12 @@ COMMUNE_KINDS = [Kind.XA, Kind.PHUONG, Kind.DAC_KHU]
 MOVED = {
     "households.Household", "households.Resident", "households.IndicatorChange", "teams.Team",
     "accounts.User", "community.Project",
+    "helprequests.HelpRequest",  # the successor's team answers the old village's requests
     "outreach.Visit",  # only open follow-ups; done visits count where they happened
 }
 KEPT = {
+    "indicators.Target",
+    "reports.UnitReport",  # sent for the unit as it was; frozen once accepted  # set by a document for the unit it names; the successor gets its own
     "places.Unit", "places.UnitSuccession", "places.Reorganisation", "places.FormerName",
     "community.UnitContribution",  # a rollup: rebuilt by the change when projects move
     "households.HouseholdMove",  # a household's own moves, dated
@@ -55,7 +58,17 @@ KEPT = {
     "bench.GeneratedVillage",  # benchmark bookkeeping
     "accounts.AuditEvent",  # append-only: an event stays with the unit it happened in
     "imports.ExportJob",  # a file prepared for the old unit, gone within hours
+    "helprequests.SpamMark",  # a team's judgement of a phone: the successor's team judges anew
     "imports.RosterMapping",  # a commune's remembered column mapping: the successor learns its own
+    # A commune's decision to collect a priority group, with its lawful basis: a merged commune
+    # decides again (its flags follow their residents, which carry the codes).
+    "households.PriorityGroupSetting",
+    "alerts.Alert",  # aimed at the area of its day, and short-lived: a new alert names the new unit
+    "alerts.HouseholdWarned",  # like a done visit: a household was warned where it lived then
+    "alerts.WarnedCount",  # a count of those warnings, kept with them
+    # Learning (issue 18): an assessment or a course counts where it was made, like a community session;
+    # the counters stay with the unit that made them (moving them with a merger is a follow-up).
+    "learning.Assessment", "learning.Enrolment", "learning.LearningStat",
 }
 
 
@@ -391,17 +404,65 @@ def _commune_into(reorg, old: Unit, new: Unit, on: dt.date, mover, change: str) 
     _succeed(old, new, change, on, reorg)
 
 
+def _open_commune(province: Unit, code: str, name: str, kind: str, on: dt.date) -> Unit:
+    if Unit.objects.filter(code=code).exists():
+        raise DomainError("code_taken", _("This code is already used by another unit."), field="code")
+    return Unit.objects.create(
+        code=code, name=name, name_folded=fold(name), kind=kind, level=Level.COMMUNE,
+        parent=province, province_code=province.code, commune_code=code, valid_from=on,
+    )
+
+
 def _apply_commune_merge(reorg, p, on, mover) -> None:
     olds = [_unit(code, Level.COMMUNE) for code in p["communes"]]
     province = _unit(p["province"], Level.PROVINCE)
-    if Unit.objects.filter(code=p["code"]).exists():
-        raise DomainError("code_taken", _("This code is already used by another unit."), field="code")
-    new = Unit.objects.create(
-        code=p["code"], name=p["name"], name_folded=fold(p["name"]), kind=p["kind"], level=Level.COMMUNE,
-        parent=province, province_code=province.code, commune_code=p["code"], valid_from=on,
-    )
+    new = _open_commune(province, p["code"], p["name"], p["kind"], on)
     for old in olds:
         _commune_into(reorg, old, new, on, mover, Change.MERGE)
+    mover.opened.append(new.code)
+
+
+def _apply_commune_split(reorg, p, on, mover) -> None:
+    old = _unit(p["commune"], Level.COMMUNE)
+    _check_effective([old], on)
+    current = {v.code: v for v in old.children.filter(valid_to__isnull=True).order_by("code")}
+    listed = [code for part in p["parts"] for code in part["villages"]]
+    unknown = sorted(set(listed) - set(current))
+    if unknown:
+        raise DomainError("split_unknown_village",
+                          _("These villages are not in the commune: %(codes)s.") % {"codes": ", ".join(unknown[:10])},
+                          field="parts")
+    missing = sorted(set(current) - set(listed))
+    if missing:
+        raise DomainError("split_incomplete_villages",
+                          _("Every village must go to a new commune; not assigned: %(codes)s.")
+                          % {"codes": ", ".join(missing[:10])}, field="parts")
+    if len(listed) != len(set(listed)):
+        raise DomainError("split_village_twice", _("A village is listed for two new communes."), field="parts")
+    province = old.parent
+    news = [_open_commune(province, part["code"], part["name"], part["kind"], on) for part in p["parts"]]
+    for part, new in zip(p["parts"], news, strict=True):
+        for code in part["villages"]:
+            village = current[code]
+            _check_village_name_free(new, village.name, field="parts")
+            moved = _open_village(new, village.name, village.kind, on)
+            _village_into(reorg, village, moved, on, mover, Change.MOVE)
+            mover.opened.append(moved.code)
+        _succeed(old, new, Change.SPLIT, on, reorg)
+        mover.opened.append(new.code)
+    # Commune-wide teams, officers' accounts and projects go to the part chosen to keep them.
+    mover.commune(old, news[int(p.get("teams_to") or 0)])
+    _close(old, on)
+
+
+def _apply_commune_move(reorg, p, on, mover) -> None:
+    old = _unit(p["commune"], Level.COMMUNE)
+    province = _unit(p["to_province"], Level.PROVINCE)
+    if old.parent_id == province.pk:
+        raise DomainError("same_province", _("The commune is already in this province."), field="to_province")
+    _check_effective([old], on)
+    new = _open_commune(province, p["code"], p.get("name") or old.name, old.kind, on)
+    _commune_into(reorg, old, new, on, mover, Change.MOVE)
     mover.opened.append(new.code)
 
 
@@ -420,6 +481,8 @@ _APPLY = {
     Op.VILLAGE_RETIRE: lambda r, p, on, m: _apply_retire(r, p, on, m, Level.VILLAGE),
     Op.COMMUNE_MERGE: _apply_commune_merge,
     Op.COMMUNE_ABSORB: _apply_commune_absorb,
+    Op.COMMUNE_SPLIT: _apply_commune_split,
+    Op.COMMUNE_MOVE: _apply_commune_move,
     Op.COMMUNE_RENAME: lambda r, p, on, m: _apply_rename(r, p, on, m, Level.COMMUNE),
     Op.COMMUNE_RETIRE: lambda r, p, on, m: _apply_retire(r, p, on, m, Level.COMMUNE),
 }
@@ -544,6 +607,15 @@ def village_retire(*, actor, village: Unit, decision: Decision, effective_on: dt
 # --- commune operations (national administrators) ----------------------------------------------------
 
 
+def _clean_new_code(code: str, field: str = "code") -> str:
+    code = (code or "").strip()
+    if not (code.isdigit() and len(code) == 5):
+        raise DomainError("code_invalid", _("A commune code has five digits."), field=field)
+    if Unit.objects.filter(code=code).exists():
+        raise DomainError("code_taken", _("This code is already used by another unit."), field=field)
+    return code
+
+
 def _communes(units: list[Unit]) -> list[Unit]:
     current = [_current(u, Level.COMMUNE, "units") for u in units]
     if len({u.pk for u in current}) != len(current):
@@ -561,11 +633,7 @@ def commune_merge(*, actor, communes: list[Unit], code: str, name: str, kind: st
         raise DomainError("merge_needs_two", _("Choose at least two communes to merge."), field="units")
     if len({u.parent_id for u in olds}) != 1:
         raise DomainError("merge_other_province", _("Communes to merge must be in the same province."), field="units")
-    code = (code or "").strip()
-    if not (code.isdigit() and len(code) == 5):
-        raise DomainError("code_invalid", _("A commune code has five digits."), field="code")
-    if Unit.objects.filter(code=code).exists():
-        raise DomainError("code_taken", _("This code is already used by another unit."), field="code")
+    code = _clean_new_code(code)
     if kind not in COMMUNE_KINDS:
         raise DomainError("commune_kind", _("Choose xã, phường or đặc khu."), field="kind")
     _check_effective(olds, effective_on)
@@ -611,3 +679,63 @@ def commune_retire(*, actor, commune: Unit, decision: Decision, effective_on: dt
     return _submit(actor=actor, operation=Op.COMMUNE_RETIRE, decision=decision, effective_on=effective_on,
                    home=unit, params={"unit": unit.code}, dry_run=dry_run)
 
+
+
+def commune_split(*, actor, commune: Unit, parts: list[dict], decision: Decision, effective_on: dt.date,
+                  teams_to: int = 0, dry_run: bool = False) -> Reorganisation:
+    """Split a commune into new communes; `parts` = [{"code", "name", "kind"?, "villages": [village codes]}].
+
+    Each village moves whole, with its households, to the new commune it is listed for (it gets a
+    code of that commune); the commune-wide teams, accounts and projects go to the part `teams_to`.
+    """
+    _may_change_communes(actor)
+    _check_decision(decision, effective_on)
+    old = _current(commune, Level.COMMUNE, "commune")
+    clean_parts = []
+    for part in parts:
+        kind = part.get("kind") or old.kind
+        if kind not in COMMUNE_KINDS:
+            raise DomainError("commune_kind", _("Choose xã, phường or đặc khu."), field="parts")
+        clean_parts.append({
+            "code": _clean_new_code(part.get("code"), "parts"),
+            "name": _clean_new_name(part.get("name"), "parts"),
+            "kind": kind,
+            "villages": [str(c).strip() for c in part.get("villages", []) if str(c).strip()],
+        })
+    if len(clean_parts) < 2:
+        raise DomainError("split_needs_two_communes", _("A split needs at least two new communes."), field="parts")
+    if len({p["code"] for p in clean_parts}) != len(clean_parts):
+        raise DomainError("split_same_code", _("Two new communes have the same code."), field="parts")
+    if len({fold(p["name"]) for p in clean_parts}) != len(clean_parts):
+        raise DomainError("split_same_name_communes", _("Two new communes have the same name."), field="parts")
+    if not 0 <= teams_to < len(clean_parts):
+        raise DomainError("split_teams_to_commune", _("Choose which new commune keeps the commune's teams."),
+                          field="teams_to")
+    _check_effective([old], effective_on)
+    params = {"commune": old.code, "parts": clean_parts, "teams_to": teams_to}
+    return _submit(actor=actor, operation=Op.COMMUNE_SPLIT, decision=decision, effective_on=effective_on,
+                   home=old.parent, params=params, dry_run=dry_run)
+
+
+def commune_move(*, actor, commune: Unit, to_province: Unit, code: str, decision: Decision, effective_on: dt.date,
+                 name: str = "", dry_run: bool = False) -> Reorganisation:
+    """Move a commune to another province under its new official `code` (codes are never reused).
+
+    Its villages move with it under codes of the new commune; every row carrying the old
+    province's codes that follows a change (see `MOVED`) is rewritten; history stays (`KEPT`).
+    """
+    _may_change_communes(actor)
+    _check_decision(decision, effective_on)
+    old = _current(commune, Level.COMMUNE, "commune")
+    province = Unit.objects.filter(pk=to_province.pk, level=Level.PROVINCE, valid_to__isnull=True).first()
+    if province is None:
+        raise DomainError("to_province_unknown", _("There is no such province on the current map."),
+                          field="to_province")
+    if province.pk == old.parent_id:
+        raise DomainError("same_province", _("The commune is already in this province."), field="to_province")
+    code = _clean_new_code(code)
+    _check_effective([old], effective_on)
+    params = {"commune": old.code, "to_province": province.code, "code": code,
+              "name": _clean_new_name(name) if (name or "").strip() else old.name}
+    return _submit(actor=actor, operation=Op.COMMUNE_MOVE, decision=decision, effective_on=effective_on,
+                   home=old.parent, params=params, dry_run=dry_run)

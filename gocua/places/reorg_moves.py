@@ -108,6 +108,9 @@ class Mover:
         self.counts["teams"] += Team.objects.filter(pk__in=team_ids).update(unit=new, **codes)
         self.counts["members"] += Member.objects.filter(team_id__in=team_ids, left_on__isnull=True).count()
         self.counts["users"] += User.objects.filter(scope_unit=old).update(scope_unit=new)
+        from gocua.helprequests.models import HelpRequest
+
+        self.counts["help_requests"] += HelpRequest.objects.filter(village=old).update(village=new, **codes)
         project_ids = list(Project.objects.filter(unit=old).values_list("pk", flat=True))
         if project_ids:
             self._projects_moved = True

@@ -58,3 +58,57 @@ def split_parts(pairs: list[tuple[str, str]], known_keys: set[str]) -> list[dict
         part = parts.setdefault(fold(name), {"name": name, "households": []})
         part["households"].append(key)
     return list(parts.values())
+
+
+def commune_split_rows(data: bytes, *, text: bool = False) -> list[tuple[str, str, str]]:
+    """Return (village, new commune code, new commune name) rows from a sheet or, with `text`, from lines.
+
+    Lines are comma-separated ("09784-001, 99901, Xã Đan Phượng Bắc"); a sheet's first three columns.
+    """
+    if text:
+        try:
+            lines = data.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            raise DomainError("sheet_unreadable", _("This file cannot be read as a spreadsheet (.xlsx, .xls or .ods)."),
+                              field="sheet") from None
+        rows = [[cell.strip() for cell in line.split(",", 2)] for line in lines[: MAX_ROWS + 1] if line.strip()]
+    else:
+        import python_calamine
+
+        try:
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            rows = [[_cell(c) for c in row[:3]] for row in book.get_sheet_by_index(0).to_python()[: MAX_ROWS + 1]]
+        except python_calamine.PasswordError:
+            raise DomainError("sheet_protected", _("The sheet is protected by a password; save it without one."),
+                              field="sheet") from None
+        except (python_calamine.CalamineError, ValueError, OSError, IndexError):
+            raise DomainError("sheet_unreadable", _("This file cannot be read as a spreadsheet (.xlsx, .xls or .ods)."),
+                              field="sheet") from None
+    if len(rows) > MAX_ROWS:
+        raise DomainError("sheet_too_long", _("The sheet has more than %(n)s rows.") % {"n": MAX_ROWS}, field="sheet")
+    return [tuple((row + ["", "", ""])[:3]) for row in rows if any(row)]
+
+
+def commune_split_parts(rows: list[tuple[str, str, str]], villages) -> list[dict]:
+    """Group (village code or name, new code, new name) rows into commune split parts, in order of appearance.
+
+    A village may be named by its code or its name; a first row naming no village is the header.
+    The new commune's name may be left out after its first row.
+    """
+    by_key = {}
+    for village in villages:
+        by_key[village.code] = village.code
+        by_key[fold(village.name)] = village.code
+    first = 1
+    if rows and by_key.get(rows[0][0]) is None and by_key.get(fold(rows[0][0])) is None:
+        rows, first = rows[1:], 2
+    parts: dict[str, dict] = {}
+    for number, (village, code, name) in enumerate(rows, start=first):
+        code, name = code.strip(), clean_name(name)
+        if not village.strip() or not code or (code not in parts and not name):
+            raise DomainError("split_line_invalid",
+                              _("Line %(line)s needs a village code, a new commune code and its name.") % {"line": number},
+                              field="parts")
+        part = parts.setdefault(code, {"code": code, "name": name, "villages": []})
+        part["villages"].append(by_key.get(village.strip()) or by_key.get(fold(village)) or village.strip())
+    return list(parts.values())

@@ -81,7 +81,20 @@ def ids(world):
 
     own_token = token_issue(username=world.users["team_member"].username, password=f.PASSWORD, device_name="A")
     other_token = token_issue(username=other_user.username, password=f.PASSWORD, device_name="B")
+    own_target = f.make_target("09784", "smartphone", 85, year=timezone.localdate().year)
+    other_target = f.make_target("19774", "smartphone", 85, year=timezone.localdate().year)
+    from gocua.alerts.tests.factories import publish
+    from gocua.helprequests.tests.conftest import submit
+
+    own_help = submit(world.village)
+    other_help = submit(world.other_province_village, address="198.51.100.1")
+    alerts = [publish(world.users["province_officer"], "01").pk,
+              publish(world.users["other_commune_officer"], "19774").pk, MISSING]
     return {
+        "help_requests": [own_help.pk, other_help.pk, MISSING],
+        "help_tickets": [own_help.code, "NOPE2345"],
+        "alerts": alerts,
+        "targets": [own_target.pk, other_target.pk, MISSING],
         "tokens": [own_token.token.pk, other_token.token.pk, MISSING],
         "conflicts": [MISSING],
         "projects": [project.pk, other_project.pk, MISSING],
@@ -104,6 +117,8 @@ def values_for(route: str, name: str, ids: dict) -> list:
     """Return the values to try for parameter `name` of `route`."""
     if name == "code":
         return ids["code"]
+    if name == "period":  # a report's period: this month, and one that is no period
+        return [timezone.localdate().strftime("%Y-%m"), "2026-13"]
     if name == "entry_id":
         return ids["entries"]
     if name == "photo_id":
@@ -120,8 +135,20 @@ def values_for(route: str, name: str, ids: dict) -> list:
         return ids["tokens"]
     if name in ("pk", "id") and "conflicts/" in route:
         return ids["conflicts"]
+    if name == "ticket":  # a help request's public status page
+        return ids["help_tickets"]
+    if name == "action" and route.startswith("help/"):
+        return ["claim", "close", "nonsense"]
+    if name == "pk" and route.startswith("help/"):
+        return ids["help_requests"]
+    if name == "pk" and route.startswith("alerts/"):
+        return ids["alerts"]
+    if name == "id" and "push/subscriptions/" in route:  # a phone's Web Push subscription (none here)
+        return ids["conflicts"]
     if name == "pk" and "/pay/" in route:  # a project's public bank-transfer page
         return ids["projects"]
+    if name == "pk" and "targets/" in route:
+        return ids["targets"]
     if name in ("pk", "id"):
         for key in ("households", "residents", "teams", "members", "accounts", "catalogue", "projects"):
             if f"{key}/" in route or f"{key}/<" in route:

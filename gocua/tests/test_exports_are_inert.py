@@ -7,6 +7,7 @@ command whose name says export/csv/xlsx is missing from it, so a new export cann
 """
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -244,6 +245,36 @@ def test_the_audit_log_export_keeps_a_typed_user_name_inert(world):
     assert_csv_inert(response.content)
 
 
+def test_the_priority_groups_export_keeps_typed_names_and_sources_inert(world, poisoned):
+    from gocua.households import priority
+
+    officer = world.users["commune_officer"]
+    priority.priority_setting_set(actor=officer, commune=f.unit("09784"), group="poor", enabled=True,
+                                  lawful_basis="Quyết định 12/QĐ-UBND", decided_by="UBND xã",
+                                  decided_on=dt.date(2026, 1, 15))
+    victim = world.household.residents.get(full_name=ATTACKS[1].strip())
+    priority.resident_set_priority(actor=officer, resident=victim, groups={"poor": ATTACK})
+    response = _client(officer).get("/units/09784/priority-groups/export.csv")
+    assert response.status_code == 200
+    assert_csv_inert(response.content)
+    assert "'" + ATTACKS[1].strip() in _csv_cells(response.content)
+
+
+def test_the_periodic_report_workbook_keeps_a_section_cell_inert(world):
+    from django.utils import timezone
+
+    from gocua.reports.sections import Section, register, unregister
+
+    register("inert_test", lambda unit, period: Section("inert_test", ATTACK, [ATTACK], [[ATTACK]]))
+    try:
+        month = timezone.localdate().strftime("%Y-%m")
+        response = _client(world.users["commune_officer"]).get(f"/reports/09784/{month}/report.xlsx")
+    finally:
+        unregister("inert_test")
+    assert response.status_code == 200
+    assert_xlsx_inert(response.content)
+
+
 def test_the_registry_names_only_exports_tested_here():
     # Each registered export is exercised above; keep this list in step with the tests.
     tested = {
@@ -251,5 +282,7 @@ def test_the_registry_names_only_exports_tested_here():
         "api:import_problem_rows", "indicators:report_xlsx", "indicators:indicators_csv",
         "indicators:children_csv", "indicators:teams_csv", "indicators:trend_csv", "community:ledger_xlsx",
         "command:export_roster", "imports:export_job", "imports:export_download", "accounts:audit_export",
+        "web:priority_export",
+        "reports:report_xlsx",
     }
     assert set(cells.EXPORTS) == tested

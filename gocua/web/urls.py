@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gocua.web.views import auth, households, reorg, residents, search, teams, units
+from gocua.web.views import auth, households, priority, reorg, residents, search, teams, units
 
 app_name = "web"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("units/<str:code>/map-changes/", reorg.reorg_page, name="reorg"),
     path("units/<str:code>/households/new/", households.household_create, name="household_create"),
     path("units/<str:code>/teams/new/", teams.team_create, name="team_create"),
+    path("units/<str:code>/priority-groups/", priority.commune_priority, name="commune_priority"),
+    path("units/<str:code>/priority-groups/export.csv", priority.priority_export, name="priority_export"),
     path("households/<int:pk>/", households.household_detail, name="household"),
     path("households/<int:pk>/edit/", households.household_edit, name="household_edit"),
     path("households/<int:pk>/move/", households.household_move, name="household_move"),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("residents/<int:pk>/indicators/", residents.resident_indicators, name="resident_indicators"),
     path("residents/<int:pk>/move/", residents.resident_move, name="resident_move"),
     path("residents/<int:pk>/citizen-id/", residents.resident_reveal, name="resident_reveal"),
+    path("residents/<int:pk>/priority/", priority.resident_priority, name="resident_priority"),
     path("teams/<int:pk>/", teams.team_detail, name="team"),
     path("teams/<int:pk>/edit/", teams.team_edit, name="team_edit"),
     path("teams/<int:pk>/members/new/", teams.member_create, name="member_create"),

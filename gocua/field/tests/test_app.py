@@ -60,7 +60,8 @@ def test_the_sync_endpoints_are_in_the_openapi_schema(db):
     upload = schema["paths"]["/api/v1/sync"]["post"]
     body = upload["requestBody"]["content"]["application/json"]["schema"]
     kinds = {variant["properties"]["type"]["const"] for variant in body["properties"]["records"]["items"]["oneOf"]}
-    assert kinds == {"household", "resident", "visit", "session", "household_edit", "resident_edit", "indicators"}
+    assert kinds == {"household", "resident", "visit", "session", "household_edit", "resident_edit", "indicators",
+                     "help_claim", "help_call", "help_link", "help_close"}
     assert "413" in upload["responses"]
     for path in ("/api/v1/auth/token", "/api/v1/auth/tokens", "/api/v1/sync/conflicts"):
         assert path in schema["paths"]

@@ -29,6 +29,7 @@ def data(world):
     all five skills yes), Dũng (smartphone no); Chi is a child with a smartphone (not counted).
     Tháp Hạ: Em (smartphone yes, internet yes). The first household was visited today, An checked.
     """
+    f.national_targets_in(TODAY.year)  # the seeded targets are 2025's; these tests look at today
     binh = f.make_resident(world.household, full_name="Trần Văn Bình", birth_year=1985, relation="child")
     resident_set_indicators(
         actor=f.admin(), resident=binh,

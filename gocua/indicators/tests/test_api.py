@@ -26,7 +26,8 @@ def test_it_answers_counts_with_denominators_percentages_and_targets(data, offic
     assert indicator(body, "smartphone") | {"label": None} == {
         "key": "smartphone", "label": None, "kind": "personal", "yes": 2, "no": 1, "unknown": 1,
         "unknown_percent": 25.0, "unknown_basis": "unknown_answer", "denominator": 4, "denominator_name": "adults",
-        "percent": 50.0, "target_percent": 80.0, "meets_target": False,
+        "percent": 50.0, "target_percent": 80.0, "meets_target": False, "target_count": None,
+        "target_document": "411/QĐ-TTg, 31/03/2022 (Thủ tướng Chính phủ)", "target_period": str(TODAY.year),
     }
     assert indicator(body, "internet")["denominator_name"] == "households"
     assert body["activity"] == {"visits": 1, "sessions": 0, "teams": 1, "members": 2}

@@ -144,7 +144,7 @@ def test_children_figures_take_the_same_queries_for_5_or_50_villages(db):
             rows = selectors.children_figures(user=admin, figures=figures)
         assert len(rows) == n
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 5
+    assert counts[0] == counts[1] <= 6  # the 6th: the targets in force
 
 
 def test_teams_are_ranked_by_the_coverage_of_their_village(data):

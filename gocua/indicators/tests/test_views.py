@@ -32,7 +32,7 @@ def test_the_commune_dashboard_shows_cards_against_targets_with_unknown_share(da
     assert smartphone["unknown-percent"] == "25.0"
     assert "unknown 25.0%" in html
     assert "target 80%" in html and "target 70%" in html and "target 100%" in html
-    assert "Against the national targets" in html
+    assert "Against the targets in force" in html and "411/QĐ-TTg" in html
 
 
 def test_the_children_table_links_down_weakest_coverage_first(data, officer):

@@ -5,7 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from gocua.accounts.models import Role
+from gocua.accounts.permissions import can_see_priority_groups
 from gocua.accounts.scope import in_scope, scoped
+from gocua.households import priority
 from gocua.households.digital import ESSENTIALS, INDICATORS
 from gocua.outreach import need, reminders, rules, selectors
 from gocua.outreach.models import ServiceItem
@@ -33,11 +35,13 @@ def _members_in_scope(user):
 
 
 def _work_page(request, member, template="outreach/work_list.html"):
-    households = selectors.work_list_queryset(member)
+    priority_first = request.GET.get("priority") == "first"
+    households = selectors.work_list_queryset(member, priority_first=priority_first)
     page = paginate(request, households)
     rows = selectors.work_rows(page.object_list)
     return render(request, template, {
         "member": member, "page": page, "rows": rows, "is_me": member.user_id == request.user.pk,
+        "priority_first": priority_first, "query": query_without_page(request),
         "can_assign": rules.can_manage_assignments(request.user, member.team),
         "overdue": households.filter(need=selectors.OVERDUE).count(),
     })
@@ -113,6 +117,15 @@ def _left_behind_filters(request) -> tuple[selectors.LeftBehindFilters, list[str
     member_id = int_or_none(params.get("member"))
     if member_id:
         filters.member = _members_in_scope(user).filter(pk=member_id).first()
+    chosen_priority = params.get("priority") or ""
+    if chosen_priority == selectors.PRIORITY_ANY:
+        filters.priority = chosen_priority
+    elif chosen_priority in priority.GROUP_LABELS:
+        # Filtering by a group tells which group the listed households are in: roles with the right only.
+        if can_see_priority_groups(user, unit):
+            filters.priority = chosen_priority
+        else:
+            problems.append("priority")
     return filters, problems
 
 
@@ -141,6 +154,9 @@ def left_behind(request):
         "members": members, "indicator_choices": indicator_choices, "age_bands": need.AGE_BANDS,
         "essentials": [(name, need.ESSENTIAL_SHORT[name], counts[name]) for name in ESSENTIALS],
         "problems": problems, "query": query_without_page(request),
+        "priority_choices": [(selectors.PRIORITY_ANY, priority.PRIORITY_MARK)] + (
+            list(priority.GROUP_LABELS.items()) if can_see_priority_groups(request.user, unit) else []
+        ),
         "overdue_villages": selectors.overdue_by_village(request.user, unit) if unit.level >= Level.COMMUNE else [],
     })
 

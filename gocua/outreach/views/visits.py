@@ -18,6 +18,7 @@ from gocua.households.models import Household, Resident
 from gocua.outreach import need, rules, selectors
 from gocua.outreach.models import Outcome, ServiceItem
 from gocua.outreach.services import visits as visit_services
+from gocua.outreach.services.visits import extensions
 from gocua.outreach.views._common import forbid_if, int_or_none, member_choices, paginate, parse_day
 
 MAX_PICKS = 50
@@ -63,6 +64,12 @@ def _outcomes_from_post(data, resident_ids: list[int], items, visited_on=None) -
         residents.append({"resident_id": rid, "present": True, "note": data.get(f"r{rid}_note", ""),
                           "outcomes": outcomes})
     return residents
+
+
+def _extras_from_post(data) -> dict:
+    """Read what the other apps' parts of the form posted (`extra-<key>` checkboxes, see extensions.py)."""
+    found = {e.key: data.getlist(f"extra-{e.key}") for e in extensions.registered()}
+    return {key: values for key, values in found.items() if values}
 
 
 def _household_or_403(user, household_id) -> Household:
@@ -123,8 +130,14 @@ def _step3_context(request, header, household, resident_ids, error=None, posted=
     for resident in chosen:
         resident.lacking_items = need.resident_needs(resident, items)
         resident.other_items = [i for i in items if i not in resident.lacking_items]
+    extras = extensions.form_items(household, header["visited_on"] or timezone.localdate())
+    for extra in extras:  # a refused form comes back with the boxes as they were ticked
+        ticked = set(posted.getlist(f"extra-{extra['key']}")) if posted else set()
+        for choice in extra["choices"]:
+            choice["ticked"] = str(choice["value"]) in ticked
     return {"step": 3, "header": header, "household": household, "residents": chosen, "items": items,
-            "outcomes": Outcome.choices, "error": error, "posted": posted or {}, "picks": FOLLOW_UP_PICKS}
+            "outcomes": Outcome.choices, "error": error, "posted": posted or {}, "picks": FOLLOW_UP_PICKS,
+            "extras": extras}
 
 
 @login_required
@@ -168,6 +181,7 @@ def visit_new(request):
             member_ids=header["member_ids"],
             residents=_outcomes_from_post(request.POST, ticked, items, header["visited_on"]),
             note=request.POST.get("note", ""), from_paper=header["from_paper"],
+            extras=_extras_from_post(request.POST),
         )
     except DomainError as exc:
         forbid_if(exc)

@@ -94,3 +94,49 @@ def test_a_future_change_is_scheduled_from_the_page(aged):
     client.post("/units/09784/map-changes/", _form(aged, effective_on=later.isoformat(), confirm="1"))
     assert Reorganisation.objects.get().status == "scheduled"
     assert Unit.objects.get(pk=aged.village.pk).valid_to is None
+
+
+def _commune_form(**extra):
+    return {"decision_number": "7/NQ-UBTVQH", "decision_date": "2026-01-02", "decision_issuer": "Ủy ban Thường vụ Quốc hội",
+            "effective_on": TODAY.isoformat(), "units": ["09784"], **extra}
+
+
+def test_a_commune_split_is_previewed_from_a_typed_list_then_confirmed(aged):
+    import html as html_lib
+    import re
+
+    client = client_for(aged.users["national_admin"])
+    lines = f"Thôn Tháp Thượng, 99901, Xã Đan Phượng Bắc\n{aged.village2.code}, 99902, Xã Đan Phượng Nam"
+    data = _commune_form(operation="commune_split", commune_split_list=lines, confirm="0")
+    html = client.post("/units/01/map-changes/", data).content.decode()
+    assert 'id="preview"' in html and 'data-moved="households"' in html
+    assert not Unit.objects.filter(code="99901").exists()
+    parts = html_lib.unescape(re.search(r'name="parts_json" value="([^"]*)"', html).group(1))
+    response = client.post("/units/01/map-changes/", {**data, "commune_split_list": "", "parts_json": parts,
+                                                      "confirm": "1"})
+    assert response.status_code == 302
+    assert Household.objects.get(pk=aged.household.pk).commune_code == "99901"
+    assert Reorganisation.objects.get().operation == "commune_split"
+
+
+def test_a_commune_split_list_with_a_bad_line_is_shown_next_to_the_form(aged):
+    client = client_for(aged.users["national_admin"])
+    response = client.post("/units/01/map-changes/", _commune_form(
+        operation="commune_split", commune_split_list="Thôn Tháp Thượng, 99901", confirm="0"))
+    assert response.status_code == 400 and "Line 1 needs a village code" in response.content.decode()
+
+
+def test_a_commune_is_moved_to_another_province_from_the_page(aged):
+    client = client_for(aged.users["national_admin"])
+    hue = f.unit("19774").province_code
+    preview = client.post("/units/01/map-changes/", _commune_form(operation="commune_move", to_province=hue,
+                                                                  code="99903", confirm="0"))
+    assert preview.status_code == 200 and 'id="preview"' in preview.content.decode()
+    assert not Reorganisation.objects.exists()
+    unknown = client.post("/units/01/map-changes/", _commune_form(operation="commune_move", to_province="77x",
+                                                                  code="99903", confirm="1"))
+    assert unknown.status_code == 400 and "There is no such province" in unknown.content.decode()
+    done = client.post("/units/01/map-changes/", _commune_form(operation="commune_move", to_province=hue,
+                                                               code="99903", confirm="1"))
+    assert done.status_code == 302
+    assert Household.objects.get(pk=aged.household.pk).province_code == hue

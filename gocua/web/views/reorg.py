@@ -22,7 +22,7 @@ from gocua.places import reorg
 from gocua.places.forms import ReorgForm
 from gocua.places.models import Level, Reorganisation, Unit
 from gocua.places.selectors import reorganisations_visible, unit_children, units_visible
-from gocua.places.sheets import split_parts, split_rows
+from gocua.places.sheets import commune_split_parts, commune_split_rows, split_parts, split_rows
 from gocua.web.views.common import attempt, require, unit_crumbs
 
 Op = Reorganisation.Operation
@@ -64,6 +64,20 @@ def _split_parts(data, files, village: Unit) -> list[dict]:
     return split_parts(pairs, keys)
 
 
+def _commune_split_parts(data, commune: Unit) -> list[dict]:
+    if data.get("parts_json"):
+        try:
+            return json.loads(data["parts_json"])
+        except ValueError:
+            raise DomainError("parts_invalid", _("Read the sheet again."), field="commune_split_list") from None
+    text = (data.get("commune_split_list") or "").encode()
+    rows = commune_split_rows(text, text=True)
+    if not rows:
+        raise DomainError("commune_split_list_required", _("List each village with its new commune."),
+                          field="commune_split_list")
+    return commune_split_parts(rows, commune.children.filter(valid_to__isnull=True))
+
+
 def _run(user, unit: Unit, data: dict, files, *, dry_run: bool) -> tuple[Reorganisation, list | None]:
     """Call the service the form names; return the change and the split parts (kept for the confirmation)."""
     op = data["operation"]
@@ -97,6 +111,18 @@ def _run(user, unit: Unit, data: dict, files, *, dry_run: bool) -> tuple[Reorgan
                                      kind=data.get("kind") or "xa", **common)
     elif op == Op.COMMUNE_ABSORB:
         change = reorg.commune_absorb(communes=chosen, into=into, **common)
+    elif op == Op.COMMUNE_SPLIT:
+        commune = _one(chosen)
+        parts = _commune_split_parts(data, commune)
+        change = reorg.commune_split(commune=commune, parts=parts, teams_to=(data.get("teams_to") or 1) - 1, **common)
+    elif op == Op.COMMUNE_MOVE:
+        target = Unit.objects.filter(code=(data.get("to_province") or "").strip(), level=Level.PROVINCE,
+                                     valid_to__isnull=True).first()
+        if target is None:
+            raise DomainError("to_province_unknown", _("There is no such province on the current map."),
+                              field="to_province")
+        change = reorg.commune_move(commune=_one(chosen), to_province=target, code=data.get("code") or "",
+                                    name=data.get("name") or "", **common)
     elif op == Op.COMMUNE_RENAME:
         change = reorg.commune_rename(commune=_one(chosen), name=data["name"], **common)
     else:

@@ -11,9 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gocua.accounts.permissions import can_edit_registry, can_see_citizen_id, can_see_phone
+from gocua.accounts.permissions import (
+    can_edit_registry,
+    can_see_citizen_id,
+    can_see_phone,
+    can_see_priority_groups,
+)
 from gocua.errors import DomainError, Forbidden
-from gocua.households import services
+from gocua.households import priority, services
 from gocua.households.models import Household
 from gocua.households.reveal import resident_reveal_citizen_id
 from gocua.households.selectors import (
@@ -50,6 +55,8 @@ def _detail(request, resident, *, revealed: str = "", status: int = 200):
         "can_see_phone": can_see_phone(user),
         "can_reveal": can_see_citizen_id(user) and bool(resident.citizen_id_encrypted),
         "revealed_citizen_id": revealed,
+        "can_see_priority": can_see_priority_groups(user, resident),
+        "is_priority": priority.resident_is_priority(resident),
     }
     return render(request, "web/resident.html", context, status=status)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gocua.accounts.permissions import can_manage_team, can_see_phone
+from gocua.learning import selectors as learning_selectors
 from gocua.places.models import Level
 from gocua.places.selectors import units_visible
 from gocua.teams import services
@@ -35,6 +36,9 @@ def team_detail(request, pk: int):
         "can_manage": can_manage_team(user, team),
         "can_see_phone": can_see_phone(user),
     }
+    training = learning_selectors.enrolments_of_members(context["page_obj"].object_list)  # members' own courses
+    for member in context["page_obj"].object_list:
+        member.courses = training.get(member.pk, [])
     return render(request, "web/team.html", context)
 
 

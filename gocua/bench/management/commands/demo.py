@@ -32,6 +32,9 @@ class Command(BaseCommand):
             return ""
         done = demo_outreach(leader_user=leader, team=leader.member.team)
         done["back-dated visits"] = demo_history(team=leader.member.team, entered_by=leader)
+        from gocua.indicators.demo import demo_snapshots
+
+        done["back-dated weekly snapshots"] = demo_snapshots(communes=[leader.member.team.commune_code])
         parts = [f"{n} {what}" for what, n in done.items() if n]
         try:
             from gocua.community.demo import demo_community

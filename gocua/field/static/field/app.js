@@ -207,6 +207,9 @@
       if (first.me) s("kv").put(first.me, "me");
       if (first.team) s("kv").put(first.team, "team");
       if (first.catalogue) s("kv").put(first.catalogue, "catalogue");
+      if (first.help_requests) s("kv").put(first.help_requests, "help_requests");
+      if (first.alerts) s("kv").put(first.alerts, "alerts");  // scam alerts: alerts.js
+      if (first.skills_framework !== undefined) s("kv").put(first.skills_framework, "skills_framework");
       s("kv").put(pages[pages.length - 1].since, "since");
       s("kv").put(new Date().toISOString(), "last_sync");
     });
@@ -231,7 +234,7 @@
     }
     await load();
     // A form being filled in is not redrawn under the member's fingers.
-    if (!/\/(visit|resident|new)$/.test(location.hash)) render();
+    if (!/\/(visit|resident|new)$/.test(location.hash) && !/\/skills\//.test(location.hash)) render();
   }
 
   let timer = null;
@@ -254,6 +257,9 @@
     state.me = await read("kv", "me");
     state.team = await read("kv", "team");
     state.catalogue = (await read("kv", "catalogue")) || [];
+    state.help = (await read("kv", "help_requests")) || [];
+    state.alerts = (await read("kv", "alerts")) || [];
+    state.skillsFramework = (await read("kv", "skills_framework")) || null;
     state.pending = (await read("queue")).length;
     state.rejected = (await read("rejected")).length;
     state.lastSync = await read("kv", "last_sync");
@@ -284,6 +290,9 @@
 
   // The quick visit form, the due list and the history live in visit.js (window.GoCuaVisit).
   const visitCtx = () => ({ h, state, W, T, C, today, uuid4, enqueue, showDate, counted, adult, itemName, keyOf, flash });
+
+  // The help-request queue lives in help.js (window.GoCuaHelp).
+  const helpCtx = () => ({ h, state, T, uuid4, enqueue, keyOf, write, render });
 
   function need(x) {
     return window.GoCuaVisit.need(x, visitCtx(), today());
@@ -316,7 +325,9 @@
     return [
       h("h1", {}, W.app_title),
       state.rejected ? h("p", { class: "warn" }, `${W.rejected}: ${state.rejected}`) : null,
-      h("div", { class: "actions" }, h("a", { href: "#/new", class: "button primary" }, `+ ${W.new_household}`)),
+      window.GoCuaAlerts ? window.GoCuaAlerts.banner(state, h) : null,
+      h("div", { class: "actions" }, h("a", { href: "#/new", class: "button primary" }, `+ ${W.new_household}`),
+        window.GoCuaHelp ? window.GoCuaHelp.link(helpCtx()) : null),
       search,
       state.households.length ? list : h("p", { class: "muted" }, W.no_households),
       lockButtons(),
@@ -342,6 +353,7 @@
       h("ul", { class: "people" }, x.residents.map((r) => h("li", {},
         h("b", {}, r.full_name), ` ${r.birth_year} · ${T.relations[r.relation] || r.relation}`,
         r.pending ? h("small", {}, ` (${W.pending})`) : null,
+        window.GoCuaSkills ? window.GoCuaSkills.link(x, r, visitCtx()) : null,
         h("div", { class: "tris" }, ESSENTIALS.map((n) => h("span", {}, tri(r.indicators[n]), " ", T.indicators[n])))))),
       window.GoCuaVisit.history(x, visitCtx()),
     ];
@@ -663,10 +675,12 @@
     if (!token) content = loginView();
     else if (route === "/new") content = newHouseholdView();
     else if (route === "/pin" && canLock) content = pinView();
+    else if (/^\/help(\/\d+)?$/.test(route) && window.GoCuaHelp) content = window.GoCuaHelp.view(helpCtx(), route.split("/")[2]);
     else {
-      const match = route.match(/^\/h\/([0-9a-f-]{36})(\/visit|\/resident)?$/);
+      const match = route.match(/^\/h\/([0-9a-f-]{36})(\/visit|\/resident|\/skills\/[0-9a-f-]{36})?$/);
       const x = match && state.households.find((y) => y.uuid === match[1]);
-      if (x && match[2] === "/visit") content = visitView(x);
+      if (x && match[2] && match[2].startsWith("/skills/")) content = window.GoCuaSkills.view(x, match[2].slice(8), visitCtx());
+      else if (x && match[2] === "/visit") content = visitView(x);
       else if (x && match[2] === "/resident") content = residentView(x);
       else if (x) content = householdView(x);
       else content = listView();

@@ -123,6 +123,7 @@
     const withMember = members.length ? h("select", { name: "with" }, h("option", { value: "" }, W.nobody),
       members.map((m) => h("option", { value: String(m.id) }, m.full_name))) : null;
     const save = h("button", { type: "button", class: "primary big", id: "qv-save" }, W.save);
+    const warnings = window.GoCuaAlerts ? window.GoCuaAlerts.checklist(x, ctx) : null;  // alerts.js
     save.addEventListener("click", async () => {
       if (!state.me || !state.me.member_id) { error.textContent = W.sync_failed; return; }
       const visitedOn = date.value || ctx.today();
@@ -141,6 +142,8 @@
       const memberIds = [state.me.member_id, ...(withMember && withMember.value ? [Number(withMember.value)] : [])];
       const record = { uuid: ctx.uuid4(), type: "visit", data: { household: x.uuid, visited_on: visitedOn,
         members: memberIds, residents: entries, note: "" } };
+      const warned = warnings ? warnings.ticked() : [];
+      if (warned.length) { record.data.warned_alerts = warned; warnings.remember(warned); }
       // Update the phone's copy as the server will: indicators of "done", the visit, the open follow-up.
       for (const e of entries) {
         const r = x.residents.find((y) => y.uuid === e.resident);
@@ -169,6 +172,7 @@
       h("details", { class: "qv-more" }, h("summary", {}, W.more),
         h("label", { class: "field" }, h("span", {}, W.date), date),
         withMember ? h("label", { class: "field" }, h("span", {}, W.with_member), withMember) : null),
+      warnings ? warnings.element : null,
       error,
       h("div", { class: "qv-save" }, save),
     ];

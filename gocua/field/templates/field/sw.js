@@ -42,3 +42,21 @@ self.addEventListener("fetch", (event) => {
     )
   );
 });
+
+// Web Push: the daily digest (gocua/field/push.py); a tap opens (or focuses) the app.
+self.addEventListener("push", (event) => {
+  let message = { title: "GõCửa", body: "", url: SHELL[0], tag: "gocua-digest" };
+  try { message = Object.assign(message, event.data ? event.data.json() : {}); } catch (e) { /* not JSON: defaults */ }
+  event.waitUntil(self.registration.showNotification(message.title, {
+    body: message.body, tag: message.tag, icon: SHELL.find((u) => u.endsWith("icon-192.png")), data: { url: message.url },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || SHELL[0];
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((windows) => {
+    const open = windows.find((w) => new URL(w.url).pathname.startsWith(SHELL[0]));
+    return open ? open.focus() : self.clients.openWindow(url);
+  }));
+});

@@ -4,8 +4,10 @@ import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from gocua.indicators.services import rollups_rebuild
+from gocua.lib import partitions
 
 
 class Command(BaseCommand):
@@ -26,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Đã tính lại / Rebuilt {units} units in {time.monotonic() - started:.1f}s.")
         )
+        # PostgreSQL: keep the monthly partitions of the growing tables created ahead (a no-op on SQLite).
+        for name in partitions.ensure(connection):
+            self.stdout.write(f"Đã tạo phân vùng / Created partition {name}")

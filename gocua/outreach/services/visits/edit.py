@@ -13,6 +13,7 @@ from gocua.indicators.rollups import track
 from gocua.outreach import rules
 from gocua.outreach.models import Visit, VisitResident, VisitRevision
 from gocua.outreach.services._common import clean_text
+from gocua.outreach.services.visits import extensions
 from gocua.outreach.services.visits.cleaning import clean_content, clean_members, clean_visit_date
 from gocua.outreach.services.visits.content import snapshot, stored_entries, stored_snapshot, write_entries
 from gocua.outreach.services.visits.follow_ups import earliest_follow_up
@@ -109,6 +110,7 @@ def visit_delete(*, actor, visit: Visit, reason: str) -> Visit:
             visit=visit, revised_by=actor, reason=reason, previous=stored_snapshot(visit, old_entries)
         )
         undo_done(actor, visit, done_pairs(old_entries))
+        extensions.visit_deleted(actor, visit)
         audit_record(actor=actor, action=AuditEvent.Action.VISIT_DELETED, obj=visit,
                      detail=visit_audit_detail(visit, old_entries))
     visit.refresh_from_db()

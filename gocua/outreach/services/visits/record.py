@@ -19,6 +19,7 @@ from gocua.indicators.rollups import track
 from gocua.lib.bulk import allocate_ids, insert_rows
 from gocua.outreach.models import ServiceItem, Visit, VisitOutcome, VisitResident
 from gocua.outreach.services._common import clean_text, clean_uuid
+from gocua.outreach.services.visits import extensions
 from gocua.outreach.services.visits.cleaning import (
     RESIDENT_FIELDS,
     clean_content,
@@ -58,16 +59,18 @@ def visit_record(
     residents: list[dict[str, Any]],
     note: str = "",
     from_paper: bool = False,
+    extras: dict[str, Any] | None = None,
 ) -> Visit:
     """Record a visit and set the indicators its "done" outcomes reach; a replayed UUID returns the first visit.
 
     `residents` is a list of {"resident_id", "present", "note", "outcomes": [{"item_id",
     "outcome", "note", "follow_up_on"}]}. The returned visit has `created` False on a replay.
+    `extras` holds what other apps add to a visit, by extension key (`extensions.py`).
     The same rules and writes as `visit_record_many`, for one visit.
     """
     uuid = clean_uuid(uuid)
     request = VisitInput(uuid=uuid, household=household, visited_on=visited_on, member_ids=member_ids,
-                         residents=residents, note=note, from_paper=from_paper)
+                         residents=residents, note=note, from_paper=from_paper, extras=extras)
     try:
         [result] = visit_record_many(actor=actor, visits=[request])
     except IntegrityError:
@@ -92,6 +95,7 @@ class VisitInput:
     residents: list[dict[str, Any]]
     note: str = ""
     from_paper: bool = False
+    extras: dict[str, Any] | None = None
 
 
 def _ints(values) -> set[int]:
@@ -139,7 +143,7 @@ class _Lookups:
         return self._registered[household.pk]
 
 
-def _clean_one(actor, request: VisitInput, loaded: _Lookups) -> dict[str, Any]:
+def _clean_one(actor, request: VisitInput, loaded: _Lookups, prepared: dict) -> dict[str, Any]:
     """Return the cleaned visit, or raise the DomainError that refuses it (reads nothing more)."""
     household = request.household  # in the actor's scope: checked by the caller
     visited_on = clean_visit_date(household, request.visited_on, loaded=loaded)
@@ -147,8 +151,13 @@ def _clean_one(actor, request: VisitInput, loaded: _Lookups) -> dict[str, Any]:
     entries = clean_content(household, request.residents, visited_on, loaded=loaded)
     if done_pairs(entries) and not all(can_edit_registry(actor, e["resident"]) for e in entries):
         raise Forbidden("forbidden", _("This resident is outside your area."))
+    extensions.refuse_unknown(request.extras)
+    extras = {
+        key: extension.clean(state, actor, request, visited_on)
+        for key, (extension, state) in prepared.items() if (request.extras or {}).get(key) is not None
+    }
     return {"request": request, "visited_on": visited_on, "members": members, "entries": entries,
-            "note": clean_text(request.note, limit=2000, field="note")}
+            "note": clean_text(request.note, limit=2000, field="note"), "extras": extras}
 
 
 def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | DomainError]:
@@ -165,6 +174,8 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
     copies = []  # (position, uuid): a UUID given twice in the list; the second is a replay of the first
     with transaction.atomic():
         loaded = _Lookups(visits)
+        with_extras = [v for v in visits if isinstance(v.extras, dict) and v.extras]
+        prepared = {e.key: (e, e.prepare(with_extras)) for e in extensions.registered()} if with_extras else {}
         accepted, seen = [], {}  # seen: uuid → household id of a visit accepted earlier in the list
         for position, request in enumerate(visits):
             try:
@@ -182,15 +193,23 @@ def visit_record_many(*, actor, visits: list[VisitInput]) -> list[Visit | Domain
                     else:
                         copies.append((position, request.uuid))
                     continue
-                accepted.append((position, _clean_one(actor, request, loaded)))
+                accepted.append((position, _clean_one(actor, request, loaded, prepared)))
                 seen[request.uuid] = request.household.pk
             except DomainError as exc:
                 results[position] = exc
         if accepted:
             with track({c["request"].household.pk for _p, c in accepted}):
                 written = _write_many(actor, [c for _p, c in accepted])
+                for key, (extension, state) in prepared.items():
+                    pairs = [(v, c["extras"][key]) for v, (_p, c) in zip(written, accepted, strict=True) if key in c["extras"]]
+                    if pairs:
+                        extension.write(state, actor, pairs)
             for (position, _c), visit in zip(accepted, written, strict=True):
                 results[position] = visit
+            # A visit to a household answers the help requests linked to it (issue 17), in this transaction.
+            from gocua.helprequests.services import help_close_by_visits
+
+            help_close_by_visits(actor=actor, visits=written)
     by_uuid = {v.uuid: v for v in results if isinstance(v, Visit)}
     for position, uuid in copies:
         replay = copy.copy(by_uuid[uuid])

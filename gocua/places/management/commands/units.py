@@ -1,4 +1,7 @@
-"""`gocua units merge|absorb|split|move|rename|retire|apply-due|list`: change the map from a decision."""
+"""`gocua units merge|absorb|split|move|rename|retire|apply-due|list`: change the map from a decision.
+
+Each works on villages or communes, as the code given names (communes: national administrators).
+"""
 
 import datetime as dt
 from pathlib import Path
@@ -46,10 +49,16 @@ class Command(BaseCommand):
         sub.choices["absorb"].add_argument("codes", nargs="+", help="Villages (or communes) absorbed")
         sub.choices["absorb"].add_argument("--into", required=True, help="The unit that absorbs them")
         sub.choices["split"].add_argument("code", help="The village to split")
-        sub.choices["split"].add_argument("--sheet", required=True, help="Sheet: household key, new village name")
-        sub.choices["split"].add_argument("--teams-to", type=int, default=1, help="Which new village keeps the teams (1, 2, …)")
-        sub.choices["move"].add_argument("code", help="The village to move")
-        sub.choices["move"].add_argument("--to", required=True, help="The commune it moves to")
+        sub.choices["split"].add_argument(
+            "--sheet", required=True,
+            help="Village: household key, new village name. Commune: village code, new commune code, new commune "
+                 "name (.xlsx/.xls/.ods, or .csv/.txt lines)")
+        sub.choices["split"].add_argument("--teams-to", type=int, default=1,
+                                          help="Which new unit keeps the teams (1, 2, …)")
+        sub.choices["move"].add_argument("code", help="The village (or commune) to move")
+        sub.choices["move"].add_argument("--to", required=True, help="The commune (or, for a commune, the province)")
+        sub.choices["move"].add_argument("--code", dest="new_code", help="A moved commune's new official code")
+        sub.choices["move"].add_argument("--name", help="A moved commune's new name (default: the same)")
         sub.choices["rename"].add_argument("code")
         sub.choices["rename"].add_argument("--name", required=True)
         sub.choices["retire"].add_argument("code")
@@ -113,6 +122,9 @@ class Command(BaseCommand):
         unit = _unit(o["code"])
         if action == "split":
             return self._split(unit, o, common)
+        if action == "move" and unit.level == Level.COMMUNE:
+            return reorg.commune_move(commune=unit, to_province=_unit(o["to"]), code=o["new_code"] or "",
+                                      name=o["name"] or "", **common)
         if action == "move":
             return reorg.village_move(village=unit, to_commune=_unit(o["to"]), **common)
         if action == "rename":
@@ -130,6 +142,13 @@ class Command(BaseCommand):
         path = Path(o["sheet"])
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp / File not found: {path}")
+        if unit.level == Level.COMMUNE:
+            from gocua.places.sheets import commune_split_parts, commune_split_rows
+
+            rows = commune_split_rows(path.read_bytes(), text=path.suffix.lower() in (".csv", ".txt"))
+            villages = unit.children.filter(valid_to__isnull=True)
+            return reorg.commune_split(commune=unit, parts=commune_split_parts(rows, villages),
+                                       teams_to=o["teams_to"] - 1, **common)
         keys = set(Household.objects.filter(village=unit).values_list("household_key", flat=True))
         parts = split_parts(split_rows(path.read_bytes()), keys)
         return reorg.village_split(village=unit, parts=parts, teams_to=o["teams_to"] - 1, **common)

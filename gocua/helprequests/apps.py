@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelpRequestsConfig(AppConfig):
+    name = "gocua.helprequests"
+    label = "helprequests"

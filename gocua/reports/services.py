@@ -1,0 +1,114 @@
+"""Send a periodic report, return it with a comment, accept it (every write here; each audited).
+
+A commune officer sends the commune's report to the province, a province officer the province's
+to the nation. The officer one level up (province officer for a commune, national administrator
+for a province) returns it with a comment or accepts it. Sending again after a return rebuilds
+the figures; once accepted, the report is frozen: `content` is never written again.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gocua.accounts.models import Role
+from gocua.accounts.scope import in_scope
+from gocua.accounts.services import audit_record
+from gocua.errors import Conflict, DomainError, Forbidden
+from gocua.places.models import Level
+from gocua.reports import content as report_content
+from gocua.reports.errors import ReportErrorCode as E
+from gocua.reports.models import UnitReport
+
+SENDER = {Level.COMMUNE: Role.COMMUNE_OFFICER, Level.PROVINCE: Role.PROVINCE_OFFICER}
+REVIEWER = {Level.COMMUNE: Role.PROVINCE_OFFICER, Level.PROVINCE: Role.NATIONAL_ADMIN}
+MAX_COMMENT = 1000
+
+
+def can_send(user, unit) -> bool:
+    return unit.level in SENDER and getattr(user, "role", None) == SENDER[unit.level] and in_scope(user, unit)
+
+
+def can_review(user, unit) -> bool:
+    return unit.level in REVIEWER and getattr(user, "role", None) == REVIEWER[unit.level] and in_scope(user, unit)
+
+
+def _label(unit, period) -> str:
+    return f"{unit.name} · {period.label}"
+
+
+def _event(action: str, user, comment: str = "") -> dict:
+    return {"action": action, "at": timezone.now().isoformat(), "by": user.username, "comment": comment}
+
+
+def report_submit(*, actor, unit, period, number: str = "", request=None) -> UnitReport:
+    """Send the report of `unit` for `period` with the figures as they stand now."""
+    if unit.level not in SENDER:
+        raise DomainError(E.REPORT_LEVEL, field="unit")
+    if not can_send(actor, unit):
+        raise Forbidden(E.REPORT_FORBIDDEN)
+    if period.start > timezone.localdate():
+        raise DomainError(E.REPORT_NOT_STARTED, field="period")
+    number = " ".join((number or "").split())
+    if len(number) > 40:
+        raise DomainError(E.REPORT_NUMBER, field="number")
+    built = report_content.build(user=actor, unit=unit, period=period)
+    now = timezone.now()
+    with transaction.atomic():
+        report = UnitReport.objects.select_for_update().filter(
+            unit_code=unit.code, period_kind=period.kind, period_start=period.start).first()
+        if report is not None and report.status == UnitReport.Status.ACCEPTED:
+            raise Conflict(E.REPORT_FROZEN)
+        if report is not None and report.status == UnitReport.Status.SUBMITTED:
+            raise Conflict(E.REPORT_PENDING)
+        if report is None:
+            report = UnitReport(unit_code=unit.code, unit_level=unit.level, province_code=unit.province_code,
+                                commune_code=unit.commune_code, period_kind=period.kind,
+                                period_start=period.start, period_end=period.end, times_submitted=0)
+        report.status = UnitReport.Status.SUBMITTED
+        report.content, report.number = built, number
+        report.submitted_by, report.submitted_at = actor, now
+        report.reviewed_by, report.reviewed_at = None, None
+        report.times_submitted += 1
+        report.history = [*report.history, _event("submitted", actor)]
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # sent at the same moment from another window
+            raise Conflict(E.REPORT_PENDING) from None
+        audit_record(actor=actor, action="report_submitted", obj=report, unit=unit, request=request,
+                     detail={"label": _label(unit, period), "period": period.token, "number": number,
+                             "times": report.times_submitted})
+    return report
+
+
+def _reviewed(*, actor, unit, period, status: str, comment: str, action: str, request) -> UnitReport:
+    if not can_review(actor, unit):
+        raise Forbidden(E.REPORT_FORBIDDEN)
+    with transaction.atomic():
+        report = UnitReport.objects.select_for_update().filter(
+            unit_code=unit.code, period_kind=period.kind, period_start=period.start).first()
+        if report is not None and report.status == UnitReport.Status.ACCEPTED:
+            raise Conflict(E.REPORT_FROZEN)
+        if report is None or report.status != UnitReport.Status.SUBMITTED:
+            raise Conflict(E.REPORT_NOT_SUBMITTED)
+        report.status, report.reviewed_by, report.reviewed_at = status, actor, timezone.now()
+        report.comment = comment
+        report.history = [*report.history, _event(action, actor, comment)]
+        report.save(update_fields=["status", "reviewed_by", "reviewed_at", "comment", "history"])
+        audit_record(actor=actor, action=f"report_{action}", obj=report, unit=unit, request=request,
+                     detail={"label": _label(unit, period), "period": period.token, "comment": comment[:200]})
+    return report
+
+
+def report_return(*, actor, unit, period, comment: str, request=None) -> UnitReport:
+    """Return a sent report to its unit with what to correct."""
+    comment = (comment or "").strip()
+    if not comment or len(comment) > MAX_COMMENT:
+        raise DomainError(E.REPORT_COMMENT, field="comment")
+    return _reviewed(actor=actor, unit=unit, period=period, status=UnitReport.Status.RETURNED, comment=comment,
+                     action="returned", request=request)
+
+
+def report_accept(*, actor, unit, period, request=None) -> UnitReport:
+    """Accept a sent report: from now on it is kept exactly as sent."""
+    return _reviewed(actor=actor, unit=unit, period=period, status=UnitReport.Status.ACCEPTED, comment="",
+                     action="accepted", request=request)

@@ -1,0 +1,17 @@
+"""The periodic reports and their review under /reports/."""
+
+from django.urls import path
+
+from gocua.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/", views.unit_reports, name="unit"),
+    path("<str:code>/<str:period>/", views.report_page, name="report"),
+    path("<str:code>/<str:period>/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("<str:code>/<str:period>/submit/", views.submit, name="submit"),
+    path("<str:code>/<str:period>/return/", views.return_report, name="return"),
+    path("<str:code>/<str:period>/accept/", views.accept, name="accept"),
+]

@@ -1,0 +1,133 @@
+"""Pages of the periodic reports: the A4 page, its workbook, sending it and reviewing it (thin adapters)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gocua.accounts.scope import scope_of
+from gocua.accounts.services import audit_record
+from gocua.errors import DomainError, NotFound
+from gocua.indicators import selectors as indicator_selectors
+from gocua.indicators.periods import KIND_LABELS, parse_period, period_of
+from gocua.indicators.reports import vietnamese_date_line
+from gocua.reports import content as report_content
+from gocua.reports import exports, selectors, services
+from gocua.reports.models import UnitReport
+
+
+def _error_page(request, status: int, message):
+    return render(request, "web/error.html", {"status": status, "message": message}, status=status)
+
+
+def _unit_and_period(request, code: str, token: str | None):
+    unit = indicator_selectors.unit_for(user=request.user, code=code.strip())
+    if token is None:
+        kind = request.GET.get("kind") if request.GET.get("kind") in KIND_LABELS else "month"
+        period = parse_period(request.GET.get("period"), None, default_day=timezone.localdate()) if request.GET.get(
+            "period") else period_of(kind, timezone.localdate())
+    else:
+        period = parse_period(token, None, default_day=timezone.localdate())
+    return unit, period
+
+
+def adapter(view):
+    """Parse the unit and period; bad input is a 400 page, a unit out of area a 404, refusals their status."""
+
+    @login_required
+    def wrapper(request, code: str, period: str | None = None):
+        try:
+            unit, parsed = _unit_and_period(request, code, period)
+            return view(request, unit, parsed)
+        except NotFound as exc:
+            return _error_page(request, 404, exc.message)
+        except DomainError as exc:
+            return _error_page(request, exc.status, exc.message)
+
+    wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
+    return wrapper
+
+
+@login_required
+@require_GET
+def index(request):
+    """Send the user to the reports of their own area."""
+    scope = scope_of(request.user)
+    if scope is None:
+        return _error_page(request, 404, _("Your account has no area yet; ask an officer to set one."))
+    return redirect("reports:unit", code=scope.code)
+
+
+@require_GET
+@adapter
+def unit_reports(request, unit, period):
+    """Show the unit's own report for a period and, one level down, who has sent theirs."""
+    below = selectors.status_below(user=request.user, unit=unit, period=period)
+    sent = sum(1 for _u, r in below if r is not None and r.status != UnitReport.Status.RETURNED)
+    return render(request, "reports/unit.html", {
+        "unit": unit, "period": period, "own": selectors.report_of(user=request.user, unit=unit, period=period),
+        "below": below, "sent": sent, "kinds": KIND_LABELS.items(), "can_send": services.can_send(request.user, unit),
+    })
+
+
+def _content(request, unit, period):
+    report = selectors.report_of(user=request.user, unit=unit, period=period)
+    if report is not None and report.status != UnitReport.Status.RETURNED:
+        return report, report.content  # as sent (frozen once accepted)
+    return report, report_content.build(user=request.user, unit=unit, period=period)
+
+
+@require_GET
+@adapter
+def report_page(request, unit, period):
+    """Show the A4 report ready to print and sign: as sent once sent, else as it stands now."""
+    report, content = _content(request, unit, period)
+    day = report.submitted_at if report is not None and report.status != UnitReport.Status.RETURNED else timezone.now()
+    return render(request, "reports/report.html", {
+        "unit": unit, "period": period, "report": report, "c": content,
+        "date_line": vietnamese_date_line(content["letterhead"]["place"], timezone.localtime(day).date()),
+        "can_send": services.can_send(request.user, unit), "can_review": services.can_review(request.user, unit),
+        "frozen": report is not None and report.status == UnitReport.Status.ACCEPTED,
+    })
+
+
+@require_GET
+@adapter
+def report_xlsx(request, unit, period):
+    """Download the report as an XLSX in the official layout (audited)."""
+    report, content = _content(request, unit, period)
+    audit_record(actor=request.user, action="report_exported", unit=unit, request=request,
+                 object_type="reports.unitreport", object_id=str(report.pk) if report else "",
+                 detail={"label": f"{unit.name} · {period.label}", "period": period.token, "format": "xlsx"})
+    response = HttpResponse(exports.xlsx_bytes(content, report=report), content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{unit.code}-{period.token}.xlsx"'
+    return response
+
+
+@require_POST
+@adapter
+def submit(request, unit, period):
+    """Send the report with its number."""
+    services.report_submit(actor=request.user, unit=unit, period=period, number=request.POST.get("number", ""),
+                           request=request)
+    return redirect("reports:report", code=unit.code, period=period.token)
+
+
+@require_POST
+@adapter
+def return_report(request, unit, period):
+    """Return a sent report with what to correct."""
+    services.report_return(actor=request.user, unit=unit, period=period, comment=request.POST.get("comment", ""),
+                           request=request)
+    return redirect(f"{reverse('reports:unit', args=[unit.parent.code])}?period={period.token}")
+
+
+@require_POST
+@adapter
+def accept(request, unit, period):
+    """Accept a sent report (it is frozen from then on)."""
+    services.report_accept(actor=request.user, unit=unit, period=period, request=request)
+    return redirect(f"{reverse('reports:unit', args=[unit.parent.code])}?period={period.token}")
