@@ -28,6 +28,8 @@ from django.db import connection, models, transaction
 from django.db.models import CASCADE, DO_NOTHING, SET_NULL, ProtectedError, QuerySet
 from django.utils import timezone
 
+from gocua.lib.bulk import secondary_indexes
+
 
 def delete_rows(queryset: QuerySet, *, handled: tuple[type[models.Model], ...] = ()) -> int:
     """Delete the rows of `queryset` in one statement; return how many.
@@ -264,33 +266,11 @@ def analyze(*models_: type[models.Model]) -> None:
 # --- secondary indexes: dropped for a big load, built again after --------------------------------
 
 
-def _secondary_indexes(models_) -> list[tuple[str, str, str]]:
-    """Return (name, table, CREATE statement) of the non-unique indexes of these models' tables."""
-    tables = [m._meta.db_table for m in models_]
-    with connection.cursor() as cursor:
-        if is_postgresql():
-            cursor.execute(
-                "SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-                "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-                "WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) ORDER BY i.relname",
-                [tables],
-            )
-        else:
-            marks = ", ".join(["%s"] * len(tables))
-            cursor.execute(
-                f"SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks}) "
-                "AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
-                tables,
-            )
-        return list(cursor.fetchall())
-
-
 def indexes_drop(*models_: type[models.Model]) -> int:
     """Drop the non-unique indexes of these tables, recording them first in DroppedIndex; return how many."""
     from gocua.bench.models import DroppedIndex
 
-    found = _secondary_indexes(models_)
+    found = secondary_indexes(models_)
     DroppedIndex.objects.bulk_create(
         [DroppedIndex(name=name, table=table, definition=sql) for name, table, sql in found], ignore_conflicts=True
     )

@@ -26,6 +26,10 @@ CHUNK = 1 << 20
 # A cell reference with two or more letters is column 27 (AA) or beyond.
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _ODS_REPEAT = re.compile(rb'number-columns-repeated="(\d+)"')
+_ROW = re.compile(rb'<row r="(\d+)"')
+# A cell with a value (or a formula): its column letters and row number. Cells with only a style
+# are not parsed into the sheet, so they do not count.
+_VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?=<[vfi])')
 XML_DECLS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
@@ -85,9 +89,45 @@ def check_archive(archive: zipfile.ZipFile) -> None:
         if name == "xl/sharedStrings.xml":
             _check_part(archive, info, shared_strings=True)
         elif name.startswith("xl/worksheets/") or name == "content.xml":
-            cells = _check_part(archive, info, ods=name == "content.xml", cells=cells)
+            bounds = [0, 26]  # the last row and the widest column seen (xlsx)
+            cells = _check_part(archive, info, ods=name == "content.xml", cells=cells, bounds=bounds)
+            if name.startswith("xl/worksheets/") and bounds[0] * bounds[1] > max_cells():
+                _check_area(archive, info)
         else:
             _check_head(archive, info)
+
+
+def _parts(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """Yield a part's text in chunks that never cut a tag (each starts at a "<")."""
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(CHUNK):
+            data = tail + chunk
+            cut = max(data.rfind(b"<", 0, max(len(data) - 64, 0)), 0)
+            yield data[:cut]
+            tail = data[cut:]
+    yield tail
+
+
+def _check_area(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a sheet whose used range (first to last cell with a value) is over GOCUA_IMPORT_MAX_CELLS.
+
+    The parser holds the whole rectangle, empty cells included (32 bytes each): two cells, at A1
+    and IV1048576, are 268 million cells, 8 GB. `_check_part` bounds the rectangle by the last row
+    and the widest column it saw; only a sheet over the limit that way (for example one formatted
+    down to row 1,048,576) is read again here to find its cells with a value.
+    """
+    top = left = 1 << 30
+    bottom = right = 0
+    for data in _parts(archive, info):
+        for match in _VALUED_CELL.finditer(data):
+            column, row = column_number(match.group(1)), int(match.group(2))
+            top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column)
+    if bottom and (bottom - top + 1) * (right - left + 1) > max_cells():
+        raise _refuse("file_too_many_cells", _(
+            "The list spreads over more than %(count)s cells (from its first to its last filled cell); delete "
+            "what lies far below or right of it, or split it into several files."
+        ) % {"count": f"{max_cells():,}"})
 
 
 def _check_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -103,8 +143,11 @@ def _check_declarations(head: bytes) -> None:
 
 
 def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, shared_strings: bool = False,
-                ods: bool = False, cells: int = 0) -> int:
-    """Stream one part, counting strings, valued cells (from `cells`) and the widest column; return the cells."""
+                ods: bool = False, cells: int = 0, bounds: list | None = None) -> int:
+    """Stream one part, counting strings, valued cells (from `cells`) and the widest column; return the cells.
+
+    `bounds` ([last row, widest column]) is raised to what the part's rows and cells name (xlsx).
+    """
     strings = 0
     tail = b""
     with archive.open(info) as part:
@@ -117,12 +160,13 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, shared_strin
             # Count up to the last tag start: a tag cut by the chunk boundary is counted with the next chunk.
             cut = max(data.rfind(b"<", 0, max(len(data) - 64, 0)), 0)
             counted, tail = data[:cut], data[cut:]
-            strings, cells = _count(counted, strings, cells, shared_strings=shared_strings, ods=ods)
-        strings, cells = _count(tail, strings, cells, shared_strings=shared_strings, ods=ods)
+            strings, cells = _count(counted, strings, cells, shared_strings=shared_strings, ods=ods, bounds=bounds)
+        strings, cells = _count(tail, strings, cells, shared_strings=shared_strings, ods=ods, bounds=bounds)
     return cells
 
 
-def _count(data: bytes, strings: int, cells: int, *, shared_strings: bool, ods: bool) -> tuple[int, int]:
+def _count(data: bytes, strings: int, cells: int, *, shared_strings: bool, ods: bool,
+           bounds: list | None = None) -> tuple[int, int]:
     if shared_strings:
         strings += data.count(b"<si>") + data.count(b"<si ")
         if strings > max_shared_strings():
@@ -142,8 +186,13 @@ def _count(data: bytes, strings: int, cells: int, *, shared_strings: bool, ods: 
     else:
         cells += data.count(b"<v>") + data.count(b"<is>")
         for match in _WIDE_CELL.finditer(data):
-            if column_number(match.group(1)) > max_columns():
+            column = column_number(match.group(1))
+            if column > max_columns():
                 raise _columns_error()
+            if bounds is not None:
+                bounds[1] = max(bounds[1], column)
+        if bounds is not None:  # every row, not the last: a hostile file need not keep them in order
+            bounds[0] = max([bounds[0], *(int(m.group(1)) for m in _ROW.finditer(data))])
     if cells > max_cells():
         raise _refuse("file_too_many_cells", _(
             "The workbook has more than %(count)s filled cells; split it into several files."

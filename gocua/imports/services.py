@@ -431,7 +431,8 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
     if hasattr(progress, "writing"):
         progress.writing()  # one transaction from here: progress inside it could not be seen by the page
     with _gc_paused(), transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        # Only the status: the row's blobs (file, rows, plan) are tens of MB at 100,000 rows.
+        locked = ImportBatch.objects.select_for_update().only("id", "status").get(pk=batch.pk)
         if locked.status != ImportBatch.Status.PREVIEW:
             raise Conflict("import_done", _("This file has already been imported."))
         plan, reason = None, ""

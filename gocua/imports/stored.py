@@ -44,9 +44,15 @@ def dump(plan: Plan) -> bytes:
     z = zlib.compressobj(1)
     households = plan.valid_households
     proposals = {h.proposal.key: h.proposal for h in households if h.proposal is not None}
+    units = {plan.target.pk} if plan.target else set()
+    for h in households:
+        units.add(h.commune.pk)
+        if h.village is not None:
+            units.add(h.village.pk)
     head = {
         "format": FORMAT, "target": plan.target.pk if plan.target else None,
         "proposals": [[p.key, p.commune.pk, p.variants, p.kind, p.choice, p.rows] for p in proposals.values()],
+        "units": sorted(units),  # so that `load` can build each household as its line is read
     }
     parts = [z.compress(json.dumps(head, ensure_ascii=False).encode() + b"\n")]
     for household in households:
@@ -72,10 +78,14 @@ def load(blob: bytes) -> Plan:
     head = json.loads(next(lines))
     if head.get("format") != FORMAT:
         raise ValueError("unknown stored plan format")
-    households_raw = [json.loads(line) for line in lines]
     unit_ids = {head["target"]} | {p[1] for p in head["proposals"]}
-    for h in households_raw:
-        unit_ids.update((h[0], h[1]))
+    if "units" in head:
+        unit_ids.update(head["units"])
+        households_raw = (json.loads(line) for line in lines)  # one line in memory at a time
+    else:  # a plan stored before the units were listed in the head
+        households_raw = [json.loads(line) for line in lines]
+        for h in households_raw:
+            unit_ids.update((h[0], h[1]))
     units = Unit.objects.select_related("parent").in_bulk([pk for pk in unit_ids if pk is not None])
     proposals = {
         key: Proposal(key, units[commune], variants, kind, choice, rows)

@@ -9,6 +9,7 @@ search text and head, the encrypted citizen ID, one IndicatorChange per indicato
 
 import uuid
 from collections import defaultdict
+from contextlib import nullcontext
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from gocua.accounts.permissions import can_edit_registry
 from gocua.errors import Conflict, Forbidden
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.households.services import RESIDENT_FIELDS, household_search_text
+from gocua.imports import bulkload
 from gocua.imports.planner import NEW_VILLAGE, HouseholdPlan, Plan
 from gocua.indicators.rollups import refresh_villages
 from gocua.lib.text import clean_name, fold
@@ -103,14 +105,18 @@ def write(plan: Plan, *, actor, source_ref: str = "") -> dict:
         if not can_edit_registry(actor, commune):
             raise Forbidden("forbidden", _("This commune is outside your area."))
     now = timezone.now()
+    new_residents = sum(1 for h in households for r in h.valid if r.existing is None)
     try:
         with transaction.atomic():
-            created_villages = _create_villages(households, actor)
-            new_households = _write_households(households, actor, now)
-            ids = _insert_residents(households, actor, now)
-            _update_residents(households, now)
-            _record_changes(households, ids, actor, now, source_ref)
-            _set_heads(households, ids, now)
+            big = bulkload.worth_it(new_residents)
+            with bulkload.loading() if big else nullcontext():
+                first_new = _top_resident_id() if big else None
+                created_villages = _create_villages(households, actor)
+                new_households = _write_households(households, actor, now)
+                ids = _insert_residents(households, actor, now)
+                _update_residents(households, now)
+                _record_changes(households, ids, actor, now, source_ref, new_above=first_new)
+                _set_heads(households, ids, now)
             refresh_villages(sorted({h.village.code for h in households}))
     except IntegrityError:
         raise Conflict(
@@ -244,9 +250,45 @@ def _update_residents(households: list[HouseholdPlan], now) -> None:
     _update(Resident, rows)
 
 
-def _record_changes(households: list[HouseholdPlan], ids: dict[int, int], actor, now, source_ref: str) -> None:
+def _top_resident_id() -> int:
+    return Resident.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _record_new_changes(above: int, actor, stamp, source: str, ref: str) -> None:
+    """Record the marks of the residents with an id above `above` with one INSERT … SELECT per indicator.
+
+    What the row-by-row path records for a new resident: (unknown → mark) per indicator it sets;
+    the columns it does not set hold their default, unknown. Only inside the import's write
+    transaction on SQLite (the write lock is held: every such id is this import's).
+    """
+    from gocua.households.digital import INDICATOR_NAMES, Tri
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(IndicatorChange._meta.get_field(n).column) for n in (
+        "resident", "province_code", "indicator", "old_value", "new_value", "changed_at", "changed_by", "source",
+        "source_ref"))
+    with connection.cursor() as cursor:
+        for name in INDICATOR_NAMES:
+            column = quote(Resident._meta.get_field(name).column)
+            cursor.execute(
+                f"INSERT INTO {quote(IndicatorChange._meta.db_table)} ({columns}) "
+                f"SELECT id, province_code, %s, %s, {column}, %s, %s, %s, %s FROM {quote(Resident._meta.db_table)} "
+                f"WHERE id > %s AND {column} != %s ORDER BY id",
+                [name, int(Tri.UNKNOWN), stamp, actor.pk, source, ref, above, int(Tri.UNKNOWN)],
+            )
+
+
+def _record_changes(households: list[HouseholdPlan], ids: dict[int, int], actor, now, source_ref: str,
+                    *, new_above: int | None = None) -> None:
+    """Insert one IndicatorChange per indicator a row sets or changes.
+
+    With `new_above` (a big import on SQLite), the new residents' changes are made by SQL from
+    the rows just written (`_record_new_changes`); the updated residents' as usual.
+    """
     stamp, inserter = _db_time(IndicatorChange, now), _Inserter(IndicatorChange)
     source, ref = IndicatorChange.Source.IMPORT, source_ref[:64]
+    if new_above is not None:
+        _record_new_changes(new_above, actor, stamp, source, ref)
     # A 100,000-row roster records ~700,000 changes: each row is a copy of one template list with
     # the varying columns set, in column order (no dict per row).
     order = inserter.names
@@ -262,6 +304,8 @@ def _record_changes(households: list[HouseholdPlan], ids: dict[int, int], actor,
     for household in households:
         row[i_province] = household.village.province_code
         for resident in household.valid:
+            if new_above is not None and resident.existing is None:
+                continue
             row[i_resident] = resident.existing["id"] if resident.existing else ids[resident.row.number]
             for name, (old, new) in resident.indicator_changes.items():
                 row[i_indicator], row[i_old], row[i_new] = name, old, new

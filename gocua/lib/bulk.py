@@ -117,3 +117,25 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         )
         first = cursor.fetchone()[0] + 1
     return list(range(first, first + count))
+
+
+def secondary_indexes(models_) -> list[tuple[str, str, str]]:
+    """Return (name, table, CREATE statement) of the non-unique indexes of these models' tables."""
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.relname, t.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                "WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) ORDER BY i.relname",
+                [tables],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(tables))
+            cursor.execute(
+                f"SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks}) "
+                "AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+                tables,
+            )
+        return list(cursor.fetchall())

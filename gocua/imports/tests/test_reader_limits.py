@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import openpyxl
+import openpyxl.styles
 import pytest
 
 from gocua import testing as f
@@ -151,3 +152,37 @@ def test_a_merge_covering_the_whole_sheet_is_clipped_to_the_data_and_counted(set
     settings.GOCUA_IMPORT_MAX_CELLS = 300
     covering = with_merge(xlsx_bytes([HEADER] + [ROW] * 30), "A2:K31")
     assert refused(covering) == "file_too_many_cells"
+
+
+def _two_cells(far: str, *, styled_only: bool = False) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(ROW)
+    if styled_only:
+        sheet[far].font = openpyxl.styles.Font(bold=True)
+    else:
+        sheet[far] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_two_filled_cells_far_apart_are_refused_before_the_parser_allocates_the_rectangle():
+    # IV1048576 with A1: 268 million cells for the parser, 8 GB; the file is a few KB.
+    assert refused(_two_cells("IV1048576")) == "file_too_many_cells"
+    assert refused(_two_cells("Z300000")) == "file_too_many_cells"
+
+
+def test_cells_formatted_far_below_the_list_but_empty_are_read_as_the_list():
+    sheet = read_roster(_two_cells("IV1048576", styled_only=True), "roster.xlsx")
+    assert [cells[2] for _n, cells in sheet.rows] == ["Nguyễn Văn An"]
+
+
+def test_a_far_row_written_before_the_list_is_found_too():
+    data = xlsx_bytes([HEADER, ROW])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    far = b'<row r="1048576"><c r="IV1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    sheet = sheet.replace(b"<sheetData>", b"<sheetData>" + far, 1)
+    assert refused(replaced(data, {"xl/worksheets/sheet1.xml": sheet})) == "file_too_many_cells"
