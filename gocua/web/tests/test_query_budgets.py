@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — the outreach fixtures are imported, and pytest passes them in as arguments
 """Query budgets of the pages in `gocua bench load`'s mix: a page that starts asking more fails here.
 
 Each budget is what the page costs today (session and user included) with data in every part
@@ -6,6 +5,8 @@ it shows: a household with visits, outcomes and follow-ups; a village with teams
 assignments. The budgets do not grow with the data (the pages' own tests check that); they are
 here so a change that adds a query to a hot page is seen and argued for.
 """
+
+# ruff: noqa: F811 — the outreach fixtures are imported, and pytest passes them in as arguments
 
 import pytest
 from django.urls import reverse
