@@ -246,6 +246,24 @@ def _trivial(runs: list[tuple[list, float]]) -> dict:
     }
 
 
+def with_trivial(result: dict, trivial: dict) -> dict:
+    """Add the trivial view's figures, the mix's share of its rate, the targets and which are met."""
+    ratio = result["throughput_rps"] / trivial["throughput_rps"] if trivial["throughput_rps"] else 0.0
+    result |= {
+        "trivial": trivial,
+        "ratio_to_trivial": round(ratio, 4),
+        "targets": TARGETS,
+        "meets": {
+            "throughput_rps": result["throughput_rps"] >= TARGETS["throughput_rps"],
+            "p95_ms": result["p95_ms"] is not None and result["p95_ms"] < TARGETS["p95_ms"],
+            "errors": result["errors"] == TARGETS["errors"],
+            "ratio_to_trivial": ratio >= TARGETS["ratio_to_trivial"],
+        },
+    }
+    result["meets_targets"] = all(result["meets"].values())
+    return result
+
+
 def _lines(result: dict) -> list[str]:
     """Return the human-readable report: the mix, the trivial view, the ratio and the targets."""
     trivial = result["trivial"]
@@ -321,21 +339,8 @@ def load(iterations: int) -> dict:
             before = _run_clients(port, trivial_mix, None, trivial_seconds, clients)
             results, elapsed = _run_clients(port, mix, sync, seconds, clients)
             after = _run_clients(port, trivial_mix, None, trivial_seconds, clients)
-    result = _report(results, elapsed, clients, workers, sync is not None)
-    trivial = _trivial([before, after])
-    ratio = result["throughput_rps"] / trivial["throughput_rps"] if trivial["throughput_rps"] else 0.0
-    result |= {
-        "trivial": trivial,
-        "ratio_to_trivial": round(ratio, 4),
-        "targets": TARGETS,
-        "meets": {
-            "throughput_rps": result["throughput_rps"] >= TARGETS["throughput_rps"],
-            "p95_ms": result["p95_ms"] is not None and result["p95_ms"] < TARGETS["p95_ms"],
-            "errors": result["errors"] == TARGETS["errors"],
-            "ratio_to_trivial": ratio >= TARGETS["ratio_to_trivial"],
-        },
-    }
-    result["meets_targets"] = all(result["meets"].values())
+    result = with_trivial(_report(results, elapsed, clients, workers, sync is not None), _trivial([before, after]))
+    trivial = result["trivial"]
     result["report"] = _lines(result)
     if result["errors"] or trivial["errors"]:
         result["error"] = (
