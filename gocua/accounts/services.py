@@ -6,7 +6,7 @@ import io
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from gocua.accounts.models import AuditEvent, Role, User, UserSession
 from gocua.accounts.permissions import can_browse_audit, can_manage_account, can_manage_user, leader_team
 from gocua.errors import CommonErrorCode, DomainError, Forbidden
 from gocua.lib import cells
+from gocua.lib.bulk import insert_rows
 
 SCOPE_CODES = ("province_code", "commune_code", "village_code")
 
@@ -63,14 +64,28 @@ def audit_record(
     return event
 
 
-def audit_record_many(*, actor, action: str, objects, details=None, request=None) -> list[AuditEvent]:
-    """Append one event per object of a batch (a sync upload's visits) with one INSERT; see audit_record."""
-    events = [
-        _event(actor=actor, action=action, obj=obj, object_type="", object_id="", request=request, username="",
-               unit=None, detail=details[i] if details is not None else None)
-        for i, obj in enumerate(objects)
-    ]
-    return AuditEvent.objects.bulk_create(events)
+def audit_record_many(*, actor, action: str, objects, details=None, request=None) -> int:
+    """Append one event per object of a batch (a sync upload's visits) with one INSERT; see audit_record.
+
+    The same rows as `audit_record` would write, as plain rows (`gocua.lib.bulk.insert_rows`): a
+    model instance per event was a fifth of a sync batch's server time. Return how many.
+    """
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    ip = client_ip(request)
+    constant = {
+        "actor_id": actor_obj.pk if actor_obj else None,
+        "actor_username": actor_obj.username if actor_obj else "",
+        "action": action,
+        "ip": AuditEvent._meta.get_field("ip").get_db_prep_save(ip, connection) if ip else None,
+    }
+    rows = []
+    for i, obj in enumerate(objects):
+        detail = details[i] if details is not None else None
+        rows.append({
+            **constant, "object_type": obj._meta.label_lower, "object_id": str(obj.pk), "detail": detail or {},
+            **_unit_codes(obj, None),
+        })
+    return insert_rows(AuditEvent, rows)
 
 
 def _validate_password(password: str, user: User | None = None) -> None:

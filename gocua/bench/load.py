@@ -7,6 +7,11 @@ page, the search page, the API's household list, the commune's left-behind list,
 list, and — when the field app's `POST /api/v1/sync` exists — a small sync of 3 visits. Every
 request must answer 2xx: the error rate is reported and must be 0.
 
+The same clients also ask the same gunicorn for a trivial view (`GET /health/`, no database, no
+session) for a few seconds before and after the mix: the framework's own floor on this machine
+at this moment. The report gives the mix's throughput as a share of it (`ratio_to_trivial`), a
+figure that moves far less with the neighbours' load than requests per second do.
+
 All of it runs on a scratch copy of the database (SQLite: the backup API into a temporary folder;
 PostgreSQL: CREATE DATABASE … TEMPLATE), which is dropped afterwards: the accounts, sessions and
 synced visits never reach the database the command was pointed at.
@@ -49,6 +54,11 @@ CLIENTS, SECONDS = 50, 60
 SMOKE_CLIENTS, SMOKE_SECONDS = 5, 5
 SYNC_PATH = "/api/v1/sync"
 SMALL_DATASET = 50_000  # below this many residents the smoke sizes are used anyway
+TRIVIAL_PATH = "/health/"
+TRIVIAL_SECONDS, SMOKE_TRIVIAL_SECONDS = 5, 1  # each, before and after the mix
+# Unmeasured first: every worker imports the app and compiles the templates on its first requests.
+WARM_SECONDS, SMOKE_WARM_SECONDS = 3, 1
+TARGETS = {"throughput_rps": 300, "p95_ms": 200, "errors": 0, "ratio_to_trivial": 0.12}
 
 
 # --- the scratch copy -------------------------------------------------------------------------------
@@ -202,6 +212,76 @@ def _client_loop(port, mix, sync, stop_at, seed, results, lock) -> None:
         results.extend(mine)
 
 
+def _run_clients(port: int, mix: list, sync, seconds: float, clients: int) -> tuple[list, float]:
+    """Run `clients` closed-loop clients over `mix` for `seconds`; return their results and the elapsed time."""
+    results: list = []
+    lock = threading.Lock()
+    started = time.monotonic()
+    stop_at = started + seconds
+    threads = [
+        threading.Thread(target=_client_loop, args=(port, mix, sync, stop_at, i, results, lock))
+        for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    return results, time.monotonic() - started
+
+
+def _trivial(runs: list[tuple[list, float]]) -> dict:
+    """Summarise the trivial-view runs (before and after the mix) as one rate."""
+    results = [r for found, _s in runs for r in found]
+    seconds = sum(s for _r, s in runs)
+    timings = [ms for _kind, ms, _status in results]
+    return {
+        "path": TRIVIAL_PATH,
+        "requests": len(results),
+        "seconds": round(seconds, 1),
+        "throughput_rps": round(len(results) / seconds, 1) if seconds else 0.0,
+        "throughput_rps_each": [round(len(found) / s, 1) for found, s in runs if s],
+        "p50_ms": round(percentile(timings, 0.5), 1) if timings else None,
+        "p95_ms": round(percentile(timings, 0.95), 1) if timings else None,
+        "errors": sum(1 for _k, _ms, status in results if not (isinstance(status, int) and status < 400)),
+    }
+
+
+def with_trivial(result: dict, trivial: dict) -> dict:
+    """Add the trivial view's figures, the mix's share of its rate, the targets and which are met."""
+    ratio = result["throughput_rps"] / trivial["throughput_rps"] if trivial["throughput_rps"] else 0.0
+    result |= {
+        "trivial": trivial,
+        "ratio_to_trivial": round(ratio, 4),
+        "targets": TARGETS,
+        "meets": {
+            "throughput_rps": result["throughput_rps"] >= TARGETS["throughput_rps"],
+            "p95_ms": result["p95_ms"] is not None and result["p95_ms"] < TARGETS["p95_ms"],
+            "errors": result["errors"] == TARGETS["errors"],
+            "ratio_to_trivial": ratio >= TARGETS["ratio_to_trivial"],
+        },
+    }
+    result["meets_targets"] = all(result["meets"].values())
+    return result
+
+
+def _lines(result: dict) -> list[str]:
+    """Return the human-readable report: the mix, the trivial view, the ratio and the targets."""
+    trivial = result["trivial"]
+    lines = [
+        f"mix      {result['requests']:>7} requests in {result['seconds']} s = {result['throughput_rps']} req/s, "
+        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, errors {result['errors']} "
+        f"({result['clients']} clients, {result['gunicorn_workers']} workers)",
+        f"trivial  {trivial['requests']:>7} requests in {trivial['seconds']} s = {trivial['throughput_rps']} req/s "
+        f"(GET {trivial['path']}), p95 {trivial['p95_ms']} ms",
+        f"ratio to the trivial view: {result['ratio_to_trivial']:.1%} (goal {TARGETS['ratio_to_trivial']:.0%})",
+    ]
+    for kind, figures in result["kinds"].items():
+        lines.append(f"  {kind:<15} {figures['requests']:>6}  p50 {figures['p50_ms']:>7} ms  p95 {figures['p95_ms']:>7} ms")
+    met = ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in result["meets"].items())
+    lines.append(f"targets: {met}")
+    return lines
+
+
 def _report(results: list, seconds: float, clients: int, workers: int, synced: bool) -> dict:
     timings = [ms for _kind, ms, _status in results]
     errors = [(kind, status) for kind, _ms, status in results if not (isinstance(status, int) and status < 400)]
@@ -237,35 +317,34 @@ def load(iterations: int) -> dict:
     if reason:
         return skipped("load", reason)
     small = Resident.objects.count() < SMALL_DATASET
-    clients, seconds = (SMOKE_CLIENTS, SMOKE_SECONDS) if options.smoke or small else (CLIENTS, SECONDS)
+    quick = options.smoke or small
+    clients, seconds = (SMOKE_CLIENTS, SMOKE_SECONDS) if quick else (CLIENTS, SECONDS)
     workers = (os.cpu_count() or 1) + 1
     try:
         reverse("outreach:left_behind")
         reverse("web:unit", args=[village.code])
     except NoReverseMatch as exc:
         return skipped("load", f"the web pages are not there yet: {exc}")
+    trivial_seconds, warm_seconds = (SMOKE_TRIVIAL_SECONDS, SMOKE_WARM_SECONDS) if quick else (TRIVIAL_SECONDS, WARM_SECONDS)
+    trivial_mix = [("trivial", "GET", TRIVIAL_PATH, {})]
     with scratch_database() as url:
         village = type(village).objects.get(pk=village.pk)
         mix, sync = _requests(village)
         connections["default"].close()  # the copy is the servers' now
         port = server.free_port()
-        results: list = []
-        lock = threading.Lock()
         env = {"DATABASE_URL": url, "GOCUA_DB_CONN_MAX_AGE": "60"}
         with server.gunicorn(port, workers=workers, timeout=120, backlog=256, env=env) as process:
             server.wait_ready(process, lambda: server.request(port, "GET", "/login/", {"Host": "localhost"}), "GET /login/")
-            started = time.monotonic()
-            stop_at = started + seconds
-            threads = [
-                threading.Thread(target=_client_loop, args=(port, mix, sync, stop_at, i, results, lock))
-                for i in range(clients)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=seconds + 120)
-            elapsed = time.monotonic() - started
-    result = _report(results, elapsed, clients, workers, sync is not None)
-    if result["errors"]:
-        result["error"] = f"{result['errors']} of {result['requests']} requests failed: {result['first_errors']}"
+            _run_clients(port, trivial_mix + mix, None, warm_seconds, clients)
+            before = _run_clients(port, trivial_mix, None, trivial_seconds, clients)
+            results, elapsed = _run_clients(port, mix, sync, seconds, clients)
+            after = _run_clients(port, trivial_mix, None, trivial_seconds, clients)
+    result = with_trivial(_report(results, elapsed, clients, workers, sync is not None), _trivial([before, after]))
+    trivial = result["trivial"]
+    result["report"] = _lines(result)
+    if result["errors"] or trivial["errors"]:
+        result["error"] = (
+            f"{result['errors']} of {result['requests']} requests failed: {result['first_errors']}"
+            if result["errors"] else f"{trivial['errors']} trivial requests failed"
+        )
     return result

@@ -128,9 +128,13 @@ def _code_of(error: dict) -> str:
     return "invalid_value"
 
 
+# One encoder for every record: json.dumps with options builds a new one per call. The text must
+# stay byte for byte what it was, or replays of records uploaded before would read as conflicts.
+_DIGEST_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def digest(raw) -> str:
-    text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_DIGEST_ENCODER.encode(raw).encode()).hexdigest()
 
 
 def parse_record(position: int, raw) -> Parsed:

@@ -54,3 +54,14 @@ def test_the_pool_is_configured_on_postgresql(tmp_path):
     result = f.run_gocua(env, "shell", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["10", "0"]
+
+
+def test_production_compiles_each_template_once_per_process(tmp_path):
+    env = f.process_env(tmp_path)
+    env.update(GOCUA_ENV="production", GOCUA_SECRET_KEY="k" * 50, GOCUA_PII_KEY="p" * 32,
+               GOCUA_ALLOWED_HOSTS="gocua.example.vn", GOCUA_CACHE_URL="locmem")
+    code = ("from django.template import engines; e = engines['django'].engine; "
+            "print(e.debug, [type(l).__module__ for l in e.template_loaders])")
+    result = f.run_gocua(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False ['django.template.loaders.cached']"

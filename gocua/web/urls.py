@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gocua.web.views import auth, households, priority, reorg, residents, search, teams, units
+from gocua.web.views import auth, health, households, priority, reorg, residents, search, teams, units
 
 app_name = "web"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", auth.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("health/", health.health, name="health"),
     path("search/", search.search, name="search"),
     # Units are addressed by their official code (villages: <commune>-NNN), not a database id.
     path("units/<str:code>/", units.unit_detail, name="unit"),

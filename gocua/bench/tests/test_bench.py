@@ -163,3 +163,18 @@ def test_a_bench_device_logs_a_member_in_with_a_token_of_their_own(world):
     assert list(user.device_tokens.values_list("name", flat=True)) == ["bench-load"]
     response = f.ApiClient(token=issued.secret).get("/me")
     assert response.status_code == 200 and response.json()["username"] == user.username
+
+
+def test_the_load_report_gives_the_mix_as_a_share_of_the_trivial_view():
+    from gocua.bench import load
+
+    mix = [("household", 40.0, 200)] * 9 + [("sync", 120.0, 200)]
+    trivial = load._trivial([([("trivial", 2.0, 200)] * 300, 2.0), ([("trivial", 3.0, 200)] * 200, 2.0)])
+    assert trivial["throughput_rps"] == 125.0 and trivial["throughput_rps_each"] == [150.0, 100.0]
+    report = load.with_trivial(load._report(mix, seconds=1.0, clients=2, workers=3, synced=True), trivial)
+    assert report["ratio_to_trivial"] == 0.08 and report["meets"] == {
+        "throughput_rps": False, "p95_ms": True, "errors": True, "ratio_to_trivial": False}
+    assert not report["meets_targets"]
+    lines = load._lines(report)
+    assert "ratio to the trivial view: 8.0% (goal 12%)" in lines
+    assert lines[-1] == "targets: throughput_rps NOT met, p95_ms met, errors met, ratio_to_trivial NOT met"

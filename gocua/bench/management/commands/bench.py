@@ -71,6 +71,8 @@ class Command(BaseCommand):
             return head + f"  skipped: {result['reason']}"
         if "error" in result:
             return head + self.style.ERROR(f"  error: {result['error']}")
+        if "report" in result:  # a benchmark that words its own report (load)
+            return head + "\n".join(f"  {line}" for line in result["report"])
         lines = [
             f"  {'requests':>10} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'queries':>8} {'peak MB':>8}",
             f"  {result['requests']:>10} {result['p50_ms']:>9.2f} {result['p95_ms']:>9.2f} {result['max_ms']:>9.2f} "
