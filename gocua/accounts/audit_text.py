@@ -58,6 +58,14 @@ LINES = {
     "help_closed": N_("%(actor)s closed help request %(object)s"),
     "help_spam_marked": N_("%(actor)s hid a phone's help requests as spam (%(object)s)"),
     "help_spam_unmarked": N_("%(actor)s showed a phone's help requests again (%(object)s)"),
+    "alert_published": N_("%(actor)s published the scam alert %(object)s"),  # gocua/alerts
+    "alert_changed": N_("%(actor)s changed the scam alert %(object)s"),
+    "alert_withdrawn": N_("%(actor)s withdrew the scam alert %(object)s"),
+    "push.subscribe": N_("%(actor)s turned on daily reminders on a phone"),  # gocua/field/push.py
+    "push.unsubscribe": N_("%(actor)s turned off daily reminders on a phone"),
+    "reorg.record": N_("%(actor)s recorded a change of the map (%(object)s)"),  # gocua/places/reorg.py
+    "reorg.cancel": N_("%(actor)s cancelled a scheduled change of the map (%(object)s)"),
+    "reorg.apply": N_("The change of the map %(object)s was applied"),
     # Learning (issue 18).
     "framework_loaded": N_("%(actor)s loaded a digital-skills framework version (%(object)s)"),
     "skills_assessed": N_("%(actor)s recorded a digital-skills assessment (%(object)s)"),

@@ -34,6 +34,8 @@ NOT_DISTRIBUTED = {
     "alerts_householdwarned": "distributed by the household's province once it carries the code (SCALING.md)",
     "alerts_warnedcount": "small per-unit counts: keyed by unit code, like the rollup tables",
     "households_prioritygroupsetting": "small per-commune settings: keyed by commune, like the rollup tables",
+    "indicators_target": "reference table: a few thousand targets, read by every dashboard",
+    "reports_unitreport": "coordinator: one report per unit and period, reviewed one level up",
 }
 
 # Unique keys (as column tuples) of distributed tables that do not include province_code yet:

@@ -61,7 +61,7 @@ def test_the_sync_endpoints_are_in_the_openapi_schema(db):
     body = upload["requestBody"]["content"]["application/json"]["schema"]
     kinds = {variant["properties"]["type"]["const"] for variant in body["properties"]["records"]["items"]["oneOf"]}
     assert kinds == {"household", "resident", "visit", "session", "household_edit", "resident_edit", "indicators",
-                     "help_claim", "help_call", "help_link", "help_close"}
+                     "help_claim", "help_call", "help_link", "help_close", "assessment"}
     assert "413" in upload["responses"]
     for path in ("/api/v1/auth/token", "/api/v1/auth/tokens", "/api/v1/sync/conflicts"):
         assert path in schema["paths"]

@@ -127,7 +127,9 @@ def test_a_download_costs_the_same_queries_for_3_or_30_households(world, device_
     for number in range(2, 31):
         household = f.make_household(world.village, f"TT-{number:03d}")
         f.make_resident(household, full_name=f"Người {number}")
-    with django_assert_max_num_queries(20):
+    # 22: the registry pages plus one or two per key of the first page (help requests, scam alerts,
+    # skills framework); the count must not grow with the households.
+    with django_assert_max_num_queries(22):
         page = device.get("/sync").json()
     assert len(page["households"]) == 30
 

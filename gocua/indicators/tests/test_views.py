@@ -160,4 +160,5 @@ def test_the_dashboard_takes_the_same_queries_for_5_or_50_villages(db):
         response, queries = f.get_counting(client, f"/dashboards/{commune.code}/")
         assert len(re.findall(r"<tr data-code=", response.content.decode())) == n
         counts.append(queries)
-    assert counts[0] == counts[1] <= 20
+    # 22 since the alerts, learning and priority-group sections joined the page; flat in villages.
+    assert counts[0] == counts[1] <= 22
