@@ -27,7 +27,7 @@ def _actions_in_source() -> set[str]:
         found.update(LITERAL.findall(text))
         found.update(HELPER.findall(text))
         for names, values in CONSTANT.findall(text):  # NAME = "action", used as action=NAME
-            for name, value in zip(names.split(", "), re.findall(r'"([a-z_.]+)"', values)):
+            for name, value in zip(names.split(", "), re.findall(r'"([a-z_.]+)"', values), strict=True):
                 if re.search(rf"action=(?:[a-z_.]+\.)?{name.strip()}\b", text):
                     found.add(value)
     return found
