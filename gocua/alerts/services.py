@@ -7,6 +7,7 @@ import datetime as dt
 import unicodedata
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,9 @@ from gocua.lib.text import clean_name
 from gocua.places.models import Level, Unit
 
 PUBLISHED, CHANGED, WITHDRAWN = "alert_published", "alert_changed", "alert_withdrawn"
+# Sent after an alert is published and committed (`alert=`). The field app connects its Web Push
+# to it (field/apps.py): this app sits below the field app and does not import it.
+alert_published = Signal()
 AUDIT_LABELS = {
     PUBLISHED: _("Scam alert published"),
     CHANGED: _("Scam alert changed"),
@@ -142,6 +146,8 @@ def alert_publish(*, actor, unit, title, looks_like, what_to_do="", severity=Ale
             alert.save()
             audit_record(actor=actor, action=PUBLISHED, obj=alert, detail=_detail(alert), request=request,
                          unit=alert.unit)
+            # Listeners above this app (the field app's Web Push) act once the alert is committed.
+            transaction.on_commit(lambda: alert_published.send(sender=Alert, alert=alert))
     except Exception:
         _delete_files([alert.image.name, alert.thumb.name])
         raise

@@ -253,3 +253,50 @@ def digest_schedule(now=None) -> bool:
         return False
     push_digest_task.using(run_after=digest_next_run(now)).enqueue()
     return True
+
+
+# --- scam alerts (issue 17) ----------------------------------------------------------------------------
+
+
+def alert_payload(alert) -> str:
+    """The notification of a scam alert: its title and severity as the officer wrote them, no one's data."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    return json.dumps({"title": gettext("Scam alert: %(title)s") % {"title": alert.title},
+                       "body": " ".join(alert.looks_like.split())[:160], "url": reverse("field:app"),
+                       "tag": f"gocua-alert-{alert.pk}"}, ensure_ascii=False)
+
+
+def alert_push(alert_id: int) -> int:
+    """Push alert `alert_id` to every subscribed phone of a member whose team it reaches; return how many got it."""
+    from django.db.models import Q
+
+    from gocua.alerts.models import Alert
+    from gocua.places.models import Level
+    from gocua.teams.models import Member
+
+    alert = Alert.objects.filter(pk=alert_id).first()
+    if alert is None or not alert.is_active():
+        return 0  # withdrawn or expired before the worker came to it
+    teams = Q(team__is_active=True)
+    if alert.level == Level.PROVINCE:
+        teams &= Q(team__province_code=alert.province_code)
+    elif alert.level == Level.COMMUNE:
+        teams &= Q(team__commune_code=alert.commune_code)
+    users = Member.objects.filter(teams, left_on__isnull=True, user__isnull=False).values("user_id")
+    data = alert_payload(alert)
+    sent = 0
+    subscriptions = _live(list(PushSubscription.objects.filter(user_id__in=users).select_related("device")))
+    for subscription in subscriptions:
+        sent += push_send(subscription, data)
+    log.info("alert %s pushed to %s of %s phones", alert.pk, sent, len(subscriptions))
+    return sent
+
+
+def alert_published_enqueue(sender, alert, **kwargs) -> None:
+    """Receiver of `alerts.services.alert_published`: the worker pushes it (never inside the officer's request)."""
+    from gocua.field.tasks import push_alert_task
+
+    if PushSubscription.objects.exists():
+        push_alert_task.enqueue(alert.pk)

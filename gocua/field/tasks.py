@@ -11,3 +11,11 @@ def push_digest_task() -> int:
     sent = digest_push_all()
     digest_schedule()
     return sent
+
+
+@task()
+def push_alert_task(alert_id: int) -> int:
+    """Push a newly published scam alert to the subscribed phones of its area."""
+    from gocua.field.push import alert_push
+
+    return alert_push(alert_id)

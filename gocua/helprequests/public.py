@@ -15,6 +15,7 @@ from gocua.accounts.client_ip import client_ip
 from gocua.errors import DomainError
 from gocua.helprequests import labels, selectors, services
 from gocua.helprequests.models import PreferredTime, Status
+from gocua.lib import og
 from gocua.lib import phone as phones
 from gocua.outreach.models import ServiceItem
 from gocua.teams.models import Member, Team
@@ -38,9 +39,35 @@ def _team_of(village):
     return team, (phones.mask(leader.phone) if leader else "")
 
 
-def _form_context(village, values=None, error=None):
+def help_card(village, team) -> og.Card:
+    """The preview a pasted link shows on Zalo or Facebook: the village, its team, what to do."""
+    return og.Card(
+        title=_("Ask the village digital team for help"),
+        place=village.name, figure=_("Free"),
+        figure_label=team.name if team is not None else _("the village digital team"),
+        kicker=_("GõCửa · Help"), accent="info",
+    )
+
+
+def _og(request, village, team) -> dict:
+    url = request.build_absolute_uri(reverse("help_public:page", args=[village.code]))
+    return og.tags(
+        title=_("Ask for help · %(village)s") % {"village": village.name},
+        description=_("Stuck with VNeID, online public services or paying by phone? Leave your name and phone: "
+                      "the village digital team calls you back, free of charge."),
+        url=url, image_url=request.build_absolute_uri(reverse("help_public:card", args=[village.code])),
+        card=help_card(village, team),
+    )
+
+
+def _form_context(village, values=None, error=None, request=None):
     team, leader_phone = _team_of(village)
-    return {
+    shared = {}
+    if request is not None:
+        shared = {"og": _og(request, village, team),
+                  "share_url": request.build_absolute_uri(reverse("help_public:page", args=[village.code]))}
+        shared["share_title"] = shared["og"]["title"]
+    return {**shared,
         "unit": village, "team": team, "leader_phone": leader_phone,
         "choices": labels.choices(ServiceItem.objects.filter(is_active=True)),
         "times": PreferredTime.choices, "values": values or {"preferred_time": PreferredTime.ANYTIME},
@@ -54,18 +81,26 @@ def _form_context(village, values=None, error=None):
 def help_page(request, code: str):
     village = _village_or_404(code)
     if request.method != "POST":
-        return render(request, "helprequests/public_form.html", _form_context(village))
+        return render(request, "helprequests/public_form.html", _form_context(village, request=request))
     data = {name: request.POST.get(name, "") for name in FIELDS}
     try:
         filed = services.help_submit(village=village, data=data, client_address=client_ip(request))
     except DomainError as exc:
         values = {k: v for k, v in data.items() if k not in ("website", "t")}
         response = render(request, "helprequests/public_form.html",
-                          _form_context(village, values, error=exc), status=exc.status)
+                          _form_context(village, values, error=exc, request=request), status=exc.status)
         if exc.status == 429:
             response["Retry-After"] = "3600"
         return response
     return redirect(reverse("help_public:status", args=[filed.code]) + "?new=1")
+
+
+@require_safe
+def card(request, code: str):
+    """The village help page's preview image (PNG, drawn here, cached by content)."""
+    village = _village_or_404(code)
+    team, _phone = _team_of(village)
+    return og.image_response(help_card(village, team))
 
 
 @require_safe

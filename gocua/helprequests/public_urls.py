@@ -11,4 +11,5 @@ urlpatterns = [
     path("s/<str:ticket>/", public.status, name="status"),
     path("<str:code>/", public.help_page, name="page"),
     path("<str:code>/poster/", public.poster, name="poster"),
+    path("<str:code>/card.png", public.card, name="card"),
 ]

@@ -45,6 +45,19 @@ def overdue(user):
     )
 
 
+def overdue_by_village(user) -> list[dict]:
+    """Return [{village_code, village__name, n}] of overdue entries in the user's area, most first (for the
+    leader's team progress and the officer's left-behind page, which show them beside overdue follow-ups)."""
+    from django.db.models import Count
+
+    rows = (
+        _entries(user).filter(is_spam=False).exclude(status=Status.CLOSED)
+        .annotate(touched=Coalesce("last_action_at", "created_at")).filter(touched__lt=overdue_since())
+        .values("village_code", "village__name").annotate(n=Count("id")).order_by("-n", "village__name")
+    )
+    return list(rows)
+
+
 def hidden_as_spam(user):
     return _entries(user).filter(is_spam=True).order_by("-created_at", "-pk")[:QUEUE_LIMIT]
 

@@ -118,3 +118,29 @@ def test_a_burst_of_50_from_one_phone_is_limited_and_folds_into_one_entry(world,
     rows = leader.get("/help/").content.decode().count('class="help-entry"')
     assert rows == 2  # the flood folds into one entry; the real one is its own
     assert "Lê Văn Tám" in leader.get("/help/").content.decode()
+
+
+def test_the_help_page_shares_as_a_card_with_a_generated_preview(world, tmp_path, settings):
+    import io
+
+    from PIL import Image
+
+    settings.DATA_DIR = tmp_path  # the cards are cached under DATA_DIR/og/
+    page = _client().get(f"/h/{world.village.code}/").content.decode()
+    tags = dict(re.findall(r'<meta property="(og:[a-z:]+)" content="([^"]*)"', page))
+    assert world.village.name in tags["og:title"]
+    assert tags["og:url"].endswith(f"/h/{world.village.code}/")
+    assert f"/h/{world.village.code}/card.png?v=" in tags["og:image"]
+    assert 'data-share-url="' in page and "share.js" in page
+    card = _client().get(tags["og:image"].split("testserver", 1)[-1])
+    assert card.status_code == 200 and card["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(b"".join(card.streaming_content)))
+    assert image.format == "PNG" and image.size == (1200, 630)
+    # Nothing personal on a public card: the leader's phone is not in the tags.
+    Member.objects.filter(team=world.team, role="leader").update(phone="0988123456")
+    again = _client().get(f"/h/{world.village.code}/").content.decode()
+    assert "0988123456" not in " ".join(re.findall(r'<meta [^>]*>', again))
+
+
+def test_the_card_of_an_unknown_village_is_404(world):
+    assert _client().get("/h/99999-999/card.png").status_code == 404

@@ -89,3 +89,21 @@ def test_the_overdue_tab_lists_only_overdue_entries(world, filed, settings):
 def test_the_team_page_links_the_queue_and_the_villages_qr_poster(world):
     page = _as(world.users["team_leader"]).get(f"/teams/{world.team.pk}/").content.decode()
     assert 'href="/help/"' in page and f'href="/h/{world.village.code}/poster/"' in page
+
+
+def test_overdue_requests_show_on_the_leaders_progress_and_the_officers_left_behind_list(world, filed, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.GOCUA_HELP_OVERDUE_HOURS = 1
+    progress = _as(world.users["team_leader"]).get("/outreach/progress/", follow=True).content.decode()
+    assert "help-overdue" not in progress  # nothing overdue yet
+    HelpRequest.objects.filter(pk=filed.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    progress = _as(world.users["team_leader"]).get("/outreach/progress/", follow=True).content.decode()
+    assert "help-overdue" in progress and 'href="/help/?tab=overdue"' in progress
+    officer_page = _as(world.users["commune_officer"]).get("/outreach/left-behind/").content.decode()
+    assert "help-overdue" in officer_page and world.village.name in officer_page.split("help-overdue", 1)[1]
+    # Another commune's officer does not see this commune's overdue requests.
+    other = _as(world.users["other_commune_officer"]).get("/outreach/left-behind/").content.decode()
+    assert "help-overdue" not in other
