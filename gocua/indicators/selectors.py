@@ -247,7 +247,32 @@ def lineages(units: list[Unit]) -> dict[int, list[Unit]]:
                 found[owner].append(row.predecessor)
                 following[row.predecessor_id] = owner
         frontier = following
+    _split_communes_carry_their_villages(found, units)
     return found
+
+
+def _split_communes_carry_their_villages(found: dict[int, list[Unit]], units: list[Unit]) -> None:
+    """Give a commune made by a split the history of the villages it received, on today's map.
+
+    A split village's figures cannot be divided, but a commune is split by whole villages: its
+    figure for a week before the split is the sum of those villages' own figures then (their
+    predecessors, which moved into it under new codes). Two queries, only for communes.
+    """
+    from gocua.places.models import Level, UnitSuccession
+
+    communes = [u for u in units if u.level == Level.COMMUNE]
+    if not communes:
+        return
+    split = set(UnitSuccession.objects.filter(successor_id__in=[u.pk for u in communes],
+                                              change=UnitSuccession.Change.SPLIT).values_list("successor_id", flat=True))
+    if not split:
+        return
+    villages = list(Unit.objects.filter(parent_id__in=split, level=Level.VILLAGE, valid_to__isnull=True))
+    for village, carried in lineages(villages).items():
+        owner = next(v.parent_id for v in villages if v.pk == village)
+        for unit in carried:
+            if all(p.pk != unit.pk for p in found[owner]):
+                found[owner].append(unit)
 
 
 def _summed(rows) -> dict[str, int]:

@@ -182,13 +182,22 @@ def test_a_split_commune_reads_as_it_was_then_and_its_villages_carry_their_histo
         [(w.village.code, 1), (w.village2.code, 2)])
     old = admin.get(f"/api/v1/units/09784/indicators?date={LAST_WEEK}&map=then").json()
     assert old["figures"]["households"] == 3
-    # On today's map each moved village carries its old figures; the new commune, like a split
-    # village's parts, starts from its own first week (a commune's total is not divided after the fact).
+    # On today's map each moved village carries its old figures, and a commune made by the split
+    # carries the villages it received (a commune is split by whole villages, so its past adds up).
     moved = Unit.objects.get(parent__code="99902", valid_to__isnull=True)
     village_now = admin.get(f"/api/v1/units/{moved.code}/indicators?date={LAST_WEEK}&map=now").json()
     assert village_now["figures"]["households"] == 2 and village_now["merged_in"] == [w.village2.code]
-    part = admin.get(f"/api/v1/units/99902/indicators?date={LAST_WEEK}&map=now").json()
+    south = admin.get(f"/api/v1/units/99902/indicators?date={LAST_WEEK}&map=now").json()
+    assert south["available"] is True and south["figures"]["households"] == 2
+    north = admin.get(f"/api/v1/units/99901/indicators?date={LAST_WEEK}&map=now").json()
+    assert north["figures"]["households"] == 1
+    # On the map as it was, the new communes did not exist yet.
+    part = admin.get(f"/api/v1/units/99902/indicators?date={LAST_WEEK}&map=then").json()
     assert part["available"] is False and part["notice"]["code"] == "before_unit_existed"
+    # The province's children on today's map: the two new communes with their villages' past.
+    now = admin.get(f"/api/v1/units/01/children/indicators?date={LAST_WEEK}&map=now").json()
+    listed = {c["unit"]["code"]: c["figures"]["households"] for c in now["children"]}
+    assert (listed.get("99901"), listed.get("99902")) == (1, 2) and "09784" not in listed
     province = admin.get(f"/api/v1/units/01/children/indicators?date={LAST_WEEK}&map=then").json()
     assert ("09784", 3) in [(c["unit"]["code"], c["figures"]["households"]) for c in province["children"]]
 
