@@ -235,19 +235,24 @@ def lineages(units: list[Unit]) -> dict[int, list[Unit]]:
 
     found: dict[int, list[Unit]] = {u.pk: [] for u in units}
     frontier = {u.pk: u.pk for u in units}  # unit id to look up → the unit it belongs to
-    for _hop in range(MAX_HOPS):
+    split_parts = set()  # units made by a split (seen in the first hop's rows: no query of their own)
+    for hop in range(MAX_HOPS):
         if not frontier:
             break
-        rows = UnitSuccession.objects.filter(successor_id__in=list(frontier)).exclude(
-            change=UnitSuccession.Change.SPLIT).select_related("predecessor")
+        rows = UnitSuccession.objects.filter(successor_id__in=list(frontier)).select_related("predecessor")
         following = {}
         for row in rows:
+            if row.change == UnitSuccession.Change.SPLIT:
+                if hop == 0:
+                    split_parts.add(row.successor_id)
+                continue
             owner = frontier[row.successor_id]
             if all(p.pk != row.predecessor_id for p in found[owner]):
                 found[owner].append(row.predecessor)
                 following[row.predecessor_id] = owner
         frontier = following
-    _split_communes_carry_their_villages(found, units)
+    if split_parts:
+        _split_communes_carry_their_villages(found, [u for u in units if u.pk in split_parts])
     return found
 
 
@@ -256,15 +261,12 @@ def _split_communes_carry_their_villages(found: dict[int, list[Unit]], units: li
 
     A split village's figures cannot be divided, but a commune is split by whole villages: its
     figure for a week before the split is the sum of those villages' own figures then (their
-    predecessors, which moved into it under new codes). Two queries, only for communes.
+    predecessors, which moved into it under new codes). Only for such communes: one query for their
+    villages, and the villages' own lineage.
     """
-    from gocua.places.models import Level, UnitSuccession
+    from gocua.places.models import Level
 
-    communes = [u for u in units if u.level == Level.COMMUNE]
-    if not communes:
-        return
-    split = set(UnitSuccession.objects.filter(successor_id__in=[u.pk for u in communes],
-                                              change=UnitSuccession.Change.SPLIT).values_list("successor_id", flat=True))
+    split = {u.pk for u in units if u.level == Level.COMMUNE}
     if not split:
         return
     villages = list(Unit.objects.filter(parent_id__in=split, level=Level.VILLAGE, valid_to__isnull=True))
