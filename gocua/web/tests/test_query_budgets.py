@@ -20,8 +20,8 @@ BUDGETS = {
     "household": 14,
     "search": 11,
     "api_households": 6,
-    "left_behind": 12,
-    "work": 10,
+    "left_behind": 13,  # 12, then the overdue help requests beside the overdue follow-ups
+    "work": 12,  # 10, then the scam-alert banner (alerts reaching the village) and the priority marks
 }
 
 
