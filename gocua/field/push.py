@@ -83,7 +83,8 @@ def _unb64(text: str) -> bytes | None:
 # --- subscriptions -------------------------------------------------------------------------------------
 
 
-def _check_endpoint(endpoint: str) -> str:
+def check_endpoint(endpoint: str) -> str:
+    """Return the push address stripped, or raise push_endpoint_invalid (https only; printable ASCII)."""
     endpoint = (endpoint or "").strip()
     try:
         parts = urlsplit(endpoint)
@@ -125,7 +126,7 @@ def subscription_save(*, actor, device: DeviceToken | None, endpoint: str, p256d
 
     if not Member.objects.filter(user=actor, left_on__isnull=True).exists():
         raise Forbidden("push_not_member", _("Only team members receive daily reminders."))
-    endpoint = _check_endpoint(endpoint)
+    endpoint = check_endpoint(endpoint)
     p256dh, auth = _check_keys(p256dh, auth)
     with transaction.atomic():
         # The endpoint is the browser's: a phone that changed hands carries its subscription to its new user.

@@ -39,9 +39,13 @@ def push_key(request):
              summary="Turn daily reminders on for this phone")
 def push_subscribe(request, payload: PushSubscriptionIn):
     """Store the phone's push subscription (a team member's own); the same endpoint again updates it."""
-    before = push.PushSubscription.objects.filter(endpoint=payload.endpoint.strip()).exists()
-    subscription = push.subscription_save(actor=api_user(request), device=api_device(request),
-                                          endpoint=payload.endpoint, p256dh=payload.keys.p256dh, auth=payload.keys.auth)
+    user = api_user(request)
+    # Checked before any query: a NUL or raw Unicode in the address must be a 400, and PostgreSQL
+    # refuses NUL in a text parameter outright.
+    endpoint = push.check_endpoint(payload.endpoint)
+    before = push.PushSubscription.objects.filter(endpoint=endpoint).exists()
+    subscription = push.subscription_save(actor=user, device=api_device(request),
+                                          endpoint=endpoint, p256dh=payload.keys.p256dh, auth=payload.keys.auth)
     return Status(201, {"id": subscription.pk, "created": not before})
 
 
