@@ -167,9 +167,27 @@ def _log_in(page, url: str) -> int:
     page.fill("input[name=password]", f.PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_selector("ul.list li >> nth=2")
-    # Functions, not expression strings: Playwright evaluates a string with eval(), which the CSP refuses.
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10000)
+    _wait_controlled(page)
     return first_load
+
+
+def _wait_controlled(page) -> None:
+    """Wait until the service worker controls the page.
+
+    The worker's install caches the whole shell; on a loaded CI machine one of those fetches can
+    fail against the single live-server thread, and the browser (like a phone) then installs again
+    on the next load. So: wait generously, and if the page is still not controlled, load it once
+    more, as a member would, and require control then.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # Functions, not expression strings: Playwright evaluates a string with eval(), which the CSP refuses.
+    try:
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+    except PlaywrightTimeout:
+        page.reload()
+        page.wait_for_selector("body[data-ready='1']")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
 
 
 def _wait_synced(page, pending: int = 0) -> None:
