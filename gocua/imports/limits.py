@@ -61,6 +61,13 @@ def _refuse(code: str, message) -> LimitError:
     return LimitError(code, message, field="file")
 
 
+def _too_many_cells() -> LimitError:
+    return _refuse("file_too_many_cells", _(
+        "The list spreads over more than %(count)s cells (from its first to its last filled cell); delete "
+        "what lies far below or right of it, or split it into several files."
+    ) % {"count": f"{max_cells():,}"})
+
+
 def _unpacked_error() -> LimitError:
     return _refuse("file_unpacks_too_large", _(
         "The workbook unpacks to more than %(mb)s MB: it is not an ordinary roster. Copy the list into a new "
@@ -124,10 +131,7 @@ def _check_area(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             column, row = column_number(match.group(1)), int(match.group(2))
             top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column)
     if bottom and (bottom - top + 1) * (right - left + 1) > max_cells():
-        raise _refuse("file_too_many_cells", _(
-            "The list spreads over more than %(count)s cells (from its first to its last filled cell); delete "
-            "what lies far below or right of it, or split it into several files."
-        ) % {"count": f"{max_cells():,}"})
+        raise _too_many_cells()
 
 
 def _check_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -205,3 +209,74 @@ def _columns_error() -> LimitError:
         "A sheet uses more than %(count)s columns: it is not an ordinary roster. Delete the empty columns "
         "on the right and retry."
     ) % {"count": max_columns()})
+
+
+# --- old .xls (BIFF in an OLE compound file) ---------------------------------------------------
+# A .xls is not compressed, so its size bounds its records; but the reader holds each sheet as the
+# rectangle from its first to its last cell: a 6 KB file with cells at A1 and IV65536 makes
+# 16.7 million cells (1 GB in the reader). The cell records are scanned first, without the reader:
+# each names its row and column in its first four bytes (MULRK/MULBLANK name the last column in
+# their last two), and sheets start at a BOF record.
+_BIFF_BOF = (0x0809, 0x0409, 0x0209, 0x0009)
+_BIFF_CELLS = frozenset({
+    0x0006,  # FORMULA
+    0x00FD,  # LABELSST
+    0x0201,  # BLANK
+    0x0203,  # NUMBER
+    0x0204,  # LABEL
+    0x0205,  # BOOLERR
+    0x027E,  # RK
+    0x00D6,  # RSTRING
+    0x0406,  # FORMULA (BIFF4)
+})
+_BIFF_MULTI = frozenset({0x00BD, 0x00BE})  # MULRK, MULBLANK
+
+
+def check_ole_workbook(data: bytes) -> None:
+    """Raise LimitError when a sheet of an old .xls spans more than GOCUA_IMPORT_MAX_CELLS cells.
+
+    A file that is not a readable compound document is left to the reader, which says it is damaged.
+    """
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                return
+            stream = ole.openstream(name).read()
+    except (OSError, ValueError, IndexError, struct.error):
+        return
+    unpack = struct.unpack_from
+    limit = max_cells()
+    position, end = 0, len(stream) - 4
+    sheet = None  # [top, bottom, left, right] of the current sheet's cells
+    while position <= end:
+        record, length = unpack("<HH", stream, position)
+        body = position + 4
+        position = body + length
+        if record in _BIFF_BOF:
+            sheet = [1 << 30, -1, 1 << 30, -1]
+            continue
+        if sheet is None or position > len(stream) or length < 4:
+            continue
+        if record in _BIFF_CELLS:
+            row, first = unpack("<HH", stream, body)
+            last = first
+        elif record in _BIFF_MULTI and length >= 6:
+            row, first = unpack("<HH", stream, body)
+            (last,) = unpack("<H", stream, body + length - 2)
+        else:
+            continue
+        if row < sheet[0]:
+            sheet[0] = row
+        if row > sheet[1]:
+            sheet[1] = row
+        if first < sheet[2]:
+            sheet[2] = first
+        if last > sheet[3]:
+            sheet[3] = last
+        if (sheet[1] - sheet[0] + 1) * (sheet[3] - sheet[2] + 1) > limit:
+            raise _too_many_cells()

@@ -30,6 +30,7 @@ from gocua.errors import DomainError
 from gocua.imports import layout, limits
 from gocua.imports.rows import PERSON_FIELDS
 from gocua.lib import vnfonts
+from gocua.lib.calamine import panics_as
 from gocua.lib.text import fold
 
 HEADER_SEARCH_ROWS = 30
@@ -217,6 +218,10 @@ def detect_format(data: bytes, filename: str) -> str:
     if data[:8] == OLE_MAGIC:
         if any(stream in data for stream in ENCRYPTED_STREAMS):
             raise _protected()
+        try:
+            limits.check_ole_workbook(data)
+        except limits.LimitError as exc:
+            raise ReadError(exc.code, exc.message, field="file") from None
         return "workbook"  # an old .xls
     if name.endswith(WORKBOOK_EXTENSIONS):
         raise _corrupt()
@@ -245,7 +250,8 @@ def _open_book(data: bytes):
     import python_calamine
 
     try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with panics_as(_corrupt):
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
         raise _protected() from None
     except (python_calamine.CalamineError, ValueError, OSError):
@@ -265,7 +271,8 @@ def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source
     ] or [0]
     for index in candidates:
         try:
-            sheet = book.get_sheet_by_index(index)
+            with panics_as(_corrupt):
+                sheet = book.get_sheet_by_index(index)
         except python_calamine.PasswordError:
             raise _protected() from None
         except (python_calamine.CalamineError, ValueError, OSError, IndexError):
@@ -274,7 +281,8 @@ def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source
         # column offset so that problem columns name the letters the officer sees in Excel.
         offset = sheet.start[1] if sheet.start else 0
         try:
-            merges = _merges(sheet, offset)
+            with panics_as(_corrupt):
+                merges = _merges(sheet, offset)
         except (python_calamine.CalamineError, ValueError, TypeError):
             merges = []
         source = _source(metas[index].name if metas else "", _guard(sheet.iter_rows()), offset, merges)
@@ -319,7 +327,8 @@ def _guard(rows: Iterator[list]) -> Iterator[list]:
     import python_calamine
 
     try:
-        yield from rows
+        with panics_as(_corrupt):
+            yield from rows
     except (python_calamine.CalamineError, ValueError) as exc:
         raise _corrupt() from exc
 

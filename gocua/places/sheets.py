@@ -5,9 +5,15 @@ import io
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError
+from gocua.lib.calamine import panics_as
 from gocua.lib.text import clean_name, fold
 
 MAX_ROWS = 20_000  # a village has a few hundred households; more is the wrong file
+
+
+def _unreadable() -> DomainError:
+    return DomainError("sheet_unreadable", _("This file cannot be read as a spreadsheet (.xlsx, .xls or .ods)."),
+                       field="sheet")
 
 
 def _cell(value) -> str:
@@ -23,14 +29,14 @@ def split_rows(data: bytes) -> list[tuple[str, str]]:
     import python_calamine
 
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = book.get_sheet_by_index(0).to_python()
+        with panics_as(_unreadable):
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            rows = book.get_sheet_by_index(0).to_python()
     except python_calamine.PasswordError:
         raise DomainError("sheet_protected", _("The sheet is protected by a password; save it without one."),
                           field="sheet") from None
     except (python_calamine.CalamineError, ValueError, OSError, IndexError):
-        raise DomainError("sheet_unreadable", _("This file cannot be read as a spreadsheet (.xlsx, .xls or .ods)."),
-                          field="sheet") from None
+        raise _unreadable() from None
     pairs = []
     for row in rows[: MAX_ROWS + 1]:
         key, name = (_cell(row[0]) if row else ""), (_cell(row[1]) if len(row) > 1 else "")
@@ -69,21 +75,20 @@ def commune_split_rows(data: bytes, *, text: bool = False) -> list[tuple[str, st
         try:
             lines = data.decode("utf-8-sig").splitlines()
         except UnicodeDecodeError:
-            raise DomainError("sheet_unreadable", _("This file cannot be read as a spreadsheet (.xlsx, .xls or .ods)."),
-                              field="sheet") from None
+            raise _unreadable() from None
         rows = [[cell.strip() for cell in line.split(",", 2)] for line in lines[: MAX_ROWS + 1] if line.strip()]
     else:
         import python_calamine
 
         try:
-            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            rows = [[_cell(c) for c in row[:3]] for row in book.get_sheet_by_index(0).to_python()[: MAX_ROWS + 1]]
+            with panics_as(_unreadable):
+                book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+                rows = [[_cell(c) for c in row[:3]] for row in book.get_sheet_by_index(0).to_python()[: MAX_ROWS + 1]]
         except python_calamine.PasswordError:
             raise DomainError("sheet_protected", _("The sheet is protected by a password; save it without one."),
                               field="sheet") from None
         except (python_calamine.CalamineError, ValueError, OSError, IndexError):
-            raise DomainError("sheet_unreadable", _("This file cannot be read as a spreadsheet (.xlsx, .xls or .ods)."),
-                              field="sheet") from None
+            raise _unreadable() from None
     if len(rows) > MAX_ROWS:
         raise DomainError("sheet_too_long", _("The sheet has more than %(n)s rows.") % {"n": MAX_ROWS}, field="sheet")
     return [tuple((row + ["", "", ""])[:3]) for row in rows if any(row)]

@@ -11,12 +11,6 @@ from gocua.field import tokens
 from gocua.outreach.models import ServiceItem
 
 
-def pytest_configure(config):
-    # The marker is registered here because pyproject.toml belongs to the lead.
-    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (skipped without it)")
-    config.addinivalue_line("markers", "schemathesis: generated requests over the whole OpenAPI schema")
-
-
 class DeviceClient(f.ApiClient):
     """A JSON client that calls /api/v1/ with `Authorization: Bearer <token>` and no session."""
 

@@ -8,11 +8,6 @@ from gocua.field.tests.conftest import database_restored  # noqa: F401 — the b
 from gocua.helprequests import services
 
 
-def pytest_configure(config):
-    # As in gocua/field/tests/conftest.py: the marker is registered where it is used.
-    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (skipped without it)")
-
-
 def form(**overrides) -> dict:
     """Return the fields of a public form opened a minute ago (past the time-to-fill check)."""
     data = {

@@ -186,3 +186,49 @@ def test_a_far_row_written_before_the_list_is_found_too():
     far = b'<row r="1048576"><c r="IV1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     sheet = sheet.replace(b"<sheetData>", b"<sheetData>" + far, 1)
     assert refused(replaced(data, {"xl/worksheets/sheet1.xml": sheet})) == "file_too_many_cells"
+
+
+def _xls_far_cell(row: int, column: int) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("DS")
+    for c, label in enumerate(HEADER):
+        sheet.write(0, c, label)
+    for c, value in enumerate(ROW):
+        sheet.write(1, c, value)
+    sheet.write(row, column, "x")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_old_xls_with_two_cells_far_apart_is_refused_before_the_reader(monkeypatch):
+    # A1 and IV65536: 16.7 million cells, about 1 GB in the reader, from a file of a few KB. The reader
+    # is made to fail loudly here, so a refusal proves the records were checked before it ran.
+    from gocua.imports import reader
+
+    data = _xls_far_cell(65535, 255)
+    assert len(data) < 20_000
+    monkeypatch.setattr(reader, "_open_book", lambda _data: pytest.fail("the reader ran"))
+    assert refused(data, "ds.xls") == "file_too_many_cells"
+
+
+def test_an_old_xls_is_measured_by_its_filled_cells_sheet_by_sheet(settings):
+    from gocua.imports.tests.gallery import xls
+
+    rows = [HEADER, ROW, [2, "H01", "Trần Thị Bình", 1982, "Nữ", "Vợ", "", "", "Thôn Tháp Thượng", "", ""]]
+    data = xls("DS", rows)
+    settings.GOCUA_IMPORT_MAX_CELLS = len(HEADER) * len(rows)  # exactly the list: read
+    assert [cells[2] for _n, cells in read_roster(data, "ds.xls").rows] == ["Nguyễn Văn An", "Trần Thị Bình"]
+    settings.GOCUA_IMPORT_MAX_CELLS = len(HEADER) * len(rows) - 1
+    assert refused(data, "ds.xls") == "file_too_many_cells"
+    # A far cell on its own row counts from the list's first cell, not from A1.
+    settings.GOCUA_IMPORT_MAX_CELLS = 6_000_000
+    assert refused(_xls_far_cell(60000, 200), "ds.xls") == "file_too_many_cells"
+    assert [cells[2] for _n, cells in read_roster(_xls_far_cell(5000, 10), "ds.xls").rows][:1] == ["Nguyễn Văn An"]
+
+
+def test_a_damaged_old_xls_is_still_called_damaged_not_over_a_limit():
+    data = _xls_far_cell(3, 3)
+    assert refused(data[:4096], "ds.xls") == "file_corrupt"

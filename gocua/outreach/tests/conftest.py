@@ -37,7 +37,3 @@ def households(world):
         return made
 
     return make
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (skipped without it)")

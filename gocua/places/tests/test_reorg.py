@@ -298,6 +298,27 @@ def test_a_sheet_that_is_not_a_spreadsheet_is_refused_with_a_message():
     assert err.value.code == "sheet_unreadable"
 
 
+@pytest.mark.parametrize("reader", ["split_rows", "commune_split_rows"])
+def test_a_truncated_old_xls_split_sheet_is_unreadable_not_a_crash(reader):
+    # calamine panics (a BaseException) on this file; the officer must get the plain message.
+    import io
+
+    import xlwt
+
+    from gocua.places import sheets
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Tach")
+    for row in range(40):
+        sheet.write(row, 0, f"TT-{row:03d}")
+        sheet.write(row, 1, "Thôn Tháp Thượng Mới")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(DomainError) as err:
+        getattr(sheets, reader)(out.getvalue()[:4096])
+    assert err.value.code == "sheet_unreadable"
+
+
 def test_a_future_change_is_scheduled_and_applied_on_its_date_by_apply_due(two_villages, monkeypatch):
     w = two_villages
     later = TODAY + dt.timedelta(days=10)
