@@ -9,6 +9,7 @@ import time
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from gocua.errors import DomainError
@@ -57,6 +58,25 @@ class Recorder:
             self.save(self.total, self.total)
 
 
+def progress_figures(row) -> dict:
+    """Return done, total, rate, seconds left and percent of the progress a `Recorder` stored on `row`."""
+    p = row.progress or {}
+    done, total, started = int(p.get("done") or 0), int(p.get("total") or 0), p.get("started")
+    elapsed = max(time.time() - started, 0.001) if started else 0
+    rate = done / elapsed if elapsed and done else 0
+    left = round((total - done) / rate) if rate and total > done else None
+    return {"done": done, "total": total, "rate": round(rate), "left": left, "step": p.get("step", ""),
+            "percent": round(100 * done / total) if total else 0, "elapsed": round(elapsed)}
+
+
+def failure_text(error: dict) -> str:
+    """Return why a background task failed, in the current language ("" when it did not fail)."""
+    if not error:
+        return ""
+    text = error.get("vi" if translation.get_language().startswith("vi") else "en") or ""
+    return text or _("The work stopped unexpectedly; nothing was written. Try again, or ask your administrator.")
+
+
 def _error(exc: Exception) -> dict:
     if isinstance(exc, DomainError):
         with translation.override("vi"):
@@ -100,15 +120,25 @@ def import_batch(batch_id: int) -> str:
                       run=services.import_run)
 
 
-@task()
-def export_file(job_id: int) -> str:
-    """Prepare a big export (the file is kept encrypted on the job until it expires)."""
-    if not ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(state=ExportJob.State.RUNNING):
+def run_export_job(job_id: int, *, kind: str, run) -> str:
+    """Claim a queued export job of `kind` (the conditional UPDATE tells which worker won) and run it.
+
+    `run(job=..., progress=...)` prepares and stores the file; whatever it raises marks the job
+    failed with why, and the job keeps no file.
+    """
+    claimed = ExportJob.objects.filter(pk=job_id, kind=kind, state=ExportJob.State.QUEUED)
+    if not claimed.update(state=ExportJob.State.RUNNING):
         return "skipped"
     job = ExportJob.objects.select_related("owner", "unit").get(pk=job_id)
     try:
-        services.export_run(job=job, progress=Recorder(ExportJob, job_id, "exporting"))
+        run(job=job, progress=Recorder(ExportJob, job_id, "exporting"))
     except Exception as exc:  # noqa: BLE001 — every failure is recorded on the job for the officer
         _fail(ExportJob, job_id, "state", ExportJob.State.FAILED, exc)
         return "failed"
     return "done"
+
+
+@task()
+def export_file(job_id: int) -> str:
+    """Prepare a big export (the file is kept encrypted on the job until it expires)."""
+    return run_export_job(job_id, kind=ExportJob.Kind.ROSTER, run=services.export_run)

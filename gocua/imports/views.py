@@ -1,7 +1,5 @@
 """Pages: upload a roster, preview it, map columns, choose, confirm, follow background work, exports."""
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gocua.errors import DomainError, Forbidden, NotFound
 from gocua.households.digital import INDICATOR_LABELS
 from gocua.households.models import Resident
-from gocua.imports import layout, selectors, services
+from gocua.imports import layout, selectors, services, tasks
 from gocua.imports.exporter import CONTENT_TYPES, XLSX
 from gocua.imports.forms import UploadForm
 from gocua.imports.models import ExportJob, ImportBatch
@@ -29,6 +26,8 @@ from gocua.web.forms import apply_domain_error
 from gocua.web.views.common import require
 
 PROBLEMS_PER_PAGE = 50
+# Beside the Recorder that stores them (tasks.py), shared with the report workbook's job page.
+_progress, _failure = tasks.progress_figures, tasks.failure_text
 
 
 def _file_response(out: services.FileOut) -> HttpResponse:
@@ -143,17 +142,6 @@ def _mapping_rows(batch: ImportBatch, summary: dict) -> list[dict]:
     ] if options else []
 
 
-def _progress(batch) -> dict:
-    """Return rows done, total, rows per second and seconds left of a batch's or job's work."""
-    p = batch.progress or {}
-    done, total, started = int(p.get("done") or 0), int(p.get("total") or 0), p.get("started")
-    elapsed = max(time.time() - started, 0.001) if started else 0
-    rate = done / elapsed if elapsed and done else 0
-    left = round((total - done) / rate) if rate and total > done else None
-    return {"done": done, "total": total, "rate": round(rate), "left": left, "step": p.get("step", ""),
-            "percent": round(100 * done / total) if total else 0, "elapsed": round(elapsed)}
-
-
 def _preview_context(request, batch: ImportBatch, error: str) -> dict:
     summary = batch.summary
     page = Paginator(batch.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
@@ -194,13 +182,6 @@ def _preview_context(request, batch: ImportBatch, error: str) -> dict:
         "remembered": bool(batch.choices.get("mapping_remembered")),
         "crumbs": [(batch.commune.name, reverse("web:unit", args=[batch.commune.code]))],
     }
-
-
-def _failure(error: dict) -> str:
-    if not error:
-        return ""
-    text = error.get("vi" if get_language().startswith("vi") else "en") or ""
-    return text or _("The work stopped unexpectedly; nothing was written. Try again, or ask your administrator.")
 
 
 def _existing_villages(user, commune_codes: set[str]) -> dict[str, list[dict]]:
@@ -292,7 +273,7 @@ def status(request, uuid):
 
 def _job_of(request, uuid) -> ExportJob:
     return get_object_or_404(ExportJob.objects.select_related("unit").defer("content"), uuid=uuid,
-                             owner_id=request.user.pk)
+                             owner_id=request.user.pk, kind=ExportJob.Kind.ROSTER)
 
 
 @login_required
@@ -317,7 +298,7 @@ def export_job(request, uuid):
 @require_GET
 def export_download(request, uuid):
     require(services.can_export(request.user))
-    job = get_object_or_404(ExportJob, uuid=uuid, owner_id=request.user.pk)
+    job = get_object_or_404(ExportJob, uuid=uuid, owner_id=request.user.pk, kind=ExportJob.Kind.ROSTER)
     try:
         return _file_response(services.export_download(actor=request.user, job=job))
     except NotFound:

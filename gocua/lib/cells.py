@@ -46,7 +46,9 @@ EXPORTS = {
     "imports:export_download": "a big roster export prepared by the worker: the file (the roster writer)",
     "accounts:audit_export": "the filtered audit log (.csv)",
     "web:priority_export": "residents flagged in priority groups of a commune or village (.csv, audited)",
-    "reports:report_xlsx": "a unit's periodic report in the official layout (.xlsx, aggregate figures)",
+    "reports:report_xlsx": "a unit's periodic report in the official layout: queues its workbook (POST)",
+    "reports:export_job": "a periodic report's workbook prepared by the worker: its progress page",
+    "reports:export_download": "a periodic report's workbook prepared by the worker: the file (.xlsx, aggregate figures)",
 }
 
 

@@ -64,9 +64,20 @@ def projects(unit, period) -> list[dict]:
              "kind": str(p.get_kind_display())} for p in rows[:200]]
 
 
-def build(*, user, unit, period) -> dict:
-    """Return the report of `unit` for `period` as it stands now (JSON-ready)."""
+# The parts `build` ticks after (figures, activity, projects), then one per registered section.
+OWN_PARTS = 3
+
+
+def parts() -> int:
+    """Return how many times `build(tick=...)` will tick."""
+    return OWN_PARTS + len(sections.providers())
+
+
+def build(*, user, unit, period, tick=None) -> dict:
+    """Return the report of `unit` for `period` as it stands now (JSON-ready); `tick()` after each part."""
+    tick = tick or (lambda: None)
     context = indicator_reports.report_context(user, SimpleNamespace(unit=unit, on=None, period=period, map_era=MAP_NOW))
+    tick()
     summary = context["summary"]
     indicators = []
     if summary is not None:
@@ -83,6 +94,10 @@ def build(*, user, unit, period) -> dict:
             })
     tables = context["tables"]
     notice = context["figures"].notice
+    work = activity(unit, period) | {"sessions": context["figures"].sessions}
+    tick()
+    listed = projects(unit, period)
+    tick()
     return {
         "version": VERSION,
         "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
@@ -96,8 +111,8 @@ def build(*, user, unit, period) -> dict:
         "headline": _table(tables["figures"]) if "figures" in tables else None,
         "indicators": indicators,
         "target_documents": context["target_documents"],
-        "activity": activity(unit, period) | {"sessions": context["figures"].sessions},
+        "activity": work,
         "children": _table(tables["children"]) if tables.get("children") and tables["children"].rows else None,
-        "projects": projects(unit, period),
-        "sections": sections.collect(unit, period),
+        "projects": listed,
+        "sections": sections.collect(unit, period, tick=tick),
     }

@@ -48,8 +48,8 @@ def providers() -> dict[str, Provider]:
     return dict(_PROVIDERS)
 
 
-def collect(unit, period) -> list[dict]:
-    """Return the sections of every provider for (unit, period) as JSON-ready dicts."""
+def collect(unit, period, *, tick=None) -> list[dict]:
+    """Return the sections of every provider for (unit, period) as JSON-ready dicts (`tick()` after each)."""
     found = []
     for key, provider in _PROVIDERS.items():
         try:
@@ -57,6 +57,8 @@ def collect(unit, period) -> list[dict]:
         except Exception:  # noqa: BLE001 - a neighbour app's bug must not stop the report
             log.exception("report section %s failed for %s", key, unit.code)
             section = Section(key, key, note=_("This section could not be computed; try again later."))
+        if tick is not None:
+            tick()
         if section is None:
             continue
         data = asdict(section)

@@ -1,7 +1,11 @@
-"""Scoped reads of the periodic reports: one unit's report, and which units below have sent theirs."""
+"""Scoped reads of the periodic reports: one unit's report, which units below have sent theirs, its workbooks."""
+
+from django.utils import timezone
 
 from gocua.accounts.scope import scoped
+from gocua.imports.models import ExportJob
 from gocua.places.models import Level, Unit
+from gocua.reports import content as report_content
 from gocua.reports.models import UnitReport
 
 
@@ -9,6 +13,22 @@ def report_of(*, user, unit, period) -> UnitReport | None:
     """Return the report of `unit` for `period` if the user may see it (the unit is checked by the caller)."""
     return scoped(user, UnitReport.objects.filter(
         unit_code=unit.code, period_kind=period.kind, period_start=period.start)).first()
+
+
+def report_as_shown(*, user, unit, period, tick=None) -> tuple[UnitReport | None, dict]:
+    """Return the report of `unit` for `period` and its content as sent (frozen once accepted), or as it
+    stands now when it was never sent or was returned (the A4 page and the workbook read this)."""
+    report = report_of(user=user, unit=unit, period=period)
+    if report is not None and report.status != UnitReport.Status.RETURNED:
+        return report, report.content
+    return report, report_content.build(user=user, unit=unit, period=period, tick=tick)
+
+
+def latest_workbook(*, user, unit, period) -> ExportJob | None:
+    """Return the user's latest workbook of this report still kept (queued, running, ready or failed)."""
+    return ExportJob.objects.filter(
+        owner_id=user.pk, unit=unit, kind=ExportJob.Kind.REPORT, period=period.token, expires_at__gt=timezone.now(),
+    ).defer("content").first()
 
 
 def status_below(*, user, unit, period) -> list[tuple[Unit, UnitReport | None]]:

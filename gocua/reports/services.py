@@ -4,17 +4,27 @@ A commune officer sends the commune's report to the province, a province officer
 to the nation. The officer one level up (province officer for a commune, national administrator
 for a province) returns it with a comment or accepts it. Sending again after a return rebuilds
 the figures; once accepted, the report is frozen: `content` is never written again.
+
+The XLSX workbook is prepared by the worker (`reports/tasks.py`) on an `imports.ExportJob` of kind
+"report", kept encrypted and deleted after the same two hours as a roster export.
 """
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gocua.accounts.models import Role
 from gocua.accounts.scope import in_scope
 from gocua.accounts.services import audit_record
-from gocua.errors import Conflict, DomainError, Forbidden
+from gocua.errors import CommonErrorCode, Conflict, DomainError, Forbidden, NotFound
+from gocua.imports import payload
+from gocua.imports.errors import ImportErrorCode
+from gocua.imports.models import ExportJob
+from gocua.imports.services import EXPORT_TTL, FileOut, import_purge_expired
+from gocua.indicators.periods import parse_period
 from gocua.places.models import Level
 from gocua.reports import content as report_content
+from gocua.reports import exports, selectors
 from gocua.reports.errors import ReportErrorCode as E
 from gocua.reports.models import UnitReport
 
@@ -112,3 +122,83 @@ def report_accept(*, actor, unit, period, request=None) -> UnitReport:
     """Accept a sent report: from now on it is kept exactly as sent."""
     return _reviewed(actor=actor, unit=unit, period=period, status=UnitReport.Status.ACCEPTED, comment="",
                      action="accepted", request=request)
+
+
+# --- the workbook, prepared by the worker ----------------------------------------------------------
+
+
+def _workbook_name(unit, period) -> str:
+    return f"bao-cao-{unit.code}-{period.token}.xlsx"
+
+
+def report_export_start(*, actor, unit, period) -> ExportJob:
+    """Queue the report's workbook for the worker (`tasks.report_workbook`); the same one while it waits."""
+    from gocua.reports import tasks
+
+    if not in_scope(actor, unit):
+        raise NotFound(CommonErrorCode.NOT_FOUND)
+    with transaction.atomic():
+        waiting = ExportJob.objects.filter(
+            owner_id=actor.pk, unit=unit, kind=ExportJob.Kind.REPORT, period=period.token,
+            state__in=(ExportJob.State.QUEUED, ExportJob.State.RUNNING), expires_at__gt=timezone.now(),
+        ).defer("content").first()
+        if waiting is not None:  # a second click, or a second window: follow the job already queued
+            return waiting
+        job = ExportJob.objects.create(
+            owner=actor, unit=unit, kind=ExportJob.Kind.REPORT, format="xlsx", period=period.token,
+            expires_at=timezone.now() + EXPORT_TTL, progress={"done": 0, "total": 0, "started": None, "step": "queued"},
+        )
+        # The database backend queues it with the job, or not at all; the labels in the page's language.
+        tasks.report_workbook.enqueue(job.pk, translation.get_language() or settings.LANGUAGE_CODE)
+        import_purge_expired()
+    return job
+
+
+class _Parts:
+    """Count the parts of the workbook done (its content's, then the workbook) for the progress bar."""
+
+    def __init__(self, progress):
+        self.progress, self.done, self.total = progress, 0, report_content.parts() + 1
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def skip_to_last(self) -> None:
+        self.done = self.total - 1
+
+
+def report_export_run(*, job: ExportJob, progress=None) -> ExportJob:
+    """Prepare a queued workbook as its owner sees the report now and keep it, encrypted, on the job (audited)."""
+    owner, unit = job.owner, job.unit
+    if not in_scope(owner, unit):  # the owner may have moved to another area since queuing it
+        raise NotFound(CommonErrorCode.NOT_FOUND)
+    period = parse_period(job.period, None, default_day=timezone.localdate())
+    parts = _Parts(progress)
+    if progress is not None:
+        progress(0, parts.total)
+    report, content = selectors.report_as_shown(user=owner, unit=unit, period=period, tick=parts)
+    if parts.done == 0:  # the report as sent: no content to build
+        parts.skip_to_last()
+    data = exports.xlsx_bytes(content, report=report)
+    parts()
+    # Audited when prepared, not when downloaded: one event per workbook, written with the file in one
+    # transaction, so a failed task leaves neither and downloading the same file again logs nothing more.
+    with transaction.atomic():
+        job.content, job.file_name, job.state = payload.pack_bytes(data), _workbook_name(unit, period), ExportJob.State.DONE
+        job.save(update_fields=["content", "file_name", "state"])
+        audit_record(actor=owner, action="report_exported", unit=unit,
+                     object_type="reports.unitreport", object_id=str(report.pk) if report else "",
+                     detail={"label": _label(unit, period), "period": period.token, "format": "xlsx"})
+    return job
+
+
+def report_export_download(*, actor, job: ExportJob) -> FileOut:
+    """Return the finished workbook of a job (its owner only, still in their area, before it expires)."""
+    if (job.owner_id != getattr(actor, "pk", None) or job.kind != ExportJob.Kind.REPORT
+            or job.expires_at <= timezone.now() or not in_scope(actor, job.unit)):
+        raise NotFound(CommonErrorCode.NOT_FOUND)
+    if job.state != ExportJob.State.DONE:
+        raise Conflict(ImportErrorCode.EXPORT_NOT_READY)
+    return FileOut(job.file_name, exports.XLSX_TYPE, payload.unpack_bytes(job.content))

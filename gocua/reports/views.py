@@ -1,7 +1,7 @@
 """Pages of the periodic reports: the A4 page, its workbook, sending it and reviewing it (thin adapters)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gocua.accounts.scope import scope_of
-from gocua.accounts.services import audit_record
 from gocua.errors import DomainError, NotFound
+from gocua.imports.models import ExportJob
+from gocua.imports.tasks import failure_text, progress_figures
 from gocua.indicators import selectors as indicator_selectors
 from gocua.indicators.periods import KIND_LABELS, parse_period, period_of
 from gocua.indicators.reports import vietnamese_date_line
-from gocua.reports import content as report_content
-from gocua.reports import exports, selectors, services
+from gocua.reports import selectors, services
 from gocua.reports.models import UnitReport
 
 
@@ -73,38 +73,76 @@ def unit_reports(request, unit, period):
     })
 
 
-def _content(request, unit, period):
-    report = selectors.report_of(user=request.user, unit=unit, period=period)
-    if report is not None and report.status != UnitReport.Status.RETURNED:
-        return report, report.content  # as sent (frozen once accepted)
-    return report, report_content.build(user=request.user, unit=unit, period=period)
-
-
 @require_GET
 @adapter
 def report_page(request, unit, period):
     """Show the A4 report ready to print and sign: as sent once sent, else as it stands now."""
-    report, content = _content(request, unit, period)
+    report, content = selectors.report_as_shown(user=request.user, unit=unit, period=period)
     day = report.submitted_at if report is not None and report.status != UnitReport.Status.RETURNED else timezone.now()
     return render(request, "reports/report.html", {
         "unit": unit, "period": period, "report": report, "c": content,
         "date_line": vietnamese_date_line(content["letterhead"]["place"], timezone.localtime(day).date()),
         "can_send": services.can_send(request.user, unit), "can_review": services.can_review(request.user, unit),
         "frozen": report is not None and report.status == UnitReport.Status.ACCEPTED,
+        "workbook": selectors.latest_workbook(user=request.user, unit=unit, period=period),
     })
 
 
-@require_GET
+@require_POST
 @adapter
 def report_xlsx(request, unit, period):
-    """Download the report as an XLSX in the official layout (audited)."""
-    report, content = _content(request, unit, period)
-    audit_record(actor=request.user, action="report_exported", unit=unit, request=request,
-                 object_type="reports.unitreport", object_id=str(report.pk) if report else "",
-                 detail={"label": f"{unit.name} · {period.label}", "period": period.token, "format": "xlsx"})
-    response = HttpResponse(exports.xlsx_bytes(content, report=report), content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{unit.code}-{period.token}.xlsx"'
+    """Queue the report's XLSX workbook for the worker and follow it on its own page."""
+    job = services.report_export_start(actor=request.user, unit=unit, period=period)
+    return redirect("reports:export_job", uuid=job.uuid)
+
+
+def _job_of(request, uuid) -> ExportJob | None:
+    """Return the user's own report workbook job (anyone else's is not found)."""
+    return ExportJob.objects.select_related("unit").defer("content").filter(
+        uuid=uuid, owner_id=request.user.pk, kind=ExportJob.Kind.REPORT).first()
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def export_job(request, uuid):
+    """Show where the workbook stands (polled by imports/progress.js), then its download link."""
+    job = _job_of(request, uuid)
+    if job is None:
+        return _error_page(request, 404, _("Not found, or outside your area."))
+    pending = job.state in (ExportJob.State.QUEUED, ExportJob.State.RUNNING)
+    progress, failure = progress_figures(job), failure_text(job.error)
+    if request.GET.get("format") == "json":
+        return _no_store(JsonResponse({"work": job.state, "pending": pending,
+                                       "failed": job.state == ExportJob.State.FAILED, "error": failure, **progress}))
+    period = parse_period(job.period, None, default_day=timezone.localdate())
+    return _no_store(render(request, "reports/export_job.html", {
+        "job": job, "period": period, "pending": pending, "progress": progress, "failure": failure,
+        "expired": job.expires_at <= timezone.now(), "status_url": f"{request.path}?format=json",
+        "crumbs": [(job.unit.name, reverse("reports:unit", args=[job.unit.code])),
+                   (period.label, reverse("reports:report", args=[job.unit.code, period.token]))],
+    }))
+
+
+@login_required
+@require_GET
+def export_download(request, uuid):
+    """Download a finished workbook (its owner only)."""
+    job = ExportJob.objects.select_related("unit").filter(
+        uuid=uuid, owner_id=request.user.pk, kind=ExportJob.Kind.REPORT).first()
+    if job is None:
+        return _error_page(request, 404, _("Not found, or outside your area."))
+    try:
+        out = services.report_export_download(actor=request.user, job=job)
+    except DomainError as exc:
+        return _error_page(request, exc.status, exc.message)
+    response = HttpResponse(out.content, content_type=out.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{out.name}"'
+    return _no_store(response)
 
 
 @require_POST

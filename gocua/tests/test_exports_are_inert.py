@@ -263,14 +263,21 @@ def test_the_priority_groups_export_keeps_typed_names_and_sources_inert(world, p
 def test_the_periodic_report_workbook_keeps_a_section_cell_inert(world):
     from django.utils import timezone
 
+    from gocua.imports.models import ExportJob
+    from gocua.reports import tasks
     from gocua.reports.sections import Section, register, unregister
 
+    client = _client(world.users["commune_officer"])
     register("inert_test", lambda unit, period: Section("inert_test", ATTACK, [ATTACK], [[ATTACK]]))
     try:
         month = timezone.localdate().strftime("%Y-%m")
-        response = _client(world.users["commune_officer"]).get(f"/reports/09784/{month}/report.xlsx")
+        queued = client.post(f"/reports/09784/{month}/xlsx/")
+        job = ExportJob.objects.get(kind=ExportJob.Kind.REPORT)
+        assert tasks.report_workbook.call(job.pk) == "done"  # what the worker does
     finally:
         unregister("inert_test")
+    assert queued.status_code == 302 and client.get(queued["Location"]).status_code == 200
+    response = client.get(f"/reports/exports/{job.uuid}/report.xlsx")
     assert response.status_code == 200
     assert_xlsx_inert(response.content)
 
@@ -283,6 +290,6 @@ def test_the_registry_names_only_exports_tested_here():
         "indicators:children_csv", "indicators:teams_csv", "indicators:trend_csv", "community:ledger_xlsx",
         "command:export_roster", "imports:export_job", "imports:export_download", "accounts:audit_export",
         "web:priority_export",
-        "reports:report_xlsx",
+        "reports:report_xlsx", "reports:export_job", "reports:export_download",
     }
     assert set(cells.EXPORTS) == tested

@@ -101,11 +101,16 @@ def test_only_the_unit_sends_and_only_the_level_above_reviews(world):
     assert officer.post(f"/reports/09784/{MONTH.token}/submit/", {"number": "x" * 41}).status_code in (400, 409)
 
 
-def test_the_monthly_xlsx_opens_as_an_a4_form_with_print_titles_dates_and_percent_formats(world, alerts_section):
+def test_the_monthly_xlsx_opens_as_an_a4_form_with_print_titles_dates_and_percent_formats(world, alerts_section,
+                                                                                          settings):
     from openpyxl import load_workbook
 
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     f.make_target("01", "smartphone", 85, year=TODAY.year)
-    response = f.logged_in(world.users["commune_officer"]).get(f"/reports/09784/{MONTH.token}/report.xlsx")
+    client = f.logged_in(world.users["commune_officer"])
+    job_page = client.post(f"/reports/09784/{MONTH.token}/xlsx/", follow=True)  # the worker runs it at once here
+    assert job_page.status_code == 200 and "Download the file" in job_page.content.decode()
+    response = client.get(f"{job_page.redirect_chain[-1][0]}report.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9" and sheet.page_setup.orientation == "portrait"
