@@ -4,10 +4,13 @@ Validation is the households services' own (`resident_clean`, `resident_apply_ci
 `indicators_clean`), so a row accepted here is a row the services would accept.
 """
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
+
+from django.utils import timezone
 
 from gocua.accounts.scope import in_scope
 from gocua.errors import DomainError
@@ -294,12 +297,23 @@ _STAND_INS = {"full_name": "x", "birth_year": 1980, "birth_date": None, "gender"
               "status": "living", "phone": ""}
 
 
+_today_at = [0.0, None]
+
+
+def _today():
+    """Return the local date, looked up at most once a second (it is asked for once per row)."""
+    now = time.monotonic()
+    if now - _today_at[0] > 1.0 or _today_at[1] is None:
+        _today_at[:] = [now, timezone.localdate()]
+    return _today_at[1]
+
+
 def _clean_all(row: RowInput, data: dict) -> dict | None:
     """Return `resident_clean(data)`, or None after recording every field it refuses."""
     failed = False
     for _attempt in range(len(_STAND_INS)):
         try:
-            cleaned = resident_clean(data)
+            cleaned = resident_clean(data, today=_today())
         except DomainError as exc:
             row.problems.append(from_domain_error(row.number, exc, layout.FULL_NAME))
             failed = True

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
@@ -159,8 +159,13 @@ def diff(before: Snapshot, after: Snapshot) -> tuple[dict, dict]:
     return stats, visits
 
 
+BATCHED_UPDATE_ROWS = 20  # above this many units, one executemany instead of one UPDATE per unit
+
+
 def apply_stats(delta: dict[str, dict[str, int]]) -> None:
     """Add `delta` to the UnitStat rows (creating missing rows), in a fixed order against deadlocks."""
+    if len(delta) > BATCHED_UPDATE_ROWS:
+        delta = _apply_stats_batched(delta)
     for code in sorted(delta):
         assert is_written(code), f"no stored row for {code}: provinces and the nation are summed on read"
         changes = {name: value for name, value in delta[code].items() if value}
@@ -173,6 +178,38 @@ def apply_stats(delta: dict[str, dict[str, int]]) -> None:
                 UnitStat.objects.create(code=code, level=level_of(code), **changes)
         except IntegrityError:  # created by a concurrent writer a moment ago
             UnitStat.objects.filter(code=code).update(**{n: F(n) + v for n, v in changes.items()})
+
+
+def _apply_stats_batched(delta: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Add the deltas with one executemany and create the missing rows in bulk; return what is left.
+
+    An import refreshes hundreds of villages at once. One statement sets every metric any unit
+    changes (adding 0 to the others), so the rows are still locked in code order, as the
+    row-by-row path does.
+    """
+    changed = {code: {n: v for n, v in values.items() if v} for code, values in delta.items()}
+    changed = {code: values for code, values in changed.items() if values}
+    if not changed:
+        return {}
+    for code in changed:
+        assert is_written(code), f"no stored row for {code}: provinces and the nation are summed on read"
+    names = sorted({n for values in changed.values() for n in values})
+    existing = set(UnitStat.objects.filter(code__in=list(changed)).values_list("code", flat=True))
+    table, quote = UnitStat._meta.db_table, connection.ops.quote_name
+    columns = {n: quote(UnitStat._meta.get_field(n).column) for n in names}
+    sets = ", ".join(f"{columns[n]} = {columns[n]} + %s" for n in names)
+    params = [(*(changed[code].get(n, 0) for n in names), code) for code in sorted(existing)]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {quote(table)} SET {sets} WHERE {quote('code')} = %s", params)
+    missing = sorted(code for code in changed if code not in existing)
+    try:
+        with transaction.atomic():
+            UnitStat.objects.bulk_create(
+                [UnitStat(code=code, level=level_of(code), **changed[code]) for code in missing], batch_size=500
+            )
+    except IntegrityError:  # one was created by a concurrent writer a moment ago: row by row, as usual
+        return {code: changed[code] for code in missing}
+    return {}
 
 
 def apply_activity(visits: dict[tuple[str, dt.date], int], *, field: str = "visits") -> None:

@@ -51,9 +51,25 @@ def national_digits(text: str) -> str:
     return compact
 
 
+def _mobile_patterns():
+    """Return libphonenumber's own patterns of a valid Vietnamese number and of a mobile one."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+    return (re.compile(metadata.general_desc.national_number_pattern),
+            re.compile(metadata.mobile.national_number_pattern))
+
+
+_VALID, _MOBILE = _mobile_patterns()
+
+
 def normalise(text: str) -> str:
     """Return the number in national form (0912345678) or raise PhoneError."""
     text = national_digits(text)
+    # Most numbers in a roster are ordinary 10-digit mobiles: matching libphonenumber's own mobile
+    # pattern is what is_valid_number does for them, at a tenth of the cost of a full parse.
+    if len(text) == 10 and text[0] == "0" and text.isdigit():
+        national = text[1:]
+        if _MOBILE.fullmatch(national) and _VALID.fullmatch(national):
+            return text
     try:
         parsed = phonenumbers.parse(text, "VN")
     except phonenumbers.NumberParseException as exc:

@@ -96,3 +96,21 @@ def test_a_rebuild_stores_only_villages_and_communes_and_checks_clean(two_provin
 def test_check_rollups_flags_a_stored_province_row(two_provinces):
     UnitStat.objects.create(code="01", level=1)
     assert "01: a stored row for a level that is summed on read" in rollups_check().differences
+
+
+@pytest.mark.django_db
+def test_many_units_at_once_are_added_in_one_batch_exactly_as_one_by_one(two_provinces):
+    from gocua.indicators import rollups
+    from gocua.places.models import Level, Unit
+
+    villages = list(Unit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True).values_list("code", flat=True))
+    codes = [f"99999-{i:03d}" for i in range(rollups.BATCHED_UPDATE_ROWS + 5)]  # villages with no row yet
+    before = {s.code: s.residents for s in UnitStat.objects.filter(code__in=villages)}
+    delta = {code: {"residents": 2, "households": 1} for code in [*villages, *codes]}
+    rollups.apply_stats(delta)
+    rollups.apply_stats({code: {"residents": -1} for code in delta})
+    after = {s.code: (s.residents, s.households) for s in UnitStat.objects.filter(code__in=delta)}
+    assert len(after) == len(delta)
+    for code in villages:
+        assert after[code][0] == before.get(code, 0) + 1
+    assert {after[code] for code in codes} == {(1, 1)}

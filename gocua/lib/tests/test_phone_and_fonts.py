@@ -45,3 +45,29 @@ def test_the_encoding_of_a_sheet_is_detected_from_its_cells_and_unicode_is_left_
     convert = vnfonts.converter(vnfonts.TCVN3)
     assert convert("Lª Anh") == "Lê Anh" and convert("Nguyễn Văn An") == "Nguyễn Văn An" and convert("An") == "An"
     assert vnfonts.converter(None) is None
+
+
+def test_the_fast_mobile_path_agrees_with_libphonenumber_on_every_prefix():
+    # normalise() answers ordinary 10-digit numbers from libphonenumber's own mobile pattern; a full
+    # parse must give the same answer for every 4-digit prefix (valid, invalid, landline-shaped).
+    import phonenumbers
+
+    def full_parse(text):
+        try:
+            parsed = phonenumbers.parse(phone.national_digits(text), "VN")
+        except phonenumbers.NumberParseException:
+            return None
+        valid = parsed.country_code == 84 and phonenumbers.is_valid_number(parsed)
+        return "0" + str(parsed.national_number) if valid else None
+
+    checked = 0
+    for prefix in range(1000):
+        for tail in ("000000", "123456", "999999"):
+            text = f"0{prefix:03d}{tail}"
+            try:
+                fast = phone.normalise(text)
+            except phone.PhoneError:
+                fast = None
+            assert fast == full_parse(text), text
+            checked += fast is not None
+    assert checked > 300  # the mobile ranges (03x, 05x, 07x, 08x, 09x) were really exercised
