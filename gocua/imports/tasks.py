@@ -77,7 +77,7 @@ def failure_text(error: dict) -> str:
     return text or _("The work stopped unexpectedly; nothing was written. Try again, or ask your administrator.")
 
 
-def _error(exc: Exception) -> dict:
+def _error(exc: Exception, what: str = "") -> dict:
     if isinstance(exc, DomainError):
         with translation.override("vi"):
             vi = str(exc.message)
@@ -85,12 +85,13 @@ def _error(exc: Exception) -> dict:
             en = str(exc.message)
         return {"code": exc.code, "vi": vi, "en": en}
     # The exception text may quote data; only its type is logged, never its message.
-    log.error("background import task failed: %s", type(exc).__name__)
+    log.error("background task failed (%s): %s", what or "task", type(exc).__name__)
     return {"code": "task_failed", "vi": "", "en": ""}
 
 
 def _fail(model, pk: int, field: str, failed: str, exc: Exception) -> None:
-    model.objects.filter(pk=pk).update(**{field: failed, "error": _error(exc)})
+    what = f"{model._meta.label_lower} {pk}"  # which job, never what it holds
+    model.objects.filter(pk=pk).update(**{field: failed, "error": _error(exc, what)})
 
 
 def _run_batch(batch_id: int, *, queued: str, running: str, run) -> str:
