@@ -4,7 +4,6 @@ Validation is the households services' own (`resident_clean`, `resident_apply_ci
 `indicators_clean`), so a row accepted here is a row the services would accept.
 """
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -256,10 +255,13 @@ def _resident_data(row: RowInput, existing: dict | None) -> dict:
     return data
 
 
-def plan_resident(row: RowInput, existing: dict | None) -> ResidentPlan:
-    """Validate one row with the services' rules and compare it with the resident it updates."""
+def plan_resident(row: RowInput, existing: dict | None, today=None) -> ResidentPlan:
+    """Validate one row with the services' rules and compare it with the resident it updates.
+
+    `today`: the local date, looked up once per plan rather than once per row.
+    """
     plan = ResidentPlan(row, existing)
-    values = _clean_all(row, _resident_data(row, existing))
+    values = _clean_all(row, _resident_data(row, existing), today)
     if values is None:
         return plan
     plan.values = values
@@ -297,23 +299,12 @@ _STAND_INS = {"full_name": "x", "birth_year": 1980, "birth_date": None, "gender"
               "status": "living", "phone": ""}
 
 
-_today_at = [0.0, None]
-
-
-def _today():
-    """Return the local date, looked up at most once a second (it is asked for once per row)."""
-    now = time.monotonic()
-    if now - _today_at[0] > 1.0 or _today_at[1] is None:
-        _today_at[:] = [now, timezone.localdate()]
-    return _today_at[1]
-
-
-def _clean_all(row: RowInput, data: dict) -> dict | None:
+def _clean_all(row: RowInput, data: dict, today) -> dict | None:
     """Return `resident_clean(data)`, or None after recording every field it refuses."""
     failed = False
     for _attempt in range(len(_STAND_INS)):
         try:
-            cleaned = resident_clean(data, today=_today())
+            cleaned = resident_clean(data, today=today)
         except DomainError as exc:
             row.problems.append(from_domain_error(row.number, exc, layout.FULL_NAME))
             failed = True
@@ -420,15 +411,16 @@ def build(*, actor, target: Unit | None, rows: list[RowInput], resolver, choices
         grouped.add(row.number)
         if res.address_line and (not household.address_line or row.relation == HEAD):
             household.address_line = res.address_line[:200]
-    _plan_residents(groups.values(), st, progress or (lambda done, total: None), len(rows))
+    today = timezone.localdate()
+    _plan_residents(groups.values(), st, progress or (lambda done, total: None), len(rows), today)
     for row in rows:
         if row.number not in grouped:
-            plan_resident(row, None)  # report every problem of the row, not only where it goes
+            plan_resident(row, None, today)  # report every problem of the row, not only where it goes
     progress and progress(len(rows), len(rows))
     return Plan(target, rows, list(groups.values()), proposals, ambiguous, communes)
 
 
-def _plan_residents(households, st: state.State, progress, total: int) -> None:
+def _plan_residents(households, st: state.State, progress, total: int, today) -> None:
     claimed: dict[int, int] = {}
     first_ids: dict[str, int] = {}
     done = 0
@@ -451,7 +443,7 @@ def _plan_residents(households, st: state.State, progress, total: int) -> None:
             if first != row.number:
                 row.problem(layout.FULL_NAME, "person_repeated", row=first)
             existing = _match(row, household, st, claimed) if not row.problems else None
-            household.residents[index] = plan_resident(row, existing)
+            household.residents[index] = plan_resident(row, existing, today)
         _check_heads(household)
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,18 +23,9 @@ from gocua.imports.reader import max_bytes, too_large_error
 from gocua.places.models import Kind, Level
 from gocua.places.selectors import units_visible
 from gocua.web.forms import apply_domain_error
-from gocua.web.views.common import require
+from gocua.web.views.common import file_response, require
 
 PROBLEMS_PER_PAGE = 50
-# Beside the Recorder that stores them (tasks.py), shared with the report workbook's job page.
-_progress, _failure = tasks.progress_figures, tasks.failure_text
-
-
-def _file_response(out: services.FileOut) -> HttpResponse:
-    response = HttpResponse(out.content, content_type=out.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{out.name}"'
-    response["Cache-Control"] = "no-store"  # personal data: no copies in shared caches
-    return response
 
 
 def _commune_from_form(request, form: UploadForm):
@@ -167,8 +158,8 @@ def _preview_context(request, batch: ImportBatch, error: str) -> dict:
         "is_open": batch.status == ImportBatch.Status.PREVIEW and not batch.pending and bool(summary),
         "pending": batch.pending,
         "failed": batch.work == ImportBatch.Work.FAILED,
-        "failure": _failure(batch.error),
-        "progress": _progress(batch),
+        "failure": tasks.failure_text(batch.error),
+        "progress": tasks.progress_figures(batch),
         "status_url": reverse("imports:status", args=[batch.uuid]),
         "mapping": _mapping_rows(batch, summary),
         "field_options": [(name, _field_label(name)) for name in _field_names()],
@@ -221,7 +212,7 @@ def problem_rows(request, uuid):
     require(services.can_import(request.user))
     batch = get_object_or_404(ImportBatch.objects.select_related("commune"), uuid=uuid, owner_id=request.user.pk)
     try:
-        return _file_response(services.problem_rows_file(actor=request.user, batch=batch, request=request))
+        return file_response(services.problem_rows_file(actor=request.user, batch=batch, request=request))
     except NotFound:
         raise Http404 from None
 
@@ -229,7 +220,7 @@ def problem_rows(request, uuid):
 @login_required
 @require_GET
 def template(request):
-    return _file_response(services.template_file())
+    return file_response(services.template_file())
 
 
 @login_required
@@ -245,7 +236,7 @@ def export(request, code: str):
         if services.export_size(actor=user, unit=unit) > services.background_rows():
             job = services.export_start(actor=user, unit=unit, fmt=fmt)
             return redirect("imports:export_job", uuid=job.uuid)
-        return _file_response(services.export_unit(actor=user, unit=unit, fmt=fmt, request=request))
+        return file_response(services.export_unit(actor=user, unit=unit, fmt=fmt, request=request))
     except Forbidden:
         raise PermissionDenied from None
     except NotFound:
@@ -267,7 +258,7 @@ def status(request, uuid):
     batch = _batch_of(request, uuid)
     return _no_store(JsonResponse({
         "work": batch.work, "pending": batch.pending, "status": batch.status,
-        "failed": batch.work == ImportBatch.Work.FAILED, "error": _failure(batch.error), **_progress(batch),
+        "failed": batch.work == ImportBatch.Work.FAILED, "error": tasks.failure_text(batch.error), **tasks.progress_figures(batch),
     }))
 
 
@@ -284,10 +275,10 @@ def export_job(request, uuid):
     if request.GET.get("format") == "json":
         return _no_store(JsonResponse({
             "work": job.state, "pending": job.state in (ExportJob.State.QUEUED, ExportJob.State.RUNNING),
-            "failed": job.state == ExportJob.State.FAILED, "error": _failure(job.error), **_progress(job),
+            "failed": job.state == ExportJob.State.FAILED, "error": tasks.failure_text(job.error), **tasks.progress_figures(job),
         }))
     context = {
-        "job": job, "progress": _progress(job), "status_url": f"{request.path}?format=json", "failure": _failure(job.error),
+        "job": job, "progress": tasks.progress_figures(job), "status_url": f"{request.path}?format=json", "failure": tasks.failure_text(job.error),
         "pending": job.state in (ExportJob.State.QUEUED, ExportJob.State.RUNNING),
         "crumbs": [(job.unit.name, reverse("web:unit", args=[job.unit.code]))],
     }
@@ -300,7 +291,7 @@ def export_download(request, uuid):
     require(services.can_export(request.user))
     job = get_object_or_404(ExportJob, uuid=uuid, owner_id=request.user.pk, kind=ExportJob.Kind.ROSTER)
     try:
-        return _file_response(services.export_download(actor=request.user, job=job))
+        return file_response(services.export_download(actor=request.user, job=job))
     except NotFound:
         raise Http404 from None
     except DomainError as exc:

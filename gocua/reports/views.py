@@ -1,7 +1,7 @@
 """Pages of the periodic reports: the A4 page, its workbook, sending it and reviewing it (thin adapters)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from gocua.indicators.periods import KIND_LABELS, parse_period, period_of
 from gocua.indicators.reports import vietnamese_date_line
 from gocua.reports import selectors, services
 from gocua.reports.models import UnitReport
+from gocua.web.views.common import file_response
 
 
 def _error_page(request, status: int, message):
@@ -96,10 +97,11 @@ def report_xlsx(request, unit, period):
     return redirect("reports:export_job", uuid=job.uuid)
 
 
-def _job_of(request, uuid) -> ExportJob | None:
-    """Return the user's own report workbook job (anyone else's is not found)."""
-    return ExportJob.objects.select_related("unit").defer("content").filter(
-        uuid=uuid, owner_id=request.user.pk, kind=ExportJob.Kind.REPORT).first()
+def _job_of(request, uuid, *, with_file: bool = False) -> ExportJob | None:
+    """Return the user's own report workbook job (anyone else's is not found), its file only if asked."""
+    jobs = ExportJob.objects.select_related("unit").filter(uuid=uuid, owner_id=request.user.pk,
+                                                           kind=ExportJob.Kind.REPORT)
+    return (jobs if with_file else jobs.defer("content")).first()
 
 
 def _no_store(response):
@@ -132,17 +134,14 @@ def export_job(request, uuid):
 @require_GET
 def export_download(request, uuid):
     """Download a finished workbook (its owner only)."""
-    job = ExportJob.objects.select_related("unit").filter(
-        uuid=uuid, owner_id=request.user.pk, kind=ExportJob.Kind.REPORT).first()
+    job = _job_of(request, uuid, with_file=True)
     if job is None:
         return _error_page(request, 404, _("Not found, or outside your area."))
     try:
         out = services.report_export_download(actor=request.user, job=job)
     except DomainError as exc:
         return _error_page(request, exc.status, exc.message)
-    response = HttpResponse(out.content, content_type=out.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{out.name}"'
-    return _no_store(response)
+    return file_response(out)
 
 
 @require_POST

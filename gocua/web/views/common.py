@@ -1,11 +1,11 @@
-"""What every page view shares: pagination and turning service errors into page responses."""
+"""What every page view shares: pagination, file downloads and turning service errors into page responses."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -17,6 +17,14 @@ from gocua.web.forms import apply_domain_error
 def paginate(request, items) -> Page:
     """Return the requested page (`?page=`) of `items`, GOCUA_PAGE_SIZE rows per page."""
     return Paginator(items, settings.GOCUA_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def file_response(out) -> HttpResponse:
+    """Return a prepared file (`name`, `content_type`, `content`, as services' FileOut) as a download."""
+    response = HttpResponse(out.content, content_type=out.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{out.name}"'
+    response["Cache-Control"] = "no-store"  # personal data: no copies in shared caches
+    return response
 
 
 def require(allowed: bool) -> None:
