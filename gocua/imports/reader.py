@@ -30,7 +30,7 @@ from gocua.errors import DomainError
 from gocua.imports import layout, limits
 from gocua.imports.rows import PERSON_FIELDS
 from gocua.lib import vnfonts
-from gocua.lib.calamine import panics_as
+from gocua.lib.calamine import panics_as, release_memory
 from gocua.lib.text import fold
 
 HEADER_SEARCH_ROWS = 30
@@ -869,6 +869,8 @@ def read_roster(data: bytes, filename: str = "", *, sheet: str | int | None = No
     result.sheet_choices = sorted(choices, key=lambda c: -c[1])
     result.legacy_encoding = getattr(source.convert, "encoding", "") if source.convert else ""
     _read_data(result, source)
+    del source, best  # the sheet as calamine holds it
+    release_memory()
     _samples(result)
     return result
 
@@ -892,4 +894,6 @@ def read_table(data: bytes, filename: str = "") -> list[tuple[int, list]]:
             raise too_large_error()
         cells = [cell_value(c) for c in raw]
         rows.append((number, _converted(cells, source.convert) if source.convert else cells))
+    del source
+    release_memory()
     return rows

@@ -148,9 +148,21 @@ def batch_samples(batch: ImportBatch) -> dict[str, list[str]]:
 
 
 def roster_plan(*, actor, commune: Unit | None, sheet: Sheet, choices: planner.Choices, resolver: Resolver,
-                progress=None):
-    """Return the plan of importing `sheet` into `commune` (None: wherever each address lands)."""
-    rows = [parse_row(number, cells, sheet.fields) for number, cells in sheet.rows]
+                progress=None, consume: bool = False):
+    """Return the plan of importing `sheet` into `commune` (None: wherever each address lands).
+
+    `consume`: empty `sheet.rows` as they are parsed (the preview, which has stored them already),
+    so that the cells and the parsed rows are not both in memory (~40 MB at 100,000 rows).
+    """
+    if consume:
+        source, sheet.rows = sheet.rows, []
+        rows = []
+        for index, (number, cells) in enumerate(source):
+            rows.append(parse_row(number, cells, sheet.fields))
+            source[index] = None
+        del source
+    else:
+        rows = [parse_row(number, cells, sheet.fields) for number, cells in sheet.rows]
     return planner.build(actor=actor, target=commune, rows=rows, resolver=resolver, choices=choices,
                          progress=progress)
 
@@ -256,10 +268,13 @@ def _preview(batch: ImportBatch, *, actor, sheet: Sheet, progress=None) -> None:
     with _gc_paused():
         resolver = Resolver()
         chosen = planner.Choices.from_dict(batch.choices)
-        plan = roster_plan(actor=actor, commune=batch.commune, sheet=sheet, choices=chosen, resolver=resolver,
-                           progress=progress)
-        batch.payload = payload.pack_sheet({"sheet": sheet, "addresses": resolver.dump()})
+        # The sheet is kept (for a re-plan) before planning empties its rows.
+        kept = payload.pickled(sheet)
         batch.samples = payload.pack(column_samples(sheet))
+        plan = roster_plan(actor=actor, commune=batch.commune, sheet=sheet, choices=chosen, resolver=resolver,
+                           progress=progress, consume=True)
+        batch.payload = payload.pack_sheet({"sheet_pickle": kept, "addresses": resolver.dump()})
+        del kept
         _describe(batch, sheet, plan)
         _keep_plan(batch, plan)
 
@@ -359,7 +374,8 @@ def _require_open(actor, batch: ImportBatch) -> None:
 
 def _load(batch: ImportBatch) -> tuple[Sheet, Resolver]:
     data = payload.unpack_sheet(batch.payload)
-    return data["sheet"], Resolver(data["addresses"])
+    sheet = data["sheet"] if "sheet" in data else payload.unpickled(data["sheet_pickle"])  # "sheet": before 2026-12-08
+    return sheet, Resolver(data["addresses"])
 
 
 def import_choose(*, actor, batch: ImportBatch, choices: dict) -> ImportBatch:
@@ -441,7 +457,7 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
         elif not same_choices:
             reason = "choices_changed"
         else:
-            plan = stored.load(payload.unseal(batch.plan))
+            plan = stored.open_plan(payload.unseal(batch.plan))  # read a chunk at a time by the writer
             if registry_stamp(batch.plan_stamp.get("communes", [])) != batch.plan_stamp:
                 plan, reason = None, "registry_changed"
         sheet = None
@@ -449,7 +465,8 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
             sheet, resolver = _load(batch)
             plan = roster_plan(actor=actor, commune=batch.commune, sheet=sheet, choices=chosen, resolver=resolver,
                                progress=progress)
-        if not plan.valid_households:
+        households = _household_count(plan)
+        if not households:
             raise DomainError("nothing_to_import", _("No row can be imported: fix the problem rows first."))
         try:
             with transaction.atomic():
@@ -462,6 +479,7 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
             if not plan.valid_households:
                 raise DomainError("nothing_to_import", _("No row can be imported: fix the problem rows first.")) from None
             written, reason = writer.write(plan, actor=actor, source_ref=f"import:{batch.uuid}"), "conflict"
+            households = len(plan.valid_households)
         batch.result = {**written, "replanned": reason}
         batch.choices = chosen.as_dict()
         if sheet is not None:
@@ -473,8 +491,13 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
         batch.save(update_fields=["choices", "summary", "problems", "result", "status", "imported_at", "plan",
                                   "work", "error"])
         audit_record(actor=actor, action=AuditEvent.Action.IMPORT_CONFIRMED, obj=batch, unit=batch.commune,
-                     detail={"rows": len(plan.valid_households), "result": _counts(batch.result)})
+                     detail={"rows": households, "result": _counts(batch.result)})
     return batch
+
+
+def _household_count(plan) -> int:
+    """Return how many households `plan` writes (a planner.Plan, or a stored plan opened for writing)."""
+    return plan.household_count if isinstance(plan, stored.Stored) else len(plan.valid_households)
 
 
 def _counts(result) -> dict:

@@ -57,6 +57,10 @@ def dump(plan: Plan) -> bytes:
         "format": FORMAT, "target": plan.target.pk if plan.target else None,
         "proposals": [[p.key, p.commune.pk, p.variants, p.kind, p.choice, p.rows] for p in proposals.values()],
         "units": sorted(units),  # so that `load` can build each household as its line is read
+        # So that the writer can check the communes and size its write before reading a household.
+        "communes": sorted({h.commune.pk for h in households}),
+        "households": len(households),
+        "new_residents": sum(1 for h in households for r in h.valid if r.existing is None),
     }
     parts = [z.compress(_encode(head).encode() + b"\n")]
     for start in range(0, len(households), _LINES_PER_CHUNK):
@@ -77,37 +81,86 @@ def _lines(blob: bytes):
     yield from (line for line in rest.split(b"\n") if line)
 
 
+class Stored:
+    """A stored plan opened for writing: its head now, its households a chunk at a time (`chunks`).
+
+    The writer walks the chunks in one transaction (`writer.write`), so a 100,000-row plan is never
+    in memory as objects at once (~290 MB when it was). A plan stored before the head said how many
+    households it holds is read whole, as before.
+    """
+
+    def __init__(self, blob: bytes):
+        self._lines = _lines(blob)
+        head = json.loads(next(self._lines))
+        if head.get("format") != FORMAT:
+            raise ValueError("unknown stored plan format")
+        unit_ids = {head["target"]} | {p[1] for p in head["proposals"]}
+        if "units" in head:
+            unit_ids.update(head["units"])
+            self._raw = None
+        else:  # a plan stored before the units were listed in the head
+            self._raw = [json.loads(line) for line in self._lines]
+            for h in self._raw:
+                unit_ids.update((h[0], h[1]))
+        self.units = Unit.objects.select_related("parent").in_bulk([pk for pk in unit_ids if pk is not None])
+        self.proposals = {
+            key: Proposal(key, self.units[commune], variants, kind, choice, rows)
+            for key, commune, variants, kind, choice, rows in head["proposals"]
+        }
+        self.target = self.units.get(head["target"]) if head["target"] else None
+        if "households" not in head:  # older still: read it all to know what it holds
+            self._households = self._build(self._raw if self._raw is not None else (json.loads(x) for x in self._lines))
+            self._raw = None
+            self.household_count = len(self._households)
+            self.communes = {h.commune.code: h.commune for h in self._households}
+            self.new_residents = sum(1 for h in self._households for r in h.valid if r.existing is None)
+        else:
+            self._households = None
+            self.household_count = head["households"]
+            self.communes = {self.units[pk].code: self.units[pk] for pk in head["communes"]}
+            self.new_residents = head["new_residents"]
+
+    def _build(self, raw) -> list[HouseholdPlan]:
+        units, households = self.units, []
+        for commune, village, proposal, key, existing, address_line, head_name, residents in raw:
+            plan = HouseholdPlan(
+                units[commune], units[village] if village else None, self.proposals.get(proposal), key,
+                dict(zip(("id", "address_line", "head_id", "search_folded"), existing, strict=True)) if existing else None,
+                address_line=address_line, head_name=head_name,
+            )
+            plan.residents = [_resident_plan(r) for r in residents]
+            households.append(plan)
+        return households
+
+    def chunks(self, size: int = 2_000):
+        """Yield the stored households, `size` at a time (once: the lines are read as they go)."""
+        if self._households is not None:
+            households, self._households = self._households, []
+            for start in range(0, len(households), size):
+                yield households[start : start + size]
+            return
+        source = self._raw if self._raw is not None else (json.loads(line) for line in self._lines)
+        chunk = []
+        for raw in source:
+            chunk.append(raw)
+            if len(chunk) >= size:
+                yield self._build(chunk)
+                chunk = []
+        if chunk:
+            yield self._build(chunk)
+
+
+def open_plan(blob: bytes) -> Stored:
+    """Return the stored plan in `blob`, opened for a chunked write."""
+    return Stored(blob)
+
+
 def load(blob: bytes) -> Plan:
-    """Return a Plan holding the stored households and residents, ready for `writer.write`."""
-    lines = _lines(blob)
-    head = json.loads(next(lines))
-    if head.get("format") != FORMAT:
-        raise ValueError("unknown stored plan format")
-    unit_ids = {head["target"]} | {p[1] for p in head["proposals"]}
-    if "units" in head:
-        unit_ids.update(head["units"])
-        households_raw = (json.loads(line) for line in lines)  # one line in memory at a time
-    else:  # a plan stored before the units were listed in the head
-        households_raw = [json.loads(line) for line in lines]
-        for h in households_raw:
-            unit_ids.update((h[0], h[1]))
-    units = Unit.objects.select_related("parent").in_bulk([pk for pk in unit_ids if pk is not None])
-    proposals = {
-        key: Proposal(key, units[commune], variants, kind, choice, rows)
-        for key, commune, variants, kind, choice, rows in head["proposals"]
-    }
-    households = []
-    for commune, village, proposal, key, existing, address_line, head_name, residents in households_raw:
-        plan = HouseholdPlan(
-            units[commune], units[village] if village else None, proposals.get(proposal), key,
-            dict(zip(("id", "address_line", "head_id", "search_folded"), existing, strict=True)) if existing else None,
-            address_line=address_line, head_name=head_name,
-        )
-        plan.residents = [_resident_plan(r) for r in residents]
-        households.append(plan)
+    """Return a Plan holding every stored household and resident at once (tests, small plans)."""
+    opened = Stored(blob)
+    households = [h for chunk in opened.chunks() for h in chunk]
     communes = {h.commune.code: h.commune for h in households}
-    target = units.get(head["target"]) if head["target"] else None
-    return Plan(target, [], households, proposals, {}, communes)
+    return Plan(opened.target, [], households, opened.proposals, {}, communes)
 
 
 def _resident_plan(raw: list) -> ResidentPlan:

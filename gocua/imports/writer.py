@@ -98,41 +98,57 @@ def _update(model, rows: list[tuple[tuple[str, ...], dict, int]]) -> None:
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
 
 
-def write(plan: Plan, *, actor, source_ref: str = "") -> dict:
-    """Write the valid rows of `plan` in one transaction; return how many rows of each kind changed."""
-    households = plan.valid_households
-    for commune in {h.commune.code: h.commune for h in households}.values():
+def write(plan, *, actor, source_ref: str = "") -> dict:
+    """Write the valid rows of `plan` in one transaction; return how many rows of each kind changed.
+
+    `plan`: a `planner.Plan`, or a stored plan (`stored.Stored`), written a chunk of households at
+    a time so that a big plan is never in memory at once. Either way one transaction: a failure in
+    any chunk writes nothing.
+    """
+    if isinstance(plan, Plan):
+        households = plan.valid_households
+        parts, communes = [households], {h.commune.code: h.commune for h in households}.values()
+        new_residents = sum(1 for h in households for r in h.valid if r.existing is None)
+    else:
+        parts, communes, new_residents = plan.chunks(), plan.communes.values(), plan.new_residents
+    for commune in communes:
         if not can_edit_registry(actor, commune):
             raise Forbidden("forbidden", _("This commune is outside your area."))
     now = timezone.now()
-    new_residents = sum(1 for h in households for r in h.valid if r.existing is None)
+    counts = dict.fromkeys(("villages_created", "households_created", "residents_created", "residents_updated"), 0)
+    villages: dict[str, object] = {}  # proposal key → the village created for it, across chunks
+    codes: set[str] = set()
     try:
         with transaction.atomic():
             big = bulkload.worth_it(new_residents)
             with bulkload.loading() if big else nullcontext():
                 first_new = _top_resident_id() if big else None
-                created_villages = _create_villages(households, actor)
-                new_households = _write_households(households, actor, now)
-                ids = _insert_residents(households, actor, now)
-                _update_residents(households, now)
-                _record_changes(households, ids, actor, now, source_ref, new_above=first_new)
-                _set_heads(households, ids, now)
-            refresh_villages(sorted({h.village.code for h in households}))
+                for households in parts:
+                    counts["villages_created"] += _create_villages(households, actor, villages)
+                    counts["households_created"] += _write_households(households, actor, now)
+                    ids = _insert_residents(households, actor, now)
+                    counts["residents_created"] += len(ids)
+                    _update_residents(households, now)
+                    _record_changes(households, ids, actor, now, source_ref, skip_new=big)
+                    _set_heads(households, ids, now)
+                    counts["residents_updated"] += sum(
+                        1 for h in households for r in h.valid if r.action == "updated")
+                    codes.update(h.village.code for h in households)
+                if big:
+                    _record_new_changes(first_new, actor, _db_time(IndicatorChange, now), IndicatorChange.Source.IMPORT,
+                                        source_ref[:64])
+            refresh_villages(sorted(codes))
     except IntegrityError:
         raise Conflict(
             "import_conflict",
             _("Someone changed the same households while you were importing; open the preview again."),
         ) from None
-    return {
-        "villages_created": created_villages,
-        "households_created": new_households,
-        "residents_created": len(ids),
-        "residents_updated": sum(1 for h in households for r in h.valid if r.action == "updated"),
-    }
+    return counts
 
 
-def _create_villages(households: list[HouseholdPlan], actor) -> int:
-    villages = {}
+def _create_villages(households: list[HouseholdPlan], actor, villages: dict) -> int:
+    """Create the villages the officer accepted for `households`; return how many (`villages`: made so far)."""
+    made = len(villages)
     for household in households:
         proposal = household.proposal
         if household.village is None and proposal.choice == NEW_VILLAGE:
@@ -141,7 +157,7 @@ def _create_villages(households: list[HouseholdPlan], actor) -> int:
                     actor=actor, commune=proposal.commune, name=proposal.name, kind=proposal.kind
                 )
             household.village = villages[proposal.key]
-    return len(villages)
+    return len(villages) - made
 
 
 def _head_name(household: HouseholdPlan) -> str:
@@ -279,16 +295,14 @@ def _record_new_changes(above: int, actor, stamp, source: str, ref: str) -> None
 
 
 def _record_changes(households: list[HouseholdPlan], ids: dict[int, int], actor, now, source_ref: str,
-                    *, new_above: int | None = None) -> None:
+                    *, skip_new: bool = False) -> None:
     """Insert one IndicatorChange per indicator a row sets or changes.
 
-    With `new_above` (a big import on SQLite), the new residents' changes are made by SQL from
-    the rows just written (`_record_new_changes`); the updated residents' as usual.
+    With `skip_new` (a big import on SQLite), the new residents' changes are made by SQL from the
+    rows written, once at the end (`_record_new_changes`); the updated residents' here as usual.
     """
     stamp, inserter = _db_time(IndicatorChange, now), _Inserter(IndicatorChange)
     source, ref = IndicatorChange.Source.IMPORT, source_ref[:64]
-    if new_above is not None:
-        _record_new_changes(new_above, actor, stamp, source, ref)
     # A 100,000-row roster records ~700,000 changes: each row is a copy of one template list with
     # the varying columns set, in column order (no dict per row).
     order = inserter.names
@@ -304,10 +318,10 @@ def _record_changes(households: list[HouseholdPlan], ids: dict[int, int], actor,
     for household in households:
         row[i_province] = household.village.province_code
         for resident in household.valid:
-            if new_above is not None and resident.existing is None:
+            if skip_new and resident.existing is None:
                 continue
             row[i_resident] = resident.existing["id"] if resident.existing else ids[resident.row.number]
-            for name, (old, new) in resident.indicator_changes.items():
+            for name, (old, new) in resident.marks_changed().items():
                 row[i_indicator], row[i_old], row[i_new] = name, old, new
                 add(tuple(row))
     inserter.flush()

@@ -131,3 +131,115 @@ def test_a_stored_plan_that_updates_residents_writes_their_changes_and_history(w
     assert (world.resident.phone, world.resident.smartphone, world.resident.vneid_level2) == ("0912345678", Tri.YES, Tri.YES)
     assert set(IndicatorChange.objects.filter(resident=world.resident).values_list("indicator", flat=True)) == {
         "smartphone", "vneid_level2"}
+
+
+# --- the stored plan written a chunk of households at a time (memory: never the whole plan at once) --
+
+NEW_VILLAGE_ADDRESS = "Thôn Hạ Mỗ, Xã Đan Phượng, Thành phố Hà Nội"
+
+
+def _three_households() -> bytes:
+    return roster(
+        person("TT-001", "Nguyễn Văn Trường", 1980, cid="001080012345", address=THAP_THUONG, smartphone="x"),
+        person("TT-001", "Lê Thị Mai", 1984, gender="Nữ", relation="Vợ", address=THAP_THUONG, vneid="x"),
+        person("HM-001", "Đỗ Văn Bình", 1975, address=NEW_VILLAGE_ADDRESS, smartphone="x"),
+        person("HM-002", "Trần Thị Hoa", 1990, gender="Nữ", address=NEW_VILLAGE_ADDRESS),
+    )
+
+
+def test_a_stored_plan_written_one_household_per_chunk_writes_what_a_whole_plan_writes(world, officer, monkeypatch):
+    from gocua.households.digital import Tri
+    from gocua.households.models import IndicatorChange
+    from gocua.imports import stored
+    from gocua.places.models import Unit
+
+    batch = upload(officer, _three_households())
+    opened = stored.open_plan(payload.unseal(batch.plan))
+    # The head says what the writer needs before any household is read.
+    assert (opened.household_count, opened.new_residents) == (3, 3)
+    assert set(opened.communes) == {"09784"}
+    chunks = []
+    original = stored.Stored.chunks
+
+    def one_by_one(self, size=2_000):
+        for chunk in original(self, size=1):
+            chunks.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(stored.Stored, "chunks", one_by_one)
+    done = services.import_confirm(actor=officer, batch=batch, background=False)
+    assert chunks == [1, 1, 1]
+    assert done.result == {"villages_created": 1, "households_created": 2, "residents_created": 3,
+                           "residents_updated": 1, "replanned": ""}
+    # The new village, proposed once, is created once for the two households of its two chunks.
+    village = Unit.objects.get(name="Thôn Hạ Mỗ", valid_to__isnull=True)
+    assert set(Household.objects.filter(village=village).values_list("household_key", flat=True)) == {"HM-001", "HM-002"}
+    binh = Resident.objects.get(full_name="Đỗ Văn Bình")
+    assert binh.household.head_id == binh.pk and binh.smartphone == Tri.YES
+    # A new resident records (unknown → mark) for each mark it sets, derived from its marks.
+    assert list(IndicatorChange.objects.filter(resident=binh).values_list("indicator", "old_value", "new_value")) == [
+        ("smartphone", Tri.UNKNOWN, Tri.YES)]
+    mai = Resident.objects.get(full_name="Lê Thị Mai")
+    assert list(IndicatorChange.objects.filter(resident=mai).values_list("indicator", flat=True)) == ["vneid_level2"]
+
+
+def test_a_failure_in_a_later_chunk_writes_nothing_of_the_earlier_ones(world, officer, monkeypatch):
+    from gocua.imports import stored, writer
+    from gocua.places.models import Unit
+
+    batch = upload(officer, _three_households())
+    households, residents = Household.objects.count(), Resident.objects.count()
+    original = stored.Stored.chunks
+    monkeypatch.setattr(stored.Stored, "chunks", lambda self, size=2_000: original(self, size=1))
+    calls = []
+    real = writer._set_heads
+
+    def fail_on_third(households_, ids, now):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(households_, ids, now)
+
+    monkeypatch.setattr(writer, "_set_heads", fail_on_third)
+    with pytest.raises(RuntimeError):
+        services.import_confirm(actor=officer, batch=batch, background=False)
+    assert (Household.objects.count(), Resident.objects.count()) == (households, residents)
+    assert not Unit.objects.filter(name="Thôn Hạ Mỗ").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEW and batch.plan  # still there to try again
+
+
+def test_a_plan_stored_before_its_head_counted_households_is_still_written(world, officer):
+    import json
+    import zlib
+
+    from gocua.imports import stored
+
+    batch = upload(officer, family())
+    lines = zlib.decompress(payload.unseal(batch.plan)).split(b"\n")
+    head = json.loads(lines[0])
+    for key in ("households", "new_residents", "communes"):
+        del head[key]
+    old = zlib.compress(b"\n".join([json.dumps(head).encode(), *lines[1:]]))
+    opened = stored.open_plan(old)
+    assert (opened.household_count, opened.new_residents, set(opened.communes)) == (2, 2, {"09784"})
+    ImportBatch.objects.filter(pk=batch.pk).update(plan=payload.seal(old))
+    batch.refresh_from_db()
+    done = services.import_confirm(actor=officer, batch=batch, background=False)
+    assert done.result["replanned"] == "" and done.result["residents_created"] == 2
+
+
+def test_a_sheet_stored_in_the_earlier_layout_is_planned_again(world, officer):
+    from gocua.imports.reader import read_roster
+
+    data = family()
+    batch = upload(officer, data)
+    # Before 2026-12-08 the stored sheet was pickled whole under "sheet".
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        payload=payload.pack_sheet({"sheet": read_roster(data, "roster.xlsx"), "addresses": {}}))
+    batch.refresh_from_db()
+    f.make_resident(world.household, full_name="Lê Thị Mai", birth_year=1984, gender="female", relation="wife")
+    done = services.import_confirm(actor=officer, batch=batch, background=False)
+    assert done.result["replanned"] == "registry_changed"
+    assert Resident.objects.filter(full_name="Nguyễn Văn Trường", household=world.household).exists()
+    assert Resident.objects.filter(full_name="Lê Thị Mai").count() == 1
