@@ -77,6 +77,7 @@ LINES = {
     "report_returned": N_("%(actor)s returned a report for correction (%(object)s)"),
     "report_accepted": N_("%(actor)s accepted a report (%(object)s)"),
     "report_exported": N_("%(actor)s downloaded a report (%(object)s)"),
+    "dashboard_exported": N_("%(actor)s downloaded a dashboard workbook (%(object)s)"),  # gocua/reports
 }
 
 FIELD_LABELS = {

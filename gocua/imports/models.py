@@ -92,13 +92,15 @@ class RosterMapping(models.Model):
 class ExportJob(models.Model):
     """A big export prepared by the worker; the file is kept encrypted until downloaded or expired.
 
-    `kind` says what the file is: a unit's roster (this app's pages) or a periodic report's
-    workbook (`gocua.reports`, which sits above this app and queues its own task).
+    `kind` says what the file is: a unit's roster (this app's pages), a periodic report's
+    workbook or a dashboard's period workbook (both `gocua.reports`, which sits above this app and
+    queues its own tasks).
     """
 
     class Kind(models.TextChoices):
         ROSTER = "roster", _("Roster")
         REPORT = "report", _("Periodic report")
+        DASHBOARD = "dashboard", _("Dashboard report")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")
@@ -109,9 +111,10 @@ class ExportJob(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ROSTER)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ROSTER)
     format = models.CharField(max_length=8)
     period = models.CharField(max_length=16, blank=True)  # a report's period token (indicators.periods)
+    params = models.JSONField(default=dict, blank=True)  # a dashboard workbook's day ("date") and map ("map")
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     progress = models.JSONField(default=dict, blank=True)
     error = models.JSONField(default=dict, blank=True)

@@ -2,7 +2,9 @@
 
 Reports hold aggregate figures only — counts and percentages per unit, team names and member
 counts — never a name, phone or citizen ID of a person, so producing them is not an audited
-export of personal data (accounts.AuditEvent.Action.EXPORT is for those).
+export of personal data (accounts.AuditEvent.Action.EXPORT is for those). The workbook is built
+by the worker (`gocua/reports/tasks.py: dashboard_workbook`, which audits it once when made);
+this module only builds its bytes.
 
 All formats are built from the same tables (`tables()`), so the workbook, the CSV files and the
 printed page always show the same numbers as the dashboard for the same `?date=` and `?period=`.
@@ -23,8 +25,6 @@ from gocua.indicators.figures import KEY_MEASURES, MEASURE_BY_KEY, NOT_CHECKED, 
 from gocua.lib import cells
 from gocua.places.models import Level
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @dataclass
 class Table:
@@ -37,29 +37,33 @@ class Table:
 
 def report_context(user, parsed) -> dict:
     """Return everything a report shows for the unit and period of a parsed dashboard request."""
+    return report_context_of(user=user, unit=parsed.unit, period=parsed.period, on=parsed.on,
+                             map_era=getattr(parsed, "map_era", selectors.MAP_NOW))
+
+
+def report_context_of(*, user, unit, period, on=None, map_era: str = selectors.MAP_NOW) -> dict:
+    """Return everything a report shows for `unit` and `period`, as of the day `on` (None: today)."""
     today = timezone.localdate()
-    period = parsed.period
     # A finished period is reported as it stood at its end; the current one as it stands now.
-    on = parsed.on or (period.end if period.end < today else None)
-    era = getattr(parsed, "map_era", selectors.MAP_NOW)
-    figures = selectors.unit_figures(user=user, unit=parsed.unit, on=on, period=period, map_era=era)
+    on = on or (period.end if period.end < today else None)
+    figures = selectors.unit_figures(user=user, unit=unit, on=on, period=period, map_era=map_era)
     children = selectors.children_figures(user=user, figures=figures, with_community=False)
-    teams, _total = selectors.teams_ranked(user=user, unit=parsed.unit, limit=500) if figures.available else ([], 0)
+    teams, _total = selectors.teams_ranked(user=user, unit=unit, limit=500) if figures.available else ([], 0)
     trend = selectors.unit_trend(figures=figures) if figures.available else selectors.Trend()
     start = None
-    if figures.available and period.start > parsed.unit.valid_from:
-        before = selectors.unit_figures(user=user, unit=parsed.unit, on=period.start - dt.timedelta(days=1),
-                                        period=period, with_community=False, map_era=era)
+    if figures.available and period.start > unit.valid_from:
+        before = selectors.unit_figures(user=user, unit=unit, on=period.start - dt.timedelta(days=1),
+                                        period=period, with_community=False, map_era=map_era)
         start = before.summary
     context = {
-        "unit": parsed.unit, "figures": figures, "summary": figures.summary, "start_summary": start,
+        "unit": unit, "figures": figures, "summary": figures.summary, "start_summary": start,
         "period": period, "children": children, "teams": teams, "trend": trend, "generated_at": timezone.now(),
         "as_of": figures.snapshot_on or on or today,
     }
     context["tables"] = tables(context)
     targets = figures.summary.targets.values() if figures.summary is not None else ()
     context["target_documents"] = sorted({f"{t.document} · {t.period_label}" for t in targets})
-    context.update(_letterhead(parsed.unit, today))
+    context.update(_letterhead(unit, today))
     return context
 
 
@@ -257,12 +261,16 @@ def workbook(context: dict):
     return book
 
 
-def xlsx_response(context: dict) -> HttpResponse:
+def workbook_bytes(context: dict) -> bytes:
+    """Return the workbook of `context` as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
     workbook(context).save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(context, "report", "xlsx")}"'
-    return response
+    return buffer.getvalue()
+
+
+def workbook_name(context: dict) -> str:
+    """Return the workbook's file name (gocua-<unit>-<period>-report.xlsx)."""
+    return _filename(context, "report", "xlsx")
 
 
 # --- the A4 page --------------------------------------------------------------------------------

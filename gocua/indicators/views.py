@@ -241,8 +241,13 @@ def report_page(request, parsed: Request):
 
 @dashboard_view
 def report_xlsx(request, parsed: Request):
-    """Download the period report as an XLSX workbook."""
-    return reports.xlsx_response(reports.report_context(request.user, parsed))
+    """Send the old workbook link to the page that prepares it in the background (the reports app's)."""
+    query = {"period": parsed.period.token}
+    if parsed.on is not None:
+        query["date"] = parsed.on.isoformat()
+    if parsed.map_era == selectors.MAP_THEN:
+        query["map"] = selectors.MAP_THEN
+    return redirect(f"{reverse('reports:dashboard_xlsx', args=[parsed.unit.code])}?{urlencode(query)}")
 
 
 @dashboard_view

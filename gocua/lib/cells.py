@@ -35,7 +35,7 @@ EXPORTS = {
     "api:export_unit": "roster of a unit (API, .xlsx/.csv)",
     "api:import_template": "empty roster template (API)",
     "api:import_problem_rows": "problem rows of an import batch (API)",
-    "indicators:report_xlsx": "dashboard report (.xlsx)",
+    "indicators:report_xlsx": "dashboard report (.xlsx): the old link, redirected to reports:dashboard_xlsx",
     "indicators:indicators_csv": "dashboard indicators table (.csv)",
     "indicators:children_csv": "dashboard children table (.csv)",
     "indicators:teams_csv": "dashboard teams table (.csv)",
@@ -48,7 +48,8 @@ EXPORTS = {
     "web:priority_export": "residents flagged in priority groups of a commune or village (.csv, audited)",
     "reports:report_xlsx": "a unit's periodic report in the official layout: queues its workbook (POST)",
     "reports:export_job": "a periodic report's workbook prepared by the worker: its progress page",
-    "reports:export_download": "a periodic report's workbook prepared by the worker: the file (.xlsx, aggregate figures)",
+    "reports:export_download": "a report's or dashboard's workbook prepared by the worker: the file (.xlsx, aggregates)",
+    "reports:dashboard_xlsx": "a dashboard's period workbook (indicators.reports): offered (GET), queued (POST)",
 }
 
 

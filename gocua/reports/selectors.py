@@ -1,4 +1,5 @@
-"""Scoped reads of the periodic reports: one unit's report, which units below have sent theirs, its workbooks."""
+"""Scoped reads of the periodic reports: one unit's report, which units below have sent theirs, its workbooks
+(and the dashboard's period workbooks)."""
 
 from django.utils import timezone
 
@@ -29,6 +30,14 @@ def latest_workbook(*, user, unit, period) -> ExportJob | None:
     return ExportJob.objects.filter(
         owner_id=user.pk, unit=unit, kind=ExportJob.Kind.REPORT, period=period.token, expires_at__gt=timezone.now(),
     ).defer("content").first()
+
+
+def latest_dashboard_workbook(*, user, unit, period, params: dict) -> ExportJob | None:
+    """Return the user's latest dashboard workbook of this unit, period, day and map still kept."""
+    jobs = ExportJob.objects.filter(
+        owner_id=user.pk, unit=unit, kind=ExportJob.Kind.DASHBOARD, period=period.token, expires_at__gt=timezone.now(),
+    ).defer("content")[:20]
+    return next((job for job in jobs if job.params == params), None)
 
 
 def status_below(*, user, unit, period) -> list[tuple[Unit, UnitReport | None]]:

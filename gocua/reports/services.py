@@ -6,7 +6,9 @@ for a province) returns it with a comment or accepts it. Sending again after a r
 the figures; once accepted, the report is frozen: `content` is never written again.
 
 The XLSX workbook is prepared by the worker (`reports/tasks.py`) on an `imports.ExportJob` of kind
-"report", kept encrypted and deleted after the same two hours as a roster export.
+"report", kept encrypted and deleted after the same two hours as a roster export. The dashboard's
+period workbook (`indicators.reports`) goes the same way on a job of kind "dashboard": this app
+serves it because the indicators app sits below the importer's jobs and may not use them.
 """
 
 from django.conf import settings
@@ -21,7 +23,9 @@ from gocua.imports import payload
 from gocua.imports.errors import ImportErrorCode
 from gocua.imports.models import ExportJob
 from gocua.imports.services import EXPORT_TTL, FileOut, import_purge_expired
-from gocua.indicators.periods import parse_period
+from gocua.indicators import reports as dashboard_reports
+from gocua.indicators import selectors as indicator_selectors
+from gocua.indicators.periods import parse_date, parse_period
 from gocua.places.models import Level
 from gocua.reports import content as report_content
 from gocua.reports import exports, selectors
@@ -131,27 +135,36 @@ def _workbook_name(unit, period) -> str:
     return f"bao-cao-{unit.code}-{period.token}.xlsx"
 
 
-def report_export_start(*, actor, unit, period) -> ExportJob:
-    """Queue the report's workbook for the worker (`tasks.report_workbook`); the same one while it waits."""
-    from gocua.reports import tasks
-
+def _export_queue(*, actor, unit, kind: str, period, params: dict, task) -> ExportJob:
+    """Queue a workbook job of `kind` for `task`; the one already waiting when it asks for the same file."""
     if not in_scope(actor, unit):
         raise NotFound(CommonErrorCode.NOT_FOUND)
     with transaction.atomic():
         waiting = ExportJob.objects.filter(
-            owner_id=actor.pk, unit=unit, kind=ExportJob.Kind.REPORT, period=period.token,
+            owner_id=actor.pk, unit=unit, kind=kind, period=period.token,
             state__in=(ExportJob.State.QUEUED, ExportJob.State.RUNNING), expires_at__gt=timezone.now(),
-        ).defer("content").first()
-        if waiting is not None:  # a second click, or a second window: follow the job already queued
-            return waiting
+        ).defer("content")
+        # A second click, or a second window: follow the job already queued (params compared here,
+        # since a JSON equality differs between SQLite and PostgreSQL; a user has few jobs waiting).
+        same = next((job for job in waiting if job.params == params), None)
+        if same is not None:
+            return same
         job = ExportJob.objects.create(
-            owner=actor, unit=unit, kind=ExportJob.Kind.REPORT, format="xlsx", period=period.token,
+            owner=actor, unit=unit, kind=kind, format="xlsx", period=period.token, params=params,
             expires_at=timezone.now() + EXPORT_TTL, progress={"done": 0, "total": 0, "started": None, "step": "queued"},
         )
         # The database backend queues it with the job, or not at all; the labels in the page's language.
-        tasks.report_workbook.enqueue(job.pk, translation.get_language() or settings.LANGUAGE_CODE)
+        task.enqueue(job.pk, translation.get_language() or settings.LANGUAGE_CODE)
         import_purge_expired()
     return job
+
+
+def report_export_start(*, actor, unit, period) -> ExportJob:
+    """Queue the report's workbook for the worker (`tasks.report_workbook`); the same one while it waits."""
+    from gocua.reports import tasks
+
+    return _export_queue(actor=actor, unit=unit, kind=ExportJob.Kind.REPORT, period=period, params={},
+                         task=tasks.report_workbook)
 
 
 class _Parts:
@@ -194,9 +207,64 @@ def report_export_run(*, job: ExportJob, progress=None) -> ExportJob:
     return job
 
 
+# --- the dashboard's period workbook, prepared by the worker --------------------------------------
+
+
+def dashboard_params(*, on=None, map_era: str = indicator_selectors.MAP_NOW) -> dict:
+    """Return what a dashboard workbook asks besides its unit and period: the day and the map, when not today's."""
+    params = {}
+    if on is not None:
+        params["date"] = on.isoformat()
+    if map_era == indicator_selectors.MAP_THEN:
+        params["map"] = indicator_selectors.MAP_THEN
+    return params
+
+
+def dashboard_export_start(*, actor, unit, period, on=None, map_era: str = indicator_selectors.MAP_NOW) -> ExportJob:
+    """Queue the dashboard's workbook of `unit` for `period` (as of `on`) for the worker (`tasks.dashboard_workbook`)."""
+    from gocua.reports import tasks
+
+    return _export_queue(actor=actor, unit=unit, kind=ExportJob.Kind.DASHBOARD, period=period,
+                         params=dashboard_params(on=on, map_era=map_era), task=tasks.dashboard_workbook)
+
+
+def dashboard_export_run(*, job: ExportJob, progress=None) -> ExportJob:
+    """Prepare a queued dashboard workbook as its owner sees the figures now; keep it, encrypted, on the job (audited)."""
+    owner, params = job.owner, job.params or {}
+    if not in_scope(owner, job.unit):  # the owner may have moved to another area since queuing it
+        raise NotFound(CommonErrorCode.NOT_FOUND)
+    on = parse_date(params.get("date"))
+    era = indicator_selectors.MAP_THEN if params.get("map") == indicator_selectors.MAP_THEN else indicator_selectors.MAP_NOW
+    # The unit as the dashboard finds it (the period of the code valid that day, with its history).
+    unit = indicator_selectors.unit_for(user=owner, code=job.unit.code, on=on)
+    period = parse_period(job.period, None, default_day=timezone.localdate())
+    if progress is not None:
+        progress(0, 2)
+    context = dashboard_reports.report_context_of(user=owner, unit=unit, period=period, on=on, map_era=era)
+    if progress is not None:
+        progress(1, 2)
+    data = dashboard_reports.workbook_bytes(context)
+    if progress is not None:
+        progress(2, 2)
+    # Audited when prepared, like the report's workbook: one event per file, with the file.
+    with transaction.atomic():
+        job.content, job.file_name = payload.pack_bytes(data), dashboard_reports.workbook_name(context)
+        job.state = ExportJob.State.DONE
+        job.save(update_fields=["content", "file_name", "state"])
+        audit_record(actor=owner, action="dashboard_exported", unit=unit, object_type="places.unit",
+                     object_id=unit.code, detail={"label": _label(unit, period), "period": period.token,
+                                                  "format": "xlsx", **params})
+    return job
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+JOB_KINDS = (ExportJob.Kind.REPORT, ExportJob.Kind.DASHBOARD)
+
+
 def report_export_download(*, actor, job: ExportJob) -> FileOut:
-    """Return the finished workbook of a job (its owner only, still in their area, before it expires)."""
-    if (job.owner_id != getattr(actor, "pk", None) or job.kind != ExportJob.Kind.REPORT
+    """Return the finished workbook of a report or dashboard job (its owner only, in their area, before it expires)."""
+    if (job.owner_id != getattr(actor, "pk", None) or job.kind not in JOB_KINDS
             or job.expires_at <= timezone.now() or not in_scope(actor, job.unit)):
         raise NotFound(CommonErrorCode.NOT_FOUND)
     if job.state != ExportJob.State.DONE:

@@ -1,4 +1,7 @@
-"""Pages of the periodic reports: the A4 page, its workbook, sending it and reviewing it (thin adapters)."""
+"""Pages of the periodic reports: the A4 page, its workbook, sending it and reviewing it (thin adapters);
+and the dashboard's period workbook, prepared by the worker like the report's."""
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -6,14 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gocua.accounts.scope import scope_of
 from gocua.errors import DomainError, NotFound
 from gocua.imports.models import ExportJob
 from gocua.imports.tasks import failure_text, progress_figures
 from gocua.indicators import selectors as indicator_selectors
-from gocua.indicators.periods import KIND_LABELS, parse_period, period_of
+from gocua.indicators.periods import KIND_LABELS, parse_date, parse_period, period_of
 from gocua.indicators.reports import vietnamese_date_line
 from gocua.reports import selectors, services
 from gocua.reports.models import UnitReport
@@ -97,10 +100,46 @@ def report_xlsx(request, unit, period):
     return redirect("reports:export_job", uuid=job.uuid)
 
 
+def _dashboard_url(code: str, period, params: dict) -> str:
+    """Return the dashboard's address for the unit, period, day and map a workbook was asked for."""
+    return f"{reverse('indicators:unit', args=[code])}?{urlencode({'period': period.token, **params})}"
+
+
+def _dashboard_asked(request, code: str, data):
+    """Parse a dashboard's `date`, `period`, `start` and `map` as the dashboard does; raise DomainError/NotFound."""
+    on = parse_date(data.get("date"))
+    period = parse_period(data.get("period"), data.get("start"), default_day=on or timezone.localdate())
+    unit = indicator_selectors.unit_for(user=request.user, code=code.strip(), on=on)
+    era = indicator_selectors.MAP_THEN if indicator_selectors.MAP_THEN in data.getlist("map") else indicator_selectors.MAP_NOW
+    return unit, period, on, era
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard_xlsx(request, code: str):
+    """Offer the dashboard's period workbook (GET), or queue it for the worker and follow it on its page (POST)."""
+    try:
+        unit, period, on, era = _dashboard_asked(request, code, request.POST if request.method == "POST" else request.GET)
+        if request.method == "POST":
+            job = services.dashboard_export_start(actor=request.user, unit=unit, period=period, on=on, map_era=era)
+            return redirect("reports:export_job", uuid=job.uuid)
+    except NotFound as exc:
+        return _error_page(request, 404, exc.message)
+    except DomainError as exc:
+        return _error_page(request, exc.status, exc.message)
+    params = services.dashboard_params(on=on, map_era=era)
+    dashboard = _dashboard_url(unit.code, period, params)
+    return render(request, "reports/dashboard_xlsx.html", {
+        "unit": unit, "period": period, "params": params, "dashboard_url": dashboard,
+        "workbook": selectors.latest_dashboard_workbook(user=request.user, unit=unit, period=period, params=params),
+        "crumbs": [(unit.name, dashboard)],
+    })
+
+
 def _job_of(request, uuid, *, with_file: bool = False) -> ExportJob | None:
-    """Return the user's own report workbook job (anyone else's is not found), its file only if asked."""
+    """Return the user's own report or dashboard workbook job (anyone else's is not found), its file only if asked."""
     jobs = ExportJob.objects.select_related("unit").filter(uuid=uuid, owner_id=request.user.pk,
-                                                           kind=ExportJob.Kind.REPORT)
+                                                           kind__in=services.JOB_KINDS)
     return (jobs if with_file else jobs.defer("content")).first()
 
 
@@ -122,18 +161,23 @@ def export_job(request, uuid):
         return _no_store(JsonResponse({"work": job.state, "pending": pending,
                                        "failed": job.state == ExportJob.State.FAILED, "error": failure, **progress}))
     period = parse_period(job.period, None, default_day=timezone.localdate())
+    if job.kind == ExportJob.Kind.DASHBOARD:
+        back = _dashboard_url(job.unit.code, period, job.params or {})
+        crumbs = [(job.unit.name, back)]
+    else:
+        back = reverse("reports:report", args=[job.unit.code, period.token])
+        crumbs = [(job.unit.name, reverse("reports:unit", args=[job.unit.code])), (period.label, back)]
     return _no_store(render(request, "reports/export_job.html", {
         "job": job, "period": period, "pending": pending, "progress": progress, "failure": failure,
         "expired": job.expires_at <= timezone.now(), "status_url": f"{request.path}?format=json",
-        "crumbs": [(job.unit.name, reverse("reports:unit", args=[job.unit.code])),
-                   (period.label, reverse("reports:report", args=[job.unit.code, period.token]))],
+        "back_url": back, "dashboard": job.kind == ExportJob.Kind.DASHBOARD, "crumbs": crumbs,
     }))
 
 
 @login_required
 @require_GET
 def export_download(request, uuid):
-    """Download a finished workbook (its owner only)."""
+    """Download a finished workbook, a report's or a dashboard's (its owner only)."""
     job = _job_of(request, uuid, with_file=True)
     if job is None:
         return _error_page(request, 404, _("Not found, or outside your area."))

@@ -31,9 +31,21 @@ def table_after(rows: list[list], header: str) -> tuple[list, list[list]]:
     return rows[start], body
 
 
+def workbook_of(client, code: str = "09784", **asked):
+    """Queue the dashboard's workbook as its button does, run the worker's task and download the file."""
+    from gocua.imports.models import ExportJob
+    from gocua.reports import tasks
+
+    queued = client.post(f"/reports/exports/dashboard/{code}/", asked)
+    assert queued.status_code == 302, queued.content[:300]
+    job = ExportJob.objects.get(uuid=queued["Location"].split("/")[-2])
+    assert tasks.dashboard_workbook.call(job.pk, "en") == "done"
+    return client.get(f"/reports/exports/{job.uuid}/report.xlsx")
+
+
 def test_the_workbook_opens_and_its_numbers_equal_the_dashboards(data, officer):
     page = cards(officer.get("/dashboards/09784/").content.decode())
-    response = officer.get("/dashboards/09784/report.xlsx")
+    response = workbook_of(officer)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="gocua-09784-')
     book = load_workbook(io.BytesIO(response.content))
@@ -62,7 +74,7 @@ def test_a_finished_period_is_reported_as_it_stood_at_its_end(data, officer):
     rollups_rebuild(reference=last_month_end)  # the snapshot of that day: 5 residents in the commune
     rollups_rebuild(reference=TODAY)
     f.make_resident(data.household3, full_name="Mới Đến", birth_year=1999)
-    book = load_workbook(io.BytesIO(officer.get(f"/dashboards/09784/report.xlsx?period={last_month_end:%Y-%m}").content))
+    book = load_workbook(io.BytesIO(workbook_of(officer, period=f"{last_month_end:%Y-%m}").content))
     rows = sheet_rows(book["Figures"])
     assert last_month_end.isoformat() in rows[3][0]
     _header, figures = table_after(rows, "Figure")
@@ -107,10 +119,19 @@ def test_reports_stay_inside_the_scope(world):
     client = client_for(world.users["commune_officer"])
     for url in ("/dashboards/19774/report.xlsx", "/dashboards/01/report/", "/dashboards/VN/children.csv"):
         assert client.get(url).status_code == 404
+    assert client.post("/reports/exports/dashboard/19774/").status_code == 404
 
 
 def test_a_bad_period_is_a_400_for_downloads_too(world, officer):
     assert officer.get("/dashboards/09784/report.xlsx?period=2025-13").status_code == 400
+    assert officer.get("/dashboards/09784/children.csv?period=2025-13").status_code == 400
+    assert officer.post("/reports/exports/dashboard/09784/", {"period": "2025-13"}).status_code == 400
+
+
+def test_the_old_workbook_link_leads_to_the_background_job(world, officer):
+    response = officer.get("/dashboards/09784/report.xlsx?period=2025-Q3")
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/exports/dashboard/09784/?period=2025-Q3"
 
 
 def test_the_date_line_follows_the_official_form():
