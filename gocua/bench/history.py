@@ -62,8 +62,11 @@ class History:
              "updated_at", "province_code", "commune_code", "village_code"],
         )
         self.members = Table(Visit.members.through, ["visit_id", "member_id"])
-        self.checked = Table(VisitResident, ["id", "visit_id", "resident_id", "present"])
-        self.outcomes = Table(VisitOutcome, ["visit_resident_id", "item_id", "outcome", "follow_up_on"])
+        # The visit's province (and for outcomes its date) copied on, as visit_record writes them.
+        self.checked = Table(VisitResident, ["id", "visit_id", "resident_id", "province_code", "present"])
+        self.outcomes = Table(
+            VisitOutcome, ["visit_resident_id", "item_id", "province_code", "visited_on", "outcome", "follow_up_on"]
+        )
         self.changes = Table(
             IndicatorChange,
             ["resident_id", "province_code", "indicator", "old_value", "new_value", "changed_at", "source", "source_ref"],
@@ -117,20 +120,20 @@ class History:
         members = rng.sample(home.member_ids, min(len(home.member_ids), 1 if rng.random() < 0.6 else 2))
         for member_id in members:
             self.members.add((visit_id, member_id))
-        follow_ups = []
+        follow_ups, visited_on = [], db_date(day)
         for resident_id, _born, _status, values in rng.sample(counted, min(3, len(counted))):
             row_id = ids.take(VisitResident)
-            self.checked.add((row_id, visit_id, resident_id, rng.random() < 0.85))
+            self.checked.add((row_id, visit_id, resident_id, province, rng.random() < 0.85))
             first = rng.randrange(len(self.items))
             second = (first + 1 + rng.randrange(len(self.items) - 1)) % len(self.items)
             for item_id, indicators in (self.items[first], self.items[second]):
                 outcome, follow_up = self._outcome(home, resident_id, values, indicators, day, ref, province)
                 if follow_up is not None:
                     follow_ups.append(follow_up)
-                self.outcomes.add((row_id, item_id, outcome, db_date(follow_up)))
+                self.outcomes.add((row_id, item_id, province, visited_on, outcome, db_date(follow_up)))
         created = self._moment(day, 18)
         self.visits.add(
-            (visit_id, uuid, home.id, home.team_id, db_date(day), rng.random() < 0.1, db_date(min(follow_ups, default=None)),
+            (visit_id, uuid, home.id, home.team_id, visited_on, rng.random() < 0.1, db_date(min(follow_ups, default=None)),
              created, created, province, commune, village)
         )
 

@@ -249,10 +249,11 @@ def _floor(path: Path, plan: dict, batches: int, history_per_visit: float) -> di
             members.append({"visit_id": visit_id, "member_id": plan["member"]})
             for r_uuid in people:
                 resident_id = resident_ids[uuid.UUID(r_uuid)]
-                checked.append({"id": next_vr, "visit_id": visit_id, "resident_id": resident_id, "present": 1, "note": ""})
+                checked.append({"id": next_vr, "visit_id": visit_id, "resident_id": resident_id,
+                                "province_code": village.province_code, "present": 1, "note": ""})
                 for item, outcome in ((plan["items"][0], "done"), (plan["items"][1], "partly")):
-                    outcomes.append({"visit_resident_id": next_vr, "item_id": item, "outcome": outcome, "note": "",
-                                     "follow_up_on": None})
+                    outcomes.append({"visit_resident_id": next_vr, "item_id": item, "province_code": village.province_code,
+                                     "visited_on": today, "outcome": outcome, "note": "", "follow_up_on": None})
                 next_vr += 1
                 updates.append((now, resident_id))
             for _ in range(round(history_per_visit)):

@@ -1,13 +1,20 @@
 """Monthly partitions for the append-only tables that grow without bound (PostgreSQL only).
 
-The audit log (`accounts_auditevent`, by `at`) and the indicator history
-(`households_indicatorchange`, by `changed_at`) gain rows with every visit and never lose one. On
-PostgreSQL they are declared `PARTITION BY RANGE` on their time column with one partition per month
-(`<table>_p202612`) and a DEFAULT partition that catches a row no monthly partition takes yet, so
-an insert never fails because a partition is missing. Retention and vacuum then work month by
-month: autovacuum visits only the partitions that change (the current month), an old month can be
-detached and archived (`gocua partitions --detach-before 2024-01`), and a query with a date range
-(the audit log page, the history charts) reads only the months it needs.
+The audit log (`accounts_auditevent`, by `at`), the indicator history (`households_indicatorchange`,
+by `changed_at`) and visit outcomes (`outreach_visitoutcome`, by `visited_on`, the visit's date
+copied onto each outcome) gain rows with every visit. On PostgreSQL they are declared
+`PARTITION BY RANGE` on their time column with one partition per month (`<table>_p202612`) and a
+DEFAULT partition that catches a row no monthly partition takes yet, so an insert never fails
+because a partition is missing. Retention and vacuum then work month by month: autovacuum visits
+only the partitions that change (the current month), an old month can be detached and archived
+(`gocua partitions --detach-before 2024-01`), and a query with a date range (the audit log page,
+the history charts) reads only the months it needs.
+
+The time column is a timestamp (`at`, `changed_at`) or a date (`visited_on`): the month bounds are
+written as dates, which PostgreSQL reads as midnight for a timestamp and as the day for a date.
+Outcomes are not append-only (a visit corrected within 7 days rewrites them, and a new date moves
+them to their new month: PostgreSQL moves a row across partitions on UPDATE), but they grow like
+the others and are never deleted after that week.
 
 `pg_partman` is not used: it is not installed on the servers we target (nor on this CI machine), and
 what it would do here — create months ahead, move strays out of the default — is the few
@@ -15,11 +22,13 @@ statements below. SQLite has no partitioning; there everything here is a no-op.
 
 Why the table shape changes a little on PostgreSQL:
 - the primary key becomes (id, time column): PostgreSQL requires the partition key in every unique
-  constraint. Django keeps using `id` alone (ids come from one sequence, so they stay unique).
+  constraint. Django keeps using `id` alone (ids come from one sequence, so they stay unique). The
+  other unique keys must already hold the time column (the outcomes' `visit_outcome_unique` does).
 - `id` takes its default from a plain sequence owned by the column instead of an identity
   column: PostgreSQL 15 cannot have identity columns on partitioned tables (17 can).
   `pg_get_serial_sequence` still finds it, so Django's sequence resets work.
 - the append-only triggers are created on the parent; PostgreSQL clones them to each partition.
+- no foreign key may point at a partitioned table here (`convert` refuses): the tables are leaves.
 
 Used by the migrations that convert the tables (`convert` / `unconvert`), by `gocua partitions`
 and `gocua roll_day` (`ensure`: months ahead, strays moved), and by the benchmark generator before it
@@ -31,11 +40,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-# table → its time column. Visit outcomes are not here yet: they carry no date of their own (their
-# visit does); partitioning them needs the visit date copied onto each row first (docs/SCALING.md).
+# table → its time column (a timestamp, or for outcomes the visit's date copied onto each row).
 PARTITIONED: dict[str, str] = {
     "accounts_auditevent": "at",
     "households_indicatorchange": "changed_at",
+    "outreach_visitoutcome": "visited_on",
 }
 
 MONTHS_AHEAD = 3
@@ -90,6 +99,16 @@ def _existing(cursor, table: str) -> set[str]:
     )}
 
 
+def _run_deferred_checks(cursor) -> None:
+    """Run the foreign-key checks queued by rows written earlier in this transaction.
+
+    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, and PostgreSQL refuses to TRUNCATE or
+    DROP a table with pending trigger events; this is what Django's `check_constraints` does.
+    """
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _create_month(cursor, table: str, column: str, start: dt.date) -> bool:
     """Create the month's partition; rows of that month waiting in the default move into it."""
     name = partition_name(table, start)
@@ -108,6 +127,7 @@ def _create_month(cursor, table: str, column: str, start: dt.date) -> bool:
     # triggers refuse DELETE, and nothing is lost — every row goes back in), the month created and
     # the rows inserted again through the parent, which routes them. One transaction.
     cursor.execute(f'CREATE TEMP TABLE gocua_strays ON COMMIT DROP AS SELECT * FROM "{default}"')
+    _run_deferred_checks(cursor)
     cursor.execute(f'TRUNCATE "{default}"')
     cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{table}" FOR VALUES {bounds}')
     cursor.execute(f'INSERT INTO "{table}" SELECT * FROM gocua_strays')
@@ -142,6 +162,12 @@ def ensure(connection, *, since: dt.date | None = None, today: dt.date | None = 
     return created
 
 
+def _unique_constraints(cursor, table: str) -> dict[str, str]:
+    """Return the table's own UNIQUE constraints (not the primary key): name → definition."""
+    return dict(_fetch(cursor, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                               "WHERE conrelid = %s::regclass AND contype = 'u' AND conparentid = 0", [table]))
+
+
 def convert(connection, table: str, column: str, *, append_only_message: str | None = None,
             today: dt.date | None = None) -> None:
     """Turn a plain table into one partitioned by month on `column`, rows, indexes and keys kept."""
@@ -156,9 +182,16 @@ def convert(connection, table: str, column: str, *, append_only_message: str | N
                       [table])
         foreign = _fetch(cursor, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                                  "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+        unique = _unique_constraints(cursor, table)
+        pointing = _fetch(cursor, "SELECT conrelid::regclass::text FROM pg_constraint "
+                                  "WHERE confrelid = %s::regclass AND contype = 'f'", [table])
+        if pointing:
+            # DROP TABLE … CASCADE below would drop their foreign keys without a word.
+            raise RuntimeError(f"{table} is referenced by {sorted(p for (p,) in pointing)}: not partitioned")
         (oldest,) = _fetch(cursor, f'SELECT MIN("{column}") FROM "{table}"')[0]
         (next_id,) = _fetch(cursor, f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')[0]
         old = f"{table}_unpartitioned"
+        _run_deferred_checks(cursor)
         cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{old}"')
         cursor.execute(f'CREATE TABLE "{table}" (LIKE "{old}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS '
                        f'INCLUDING STORAGE INCLUDING COMMENTS) PARTITION BY RANGE ("{column}")')
@@ -183,12 +216,15 @@ def convert(connection, table: str, column: str, *, append_only_message: str | N
         pk_name = pkey[0][0] if pkey else f"{table}_pkey"
         cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{pk_name}" PRIMARY KEY (id, "{column}")')
         for name, definition in indexes:
-            if name == pk_name:
+            if name == pk_name or name in unique:
                 continue
-            # The definitions read before the rename name the table as it is called again now. A
-            # unique index without the time column would fail here: PostgreSQL cannot enforce it
-            # across partitions, and these tables have none (a test keeps it so).
+            # The definitions read before the rename name the table as it is called again now.
             cursor.execute(definition)
+        # Unique keys come back as constraints (Django drops them by constraint name). One without
+        # the time column would fail here: PostgreSQL cannot enforce it across partitions (a test
+        # keeps every key of these tables holding it).
+        for name, definition in unique.items():
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
         for name, definition in foreign:
             cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
     if append_only_message:
@@ -210,8 +246,10 @@ def unconvert(connection, table: str, column: str, *, append_only_message: str |
                                  "AND tablename = %s", [table])
         foreign = _fetch(cursor, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                                  "WHERE conrelid = %s::regclass AND contype = 'f' AND conparentid = 0", [table])
+        unique = _unique_constraints(cursor, table)
         (next_id,) = _fetch(cursor, f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')[0]
         old = f"{table}_partitioned"
+        _run_deferred_checks(cursor)
         cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{old}"')
         cursor.execute(f'CREATE TABLE "{table}" (LIKE "{old}" INCLUDING CONSTRAINTS INCLUDING STORAGE)')
         cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{old}"')
@@ -220,9 +258,11 @@ def unconvert(connection, table: str, column: str, *, append_only_message: str |
                        f"(START WITH {int(next_id)})")
         cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_pkey" PRIMARY KEY (id)')
         for name, definition in indexes:
-            if name.endswith("_pkey"):
+            if name.endswith("_pkey") or name in unique:
                 continue
             cursor.execute(definition.replace(" ONLY ", " "))
+        for name, definition in unique.items():
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
         for name, definition in foreign:
             cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
     if append_only_message:

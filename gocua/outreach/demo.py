@@ -67,7 +67,10 @@ def demo_history(*, team, entered_by, days: int = HISTORY_DAYS, seed: str = "goc
     import datetime as dt
     import random
 
+    from django.db import connection
+
     from gocua.indicators.rollups import refresh_villages
+    from gocua.lib import partitions
     from gocua.lib.bulk import allocate_ids, insert_rows
     from gocua.outreach.models import Visit, VisitOutcome, VisitResident
 
@@ -112,15 +115,18 @@ def demo_history(*, team, entered_by, days: int = HISTORY_DAYS, seed: str = "goc
     insert_rows(Visit.members.through, [{"visit_id": v["id"], "member_id": v["member"]} for v in visits])
     rows = [(v, r, chosen) for v, entries in zip(visits, checked, strict=True) for r, chosen in entries]
     row_ids = allocate_ids(VisitResident, len(rows))
-    insert_rows(VisitResident, [{"id": pk, "visit_id": v["id"], "resident_id": r.pk, "present": True, "note": ""}
+    insert_rows(VisitResident, [{"id": pk, "visit_id": v["id"], "resident_id": r.pk, "province_code": v["province_code"],
+                                 "present": True, "note": ""}
                                 for pk, (v, r, _c) in zip(row_ids, rows, strict=True)])
     outcomes = []
-    for pk, (_v, r, chosen) in zip(row_ids, rows, strict=True):
+    for pk, (v, r, chosen) in zip(row_ids, rows, strict=True):
         for item in chosen:
             has_it = all(getattr(r, name, None) == Tri.YES for name in item.indicators)
             outcome = Outcome.DONE if has_it else rng.choice([Outcome.PARTLY, Outcome.REFUSED])
-            outcomes.append({"visit_resident_id": pk, "item_id": item.pk, "outcome": str(outcome), "note": "",
-                             "follow_up_on": None})
+            outcomes.append({"visit_resident_id": pk, "item_id": item.pk, "province_code": v["province_code"],
+                             "visited_on": v["visited_on"], "outcome": str(outcome), "note": "", "follow_up_on": None})
+    # PostgreSQL: the back-dated months get their partitions first, so outcomes land in their month.
+    partitions.ensure(connection, since=today - dt.timedelta(days=days))
     insert_rows(VisitOutcome, outcomes)
     from gocua.households.models import Household
 

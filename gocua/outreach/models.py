@@ -106,31 +106,52 @@ class Outcome(models.TextChoices):
 
 
 class VisitResident(models.Model):
-    """A resident checked at a visit (in person when `present`, else through the household)."""
+    """A resident checked at a visit (in person when `present`, else through the household).
+
+    `province_code` is the visit's, copied by every writer (the key Citus distributes by,
+    docs/SCALING.md); it is in the unique key so that the key can be enforced on one shard.
+    """
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="visit_residents")
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="visit_rows")
+    province_code = models.CharField(max_length=16, editable=False)
     present = models.BooleanField(_("present"), default=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["visit", "resident"], name="visit_resident_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "resident", "province_code"], name="visit_resident_unique"),
+            # A writer that forgot the copy would leave the column's empty default: refused here.
+            models.CheckConstraint(condition=~models.Q(province_code=""), name="visit_resident_province_given"),
+        ]
 
     def __str__(self) -> str:
         return f"visit {self.visit_id} resident {self.resident_id}"
 
 
 class VisitOutcome(models.Model):
-    """What was guided for one resident at one visit, and how it went."""
+    """What was guided for one resident at one visit, and how it went.
+
+    `province_code` and `visited_on` are the visit's, copied by every writer: the first is the key
+    Citus distributes by, the second the month PostgreSQL partitions the table by
+    (gocua/lib/partitions.py). Both are in the unique key, as PostgreSQL and Citus want.
+    """
 
     visit_resident = models.ForeignKey(VisitResident, on_delete=models.CASCADE, related_name="outcomes")
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("service"))
+    province_code = models.CharField(max_length=16, editable=False)
+    visited_on = models.DateField(editable=False)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["visit_resident", "item"], name="visit_outcome_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit_resident", "item", "visited_on", "province_code"], name="visit_outcome_unique"
+            ),
+            models.CheckConstraint(condition=~models.Q(province_code=""), name="visit_outcome_province_given"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.outcome}"

@@ -44,6 +44,8 @@ MOVED = {
     "accounts.User", "community.Project",
     "helprequests.HelpRequest",  # the successor's team answers the old village's requests
     "outreach.Visit",  # only open follow-ups; done visits count where they happened
+    # They carry their visit's province (the Citus key, docs/SCALING.md) and follow their visit.
+    "outreach.VisitResident", "outreach.VisitOutcome",
 }
 KEPT = {
     "indicators.Target",

@@ -86,7 +86,7 @@ class Mover:
 
     def _move_households(self, new: Unit, ids: list[int]) -> None:
         from gocua.households.models import Household, IndicatorChange, Resident
-        from gocua.outreach.models import Visit
+        from gocua.outreach.models import Visit, VisitOutcome, VisitResident
 
         codes = codes_of(new)
         self.counts["households"] += Household.objects.filter(pk__in=ids).update(village=new, **codes)
@@ -94,9 +94,12 @@ class Mover:
         IndicatorChange.objects.filter(resident__household_id__in=ids).update(province_code=new.province_code)
         # An open follow-up is work still to do: the successor's team must see it. Done visits stay
         # where they happened, so the old unit's activity for the period before remains its own.
-        self.counts["follow_ups"] += Visit.objects.filter(
-            household_id__in=ids, deleted_at__isnull=True, follow_up_on__gte=self.on
-        ).update(**codes)
+        open_visits = Visit.objects.filter(household_id__in=ids, deleted_at__isnull=True, follow_up_on__gte=self.on)
+        self.counts["follow_ups"] += open_visits.update(**codes)
+        # The rows under a visit carry its province (docs/SCALING.md): they follow it.
+        moved = {"province_code": new.province_code}
+        VisitResident.objects.filter(visit__in=open_visits).exclude(**moved).update(**moved)
+        VisitOutcome.objects.filter(visit_resident__visit__in=open_visits).exclude(**moved).update(**moved)
 
     def _move_unit_rows(self, old: Unit, new: Unit) -> None:
         from gocua.accounts.models import User

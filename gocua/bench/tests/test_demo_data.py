@@ -10,6 +10,8 @@ from gocua.households import pii
 from gocua.households.digital import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.lib import citizen_id, phone
+from gocua.outreach.models import VisitOutcome
+from gocua.outreach.tests.factories import copies_disagreeing
 from gocua.places.models import Unit
 from gocua.teams.models import Team
 
@@ -24,6 +26,11 @@ def demo(django_db_setup, django_db_blocker):
         run_demo()
         yield
         transaction.set_rollback(True)
+
+
+def test_demo_visits_carry_their_province_and_date_on_the_rows_under_them(demo):
+    assert VisitOutcome.objects.exists()
+    assert copies_disagreeing() == []
 
 
 def test_thap_thuong_has_a_seven_member_team_led_by_bui_van_truong(demo):

@@ -17,6 +17,7 @@ from gocua.households.models import Assignment, Household, IndicatorChange, Resi
 from gocua.households.services import household_search_text
 from gocua.lib import citizen_id, phone
 from gocua.lib.text import fold
+from gocua.outreach.tests.factories import copies_disagreeing
 from gocua.places.models import Level, Unit
 from gocua.teams.models import Member, Team
 
@@ -248,6 +249,7 @@ def test_visits_agree_with_the_residents_they_changed():
         assert getattr(change.resident, change.indicator) == Tri.YES
         assert change.province_code == change.resident.province_code
     assert Assignment.objects.count() > 0.8 * households
+    assert copies_disagreeing() == []  # the visit's province and date on residents checked and outcomes
     assert "no drift" in output and "visits" in output
 
 

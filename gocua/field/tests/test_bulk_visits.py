@@ -21,6 +21,7 @@ from gocua.indicators.services import rollups_check
 from gocua.outreach.models import Visit, VisitOutcome
 from gocua.outreach.services import visits as visit_services
 from gocua.outreach.services.visits import record as visit_recording
+from gocua.outreach.tests.factories import copies_disagreeing
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today().isoformat()
@@ -69,8 +70,8 @@ def _state() -> dict:
         str(v.uuid): (
             v.household.household_key, str(v.visited_on), v.follow_up_on, v.team_id,
             sorted(m.pk for m in v.members.all()),
-            sorted((vr.resident_id, vr.present, o.item_id, o.outcome) for vr in v.visit_residents.all()
-                   for o in vr.outcomes.all()),
+            sorted((vr.resident_id, vr.province_code, vr.present, o.item_id, o.province_code, str(o.visited_on),
+                    o.outcome) for vr in v.visit_residents.all() for o in vr.outcomes.all()),
         )
         for v in Visit.objects.select_related("household").prefetch_related("members", "visit_residents__outcomes")
     }
@@ -89,6 +90,7 @@ def _sync_in_rollback(device, batch) -> tuple[list, dict]:
     with transaction.atomic():
         answer = device.sync(*batch)
         state = _state()
+        assert copies_disagreeing() == []  # the visit's province and date on the rows under it
         transaction.set_rollback(True)
     return [(r["uuid"], r["status"], r.get("code")) for r in answer["results"]], state
 
@@ -156,6 +158,7 @@ def test_a_copy_that_lands_meanwhile_sends_the_run_one_by_one(world, device_of, 
     assert person.vneid_level2 == Tri.YES
     assert IndicatorChange.objects.filter(resident=person).count() == 1
     assert VisitOutcome.objects.filter(visit_resident__resident=person).count() == 1
+    assert copies_disagreeing() == []
 
 
 def test_uploads_take_turns_on_a_file_lock(tmp_path):

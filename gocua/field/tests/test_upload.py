@@ -14,6 +14,7 @@ from gocua.field.tests.conftest import DeviceClient, issue, record
 from gocua.households.digital import Tri
 from gocua.households.models import Household, IndicatorChange, Resident
 from gocua.outreach.models import CommunitySession, Visit, VisitOutcome, VisitResident
+from gocua.outreach.tests.factories import copies_disagreeing
 from gocua.testing import ApiClient
 
 TODAY = dt.date.today().isoformat()
@@ -68,6 +69,7 @@ def test_a_days_work_is_applied_through_the_services(world, device_of, items, of
     visit = Visit.objects.get(uuid=offline_day[2]["uuid"])
     assert [m.full_name for m in visit.members.all()] == ["Trần Thu Hà"]  # the uploader's member by default
     assert CommunitySession.objects.get(uuid=offline_day[4]["uuid"]).attendees.get() == world.resident
+    assert copies_disagreeing() == []
 
 
 def test_replaying_a_batch_any_number_of_times_changes_nothing_more(world, device_of, offline_day):

@@ -1,4 +1,4 @@
-"""Monthly partitions of the audit log and the indicator history on PostgreSQL (issue 16, point 6).
+"""Monthly partitions of the audit log, the indicator history and visit outcomes on PostgreSQL (issue 16, point 6).
 
 Skipped on SQLite, which has no partitioning; the PostgreSQL stage of `.ci/run` runs them.
 """
@@ -154,3 +154,121 @@ def test_detach_before_takes_old_months_out_and_keeps_them_as_tables():
     assert name in detached
     assert _rows("SELECT COUNT(*) FROM accounts_auditevent WHERE at = %s", [long_ago]) == [(0,)]
     assert _rows(f'SELECT COUNT(*) FROM "{name}"') == [(1,)]
+
+
+# --- visit outcomes, by the visit's date ------------------------------------------------------------
+
+
+def _outcome_homes(visit) -> set[str]:
+    return {home for (home,) in _rows(
+        "SELECT o.tableoid::regclass::text FROM outreach_visitoutcome o "
+        "JOIN outreach_visitresident r ON r.id = o.visit_resident_id WHERE r.visit_id = %s", [visit.pk]
+    )}
+
+
+def _visit_on(world, day: dt.date, *items):
+    from gocua.outreach.tests.factories import backdate, checked, outcome, record
+
+    backdate(world.household)
+    return record(world.users["team_member"], world.household,
+                  [checked(world.resident, *(outcome(item, "partly") for item in items))], visited_on=day)
+
+
+def _items():
+    from gocua.outreach.models import ServiceItem
+
+    return list(ServiceItem.objects.filter(is_active=True).order_by("pk")[:2])
+
+
+def test_outcomes_land_in_the_month_of_their_visit_and_a_query_reads_across_months(world):
+    from gocua.outreach.models import VisitOutcome
+
+    today = dt.date.today()
+    last_month = partitions.month_start(today) - dt.timedelta(days=3)
+    partitions.ensure(connection, since=last_month)
+    items = _items()
+    recent, older = _visit_on(world, today, *items), _visit_on(world, last_month, *items)
+    assert _outcome_homes(recent) == {partitions.partition_name("outreach_visitoutcome", partitions.month_start(today))}
+    assert _outcome_homes(older) == {partitions.partition_name("outreach_visitoutcome", partitions.month_start(last_month))}
+    both = VisitOutcome.objects.filter(visited_on__gte=last_month, visited_on__lte=today)
+    assert both.count() == 4 and set(both.values_list("visited_on", flat=True)) == {today, last_month}
+    # Through the visit, as the pages read them, the rows of both months come back too.
+    assert VisitOutcome.objects.filter(visit_resident__visit__in=[recent, older]).count() == 4
+
+
+def test_a_stray_outcome_in_the_default_moves_to_its_month(world):
+    from gocua.outreach.models import VisitOutcome
+
+    # Older than the first month the migration made (this month, on an empty table).
+    long_ago = partitions.month_start(dt.date.today()) - dt.timedelta(days=100)
+    visit = _visit_on(world, dt.date.today(), *_items()[:1])
+    # A back-dated row no month takes yet (as an import of old paper lists would write).
+    VisitOutcome.objects.filter(visit_resident__visit=visit).update(visited_on=long_ago)
+    assert _outcome_homes(visit) == {"outreach_visitoutcome_default"}
+    created = partitions.ensure(connection)
+    name = partitions.partition_name("outreach_visitoutcome", partitions.month_start(long_ago))
+    assert name in created
+    assert _outcome_homes(visit) == {name}
+    assert VisitOutcome.objects.filter(visit_resident__visit=visit, visited_on=long_ago).count() == 1
+
+
+def test_correcting_a_visits_date_moves_its_outcomes_to_the_new_month(world):
+    from gocua.outreach.services.visits import visit_correct
+    from gocua.outreach.tests.factories import checked, copies_disagreeing, outcome
+
+    today = dt.date.today()
+    earlier = partitions.month_start(today) - dt.timedelta(days=10)
+    partitions.ensure(connection, since=earlier)
+    item = _items()[0]
+    visit = _visit_on(world, today, item)
+    user = world.users["team_member"]
+    visit_correct(actor=user, visit=visit, visited_on=earlier, member_ids=[user.member.pk],
+                  residents=[checked(world.resident, outcome(item, "partly"))], reason="the day before")
+    assert _outcome_homes(visit) == {partitions.partition_name("outreach_visitoutcome", partitions.month_start(earlier))}
+    assert copies_disagreeing() == []
+
+
+def test_the_outcomes_keep_their_keys_and_nothing_points_at_them(world):
+    (unique,) = _rows("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'visit_outcome_unique' "
+                      "AND conrelid = 'outreach_visitoutcome'::regclass AND contype = 'u'")[0]
+    assert "visited_on" in unique and "province_code" in unique
+    checks = {name for (name,) in _rows("SELECT conname FROM pg_constraint WHERE "
+                                        "conrelid = 'outreach_visitoutcome'::regclass AND contype = 'c'")}
+    assert "visit_outcome_province_given" in checks
+    foreign = {d for (d,) in _rows("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+                                   "conrelid = 'outreach_visitoutcome'::regclass AND contype = 'f' AND conparentid = 0")}
+    assert any("outreach_visitresident" in d for d in foreign) and any("outreach_serviceitem" in d for d in foreign)
+    # A leaf: no foreign key points at it (convert refuses a table that one points at).
+    assert _rows("SELECT 1 FROM pg_constraint WHERE confrelid = 'outreach_visitoutcome'::regclass") == []
+    visit = _visit_on(world, dt.date.today(), *_items()[:1])
+    from gocua.outreach.models import VisitOutcome
+
+    row = VisitOutcome.objects.get(visit_resident__visit=visit)
+    with pytest.raises(DatabaseError), transaction.atomic():  # the unique key still holds
+        _rows("INSERT INTO outreach_visitoutcome (visit_resident_id, item_id, province_code, visited_on, outcome, "
+              "note) VALUES (%s, %s, %s, %s, 'done', '')",
+              [row.visit_resident_id, row.item_id, row.province_code, row.visited_on])
+
+
+def test_convert_refuses_a_table_a_foreign_key_points_at():
+    with pytest.raises(RuntimeError, match="referenced by"), transaction.atomic():
+        partitions.convert(connection, "outreach_visitresident", "id")
+
+
+def test_outcomes_convert_and_unconvert_round_trip_keeps_rows_and_keys(world):
+    _visit_on(world, dt.date.today(), *_items())
+    (count,) = _rows("SELECT COUNT(*) FROM outreach_visitoutcome")[0]
+
+    def keys():
+        return sorted(_rows("SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+                            "WHERE conrelid = 'outreach_visitoutcome'::regclass AND contype IN ('u', 'c', 'f')"))
+
+    before = keys()
+    partitions.unconvert(connection, "outreach_visitoutcome", "visited_on")
+    with connection.cursor() as cursor:
+        assert not partitions.is_partitioned(cursor, "outreach_visitoutcome")
+    assert keys() == before and _rows("SELECT COUNT(*) FROM outreach_visitoutcome") == [(count,)]
+    partitions.convert(connection, "outreach_visitoutcome", "visited_on")
+    with connection.cursor() as cursor:
+        assert partitions.is_partitioned(cursor, "outreach_visitoutcome")
+    assert keys() == before and _rows("SELECT COUNT(*) FROM outreach_visitoutcome") == [(count,)]

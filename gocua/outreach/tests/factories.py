@@ -3,9 +3,11 @@
 import datetime as dt
 import uuid
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from gocua.households.models import Household
+from gocua.outreach.models import VisitOutcome, VisitResident
 from gocua.outreach.services.visits import visit_record
 
 
@@ -36,3 +38,19 @@ def record(actor, household, residents, *, members=None, visited_on=None, **extr
 
 def checked(resident, *outcomes, present=True, note=""):
     return {"resident_id": resident.pk, "present": present, "note": note, "outcomes": list(outcomes)}
+
+
+def copies_disagreeing() -> list[tuple]:
+    """Return the residents checked and outcomes whose province or date is not their visit's.
+
+    Every writer of visits copies them (the Citus key and the outcomes' partition month): a test
+    of a writer ends with `assert copies_disagreeing() == []`.
+    """
+    rows = VisitResident.objects.exclude(province_code=F("visit__province_code")).values_list(
+        "pk", "province_code", "visit__province_code"
+    )
+    visit = "visit_resident__visit__"
+    outcomes = VisitOutcome.objects.filter(
+        ~Q(province_code=F(f"{visit}province_code")) | ~Q(visited_on=F(f"{visit}visited_on"))
+    ).values_list("pk", "province_code", f"{visit}province_code", "visited_on", f"{visit}visited_on")
+    return [("resident checked", *r) for r in rows] + [("outcome", *o) for o in outcomes]

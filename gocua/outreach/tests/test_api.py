@@ -9,7 +9,7 @@ from gocua.households.digital import Tri
 from gocua.households.models import Assignment, IndicatorChange
 from gocua.outreach.models import CommunitySession, Visit
 from gocua.outreach.services.assignments import assignment_bulk
-from gocua.outreach.tests.factories import checked, outcome, record
+from gocua.outreach.tests.factories import checked, copies_disagreeing, outcome, record
 
 
 @pytest.fixture
@@ -37,6 +37,7 @@ def test_it_records_a_visit_and_replays_the_same_uuid(api, world, items):
     assert Visit.objects.count() == 1
     world.resident.refresh_from_db()
     assert world.resident.vneid_level2 == Tri.YES
+    assert copies_disagreeing() == []
 
 
 def test_a_visit_to_a_foreign_household_is_404_like_a_missing_one(api, world, items):
@@ -76,6 +77,7 @@ def test_correct_and_delete_through_the_api(api, world, items):
             "reason": "not activated yet"}
     corrected = api().send("put", f"/visits/{visit.uuid}", body)
     assert corrected.status_code == 200 and corrected.json()["revisions"][0]["reason"] == "not activated yet"
+    assert copies_disagreeing() == []
     deleted = api().send("delete", f"/visits/{visit.uuid}", reason="duplicate")
     assert deleted.status_code == 200 and deleted.json()["deleted"] is True
     assert api("team_leader").send("delete", f"/visits/{visit.uuid}", reason="again").status_code == 400

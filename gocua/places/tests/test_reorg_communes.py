@@ -233,6 +233,28 @@ def test_moving_a_commune_to_another_province_rewrites_every_province_code_that_
     assert households_visible(user=f.make_user(Role.PROVINCE_OFFICER, hue.code)).filter(pk=w.household.pk).exists()
 
 
+def test_the_rows_under_a_moved_follow_up_carry_its_new_province(commune):
+    from gocua.outreach.models import ServiceItem, VisitOutcome, VisitResident
+    from gocua.outreach.tests.factories import copies_disagreeing
+
+    w, leader = commune, commune.users["team_leader"]
+    item = ServiceItem.objects.get(code="vneid")
+    follow = visit_record(
+        actor=leader, uuid=uuid.uuid4(), household=Household.objects.get(pk=w.household.pk), visited_on=TODAY,
+        member_ids=[leader.member.pk],
+        residents=[{"resident_id": w.resident.pk, "outcomes": [
+            {"item_id": item.pk, "outcome": "follow_up", "follow_up_on": TODAY + dt.timedelta(days=5)}]}],
+    )
+    _move(w)
+    hue = f.unit("19774").province_code
+    assert Visit.objects.get(pk=follow.pk).province_code == hue
+    assert set(VisitResident.objects.filter(visit=follow).values_list("province_code", flat=True)) == {hue}
+    assert set(VisitOutcome.objects.filter(visit_resident__visit=follow).values_list("province_code", flat=True)) == {
+        hue}
+    assert set(VisitResident.objects.filter(visit=w.done).values_list("province_code", flat=True)) == {"01"}
+    assert copies_disagreeing() == []
+
+
 def test_after_a_commune_moves_the_rollups_are_exact_and_the_provinces_figures_follow(commune):
     w = commune
     hue = f.unit("19774").parent.code

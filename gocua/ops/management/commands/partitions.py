@@ -1,4 +1,4 @@
-"""`gocua partitions`: the monthly partitions of the audit log and indicator history (PostgreSQL)."""
+"""`gocua partitions`: the monthly partitions of the audit log, indicator history and visit outcomes (PostgreSQL)."""
 
 import datetime as dt
 
@@ -18,7 +18,7 @@ def _month(text: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Liệt kê, tạo trước hoặc tách các phân vùng theo tháng / List, create ahead or detach the monthly "
-        "partitions of the audit log and indicator history (PostgreSQL; nothing to do on SQLite)."
+        "partitions of the audit log, indicator history and visit outcomes (PostgreSQL; nothing to do on SQLite)."
     )
 
     def add_arguments(self, parser):

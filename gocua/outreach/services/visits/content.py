@@ -66,10 +66,15 @@ def stored_snapshot(visit: Visit, entries) -> dict[str, Any]:
 
 
 def write_entries(visit: Visit, entries) -> None:
+    """Write the residents checked and their outcomes, with the visit's province and date copied onto them."""
     outcomes = []
     for entry in entries:
         row = VisitResident.objects.create(
-            visit=visit, resident=entry["resident"], present=entry["present"], note=entry["note"]
+            visit=visit, resident=entry["resident"], province_code=visit.province_code, present=entry["present"],
+            note=entry["note"],
         )
-        outcomes += [VisitOutcome(visit_resident=row, **o) for o in entry["outcomes"]]
+        outcomes += [
+            VisitOutcome(visit_resident=row, province_code=visit.province_code, visited_on=visit.visited_on, **o)
+            for o in entry["outcomes"]
+        ]
     VisitOutcome.objects.bulk_create(outcomes)

@@ -80,10 +80,11 @@ def visit_correct(
             return visit
         VisitRevision.objects.create(visit=visit, revised_by=actor, reason=reason, previous=previous)
         VisitResident.objects.filter(visit=visit).delete()
-        write_entries(visit, entries)
         visit.visited_on, visit.note = visited_on, note
         visit.follow_up_on = earliest_follow_up(entries, visited_on)
         visit.save(update_fields=["visited_on", "note", "follow_up_on", "updated_at"])
+        # Written after the new date is set: the outcomes carry it (and land in its month on PostgreSQL).
+        write_entries(visit, entries)
         visit.members.set(members)
         new_done, old_done = done_pairs(entries), done_pairs(old_entries)
         set_done(actor, visit, entries)

@@ -250,14 +250,16 @@ def _write_many(actor, cleaned: list[dict[str, Any]]) -> list[Visit]:
     ])
     checked = [(v, e) for v, c in zip(visits, cleaned, strict=True) for e in c["entries"]]
     row_ids = allocate_ids(VisitResident, len(checked))
+    # The visit's province and date are copied onto the rows below it (distribution and partition keys).
     insert_rows(VisitResident, [
-        {"id": pk, "visit_id": v.pk, "resident_id": e["resident"].pk, "present": e["present"], "note": e["note"]}
+        {"id": pk, "visit_id": v.pk, "resident_id": e["resident"].pk, "province_code": v.province_code,
+         "present": e["present"], "note": e["note"]}
         for pk, (v, e) in zip(row_ids, checked, strict=True)
     ])
     insert_rows(VisitOutcome, [
-        {"visit_resident_id": pk, "item_id": o["item"].pk, "outcome": str(o["outcome"]), "note": o["note"],
-         "follow_up_on": o["follow_up_on"]}
-        for pk, (_v, e) in zip(row_ids, checked, strict=True) for o in e["outcomes"]
+        {"visit_resident_id": pk, "item_id": o["item"].pk, "province_code": v.province_code,
+         "visited_on": v.visited_on, "outcome": str(o["outcome"]), "note": o["note"], "follow_up_on": o["follow_up_on"]}
+        for pk, (v, e) in zip(row_ids, checked, strict=True) for o in e["outcomes"]
     ])
     set_done_many(actor, [(v, c["entries"]) for v, c in zip(visits, cleaned, strict=True)])
     # One audit event per visit, inserted at once: as cheap as one per batch, and readable per visit.
