@@ -99,7 +99,16 @@ def test_the_leader_opens_a_left_behind_card_and_lands_on_the_household(database
     _log_in(page, server.url, "totruong")
     page.goto(f"{server.url}/outreach/left-behind/?village={world['village2'].pk}")
     cards = page.locator("ul.lb-cards a.card")
-    assert cards.count() == 3 and page.locator(".lb-table").is_hidden()  # cards, not the table, at 360 px
+    # One markup for every screen: stacked cards at 360 px, without the column titles ...
+    assert cards.count() == 3 and page.locator(".lb-head").is_hidden()
+    assert cards.first.evaluate("e => getComputedStyle(e).display") == "block"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # ... and the same rows as a grid under column titles on a desktop screen.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.locator(".lb-head").is_visible() and cards.count() == 3
+    assert cards.first.evaluate("e => getComputedStyle(e).display") == "grid"
+    assert page.locator(".lb-cards .lb-label").first.is_hidden()  # the titles say it once, above
+    page.set_viewport_size({"width": 360, "height": 740})
     assert f"village={world['village2'].pk}" in page.url  # the filter stays in the URL
     cards.first.click()
     page.wait_for_url("**/households/*/")
