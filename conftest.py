@@ -23,6 +23,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: fragments and unit versions must not outlive the rows they describe."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_msgids(request, settings):
     """Assert on the stable English msgids; tests marked `vietnamese` keep the real default (vi)."""
     if request.node.get_closest_marker("vietnamese"):

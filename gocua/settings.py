@@ -204,6 +204,15 @@ elif CACHE_URL == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gocua"}}
 else:
     raise ImproperlyConfigured(f"GOCUA_CACHE_URL must be redis://… or locmem, got {CACHE_URL!r}.")
+# Dashboard figures are cached as rendered fragments under their units' versions, which live in
+# the cache (gocua/lib/unit_versions.py): every process must read the same cache, so the default
+# is on with Redis and in tests (one process), off with a per-process cache otherwise (each
+# gunicorn worker would miss the others' version bumps). GOCUA_FIGURES_CACHE=1 turns it on for a
+# single-process server; GOCUA_FIGURES_CACHE_SECONDS bounds how long a fragment is kept.
+GOCUA_FIGURES_CACHE = env_bool("GOCUA_FIGURES_CACHE", "RedisCache" in CACHES["default"]["BACKEND"] or GOCUA_ENV == "test")
+GOCUA_FIGURES_CACHE_SECONDS = env_int("GOCUA_FIGURES_CACHE_SECONDS", 300)
+if not 1 <= GOCUA_FIGURES_CACHE_SECONDS <= 86_400:
+    raise ImproperlyConfigured("GOCUA_FIGURES_CACHE_SECONDS must be between 1 and 86400 (seconds).")
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True

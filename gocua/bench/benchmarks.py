@@ -306,6 +306,7 @@ def run(name: str, iterations: int) -> dict:
 # Registered by their own modules under gocua/bench/ (imported last: they use the helpers above).
 from gocua.bench import concurrent as _concurrent  # noqa: E402, F401
 from gocua.bench import dashboards as _dashboards  # noqa: E402, F401
+from gocua.bench import figures as _figures  # noqa: E402, F401
 from gocua.bench import imports as _imports  # noqa: E402, F401
 from gocua.bench import load as _load  # noqa: E402, F401
 from gocua.bench import searching as _search  # noqa: E402, F401

@@ -20,6 +20,7 @@ from django.utils import timezone
 from gocua.indicators import stored
 from gocua.indicators.metrics import METRICS
 from gocua.indicators.models import UnitSnapshot
+from gocua.lib import unit_versions
 from gocua.places.models import Level, Unit
 
 WEEKS = 26  # half a year of weekly points
@@ -100,6 +101,7 @@ def demo_snapshots(*, communes: list[str], weeks: int = WEEKS, today: dt.date | 
                         bucket[name] += row.get(name, 0)
         rows += [UnitSnapshot(code=code, on=day, values=row) for code, row in {**values, **derived}.items()]
     UnitSnapshot.objects.bulk_create(rows, batch_size=1000)
+    unit_versions.bump_all()  # the trends of every unit drawn from these weeks
     return len(days)
 
 

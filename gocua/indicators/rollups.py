@@ -34,6 +34,7 @@ from gocua.households.models import Household, Resident
 from gocua.indicators.metrics import METRICS, PERSONAL
 from gocua.indicators.models import RollupState, UnitActivity, UnitStat
 from gocua.indicators.stored import NATION, is_written, level_of
+from gocua.lib import unit_versions
 from gocua.outreach import need
 
 __all__ = ["NATION", "level_of", "reference_date", "track", "activity_add", "refresh_villages"]
@@ -159,6 +160,19 @@ def diff(before: Snapshot, after: Snapshot) -> tuple[dict, dict]:
     return stats, visits
 
 
+def changed_units(before: Snapshot, after: Snapshot, stats: dict, visits: dict) -> set[str]:
+    """Return the codes whose figures the deltas change, with the provinces above them (for unit versions)."""
+    province_of: dict[str, str] = {}
+    for snap in (before, after):
+        for village, (commune, province) in snap.ancestry.items():
+            province_of[village] = province_of[commune] = province
+        for village, commune, province, _day in snap.visits:
+            province_of[village] = province_of[commune] = province
+    codes = {code for code, values in stats.items() if any(values.values())}
+    codes |= {code for (code, _day), count in visits.items() if count}
+    return codes | {province_of[code] for code in codes if province_of.get(code)}
+
+
 BATCHED_UPDATE_ROWS = 20  # above this many units, one executemany instead of one UPDATE per unit
 
 
@@ -264,15 +278,19 @@ def track(household_ids: Iterable[int] = ()):
         finally:
             stack.pop()
         if tracker.ids:
-            stats, visits = diff(before, snapshot(tracker.ids, ref))
+            after = snapshot(tracker.ids, ref)
+            stats, visits = diff(before, after)
             apply_stats(stats)
             apply_activity(visits)
+            unit_versions.bump(changed_units(before, after, stats, visits))
 
 
 def activity_add(*, village_code: str, commune_code: str, province_code: str, day: dt.date, sessions: int) -> None:
     """Count (or uncount) community sessions on `day` for a unit and its commune (provinces sum on read)."""
     codes = [c for c in (village_code, commune_code) if c]
     apply_activity({(code, day): sessions for code in codes}, field="sessions")
+    if sessions:
+        unit_versions.bump([*codes, province_code])
 
 
 def refresh_villages(village_codes: Iterable[str]) -> None:
@@ -287,9 +305,10 @@ def refresh_villages(village_codes: Iterable[str]) -> None:
         ref = reference_date()
         fresh = recompute.stats("village_code", ref, village_codes=codes)
         stored = {s.code: s.values() for s in UnitStat.objects.filter(code__in=codes)}
-        ancestry = dict(
-            Unit.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "commune_code")
+        rows = list(
+            Unit.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "commune_code", "province_code")
         )
+        ancestry = {code: commune for code, commune, _province in rows}
         stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for code in codes:
             new, old = fresh.get(code, {}), stored.get(code, {})
@@ -311,3 +330,4 @@ def refresh_villages(village_codes: Iterable[str]) -> None:
                     if target:
                         visits[(target, day)] += delta
         apply_activity(visits)
+        unit_versions.bump({*codes, *(code for row in rows for code in row)})

@@ -301,15 +301,21 @@ def _values_on_today_map(unit: Unit, on: dt.date, lineage: list[Unit]):
     return "snapshot", taken, None, _summed(rows)
 
 
+def figures_date(unit: Unit, on: dt.date | None) -> dt.date | None:
+    """Return the date a unit's figures are read at: `on`, or a closed unit's last day (None: now)."""
+    if on is None and unit.valid_to is not None:
+        return unit.valid_to  # a closed unit (merged, split): its last figures, not today's zeros
+    return on
+
+
 def unit_figures(*, user, unit: Unit, on: dt.date | None = None, period: Period | None = None,
-                 with_community: bool = True, map_era: str = MAP_NOW) -> UnitFigures:
+                 with_community: bool = True, map_era: str = MAP_NOW, with_alerts: bool = True) -> UnitFigures:
     """Return the figures of `unit` now (or at `on`), with activity in `period` (default: its month).
 
     `map_era` "now" (default) counts a current unit's predecessors' figures in for a past date;
     "then" shows each unit's own. A closed unit always shows its own (the break in its history).
     """
-    if on is None and unit.valid_to is not None:
-        on = unit.valid_to  # a closed unit (merged, split): its last figures, not today's zeros
+    on = figures_date(unit, on)
     period = period or period_of("month", on or timezone.localdate())
     lineage = lineages([unit])[unit.pk] if map_era == MAP_NOW and unit.valid_to is None else []
     if lineage and on is not None:
@@ -330,7 +336,7 @@ def unit_figures(*, user, unit: Unit, on: dt.date | None = None, period: Period 
     figures.teams, figures.members, figures.teams_started = counts.get(unit.code, (0, 0, None))
     if with_community and values is not None:
         figures.community = (community_of([unit.code]) or {}).get(unit.code)
-    if on is None:
+    if on is None and with_alerts:
         figures.alerts = alerts_warned(unit)
     return figures
 

@@ -19,6 +19,7 @@ from gocua.indicators.metrics import METRICS
 from gocua.indicators.models import RollupState, Target, UnitActivity, UnitSnapshot, UnitStat
 from gocua.indicators.rollups import NATION, level_of, reference_date
 from gocua.indicators.targets import inherited
+from gocua.lib import unit_versions
 from gocua.lib.bulk import insert_rows
 from gocua.places.models import Level, Unit, code_field
 
@@ -118,6 +119,7 @@ def rollups_rebuild(
         ])
         if snapshot:
             snapshot_take(on=ref)
+        unit_versions.bump_all()  # every figure, the reference date and the snapshots may have changed
     return len(stats)
 
 
@@ -209,6 +211,7 @@ def target_set(*, actor, area: Unit, request=None, **fields):
             **clean, area_code=area.code, area_level=area.level, province_code=area.province_code,
             commune_code=area.commune_code, village_code="", created_by=actor,
         )
+        unit_versions.bump_all()  # the area's descendants inherit it: every page under it shows it
         audit_record(actor=actor, action="target_set", obj=target, unit=area, request=request, detail={
             "label": target_label(target), "indicator": target.indicator, "kind": target.kind, "value": str(target.value),
             "period": [target.starts_on.isoformat(), target.ends_on.isoformat()], "document": target.document,
@@ -226,6 +229,7 @@ def target_withdraw(*, actor, target, request=None) -> None:
     with transaction.atomic():
         changed = Target.objects.filter(pk=target.pk, is_active=True).update(is_active=False)
         if changed:
+            unit_versions.bump_all()
             audit_record(actor=actor, action="target_withdrawn", obj=target, unit=area, request=request, detail={
                 "label": target_label(target), "indicator": target.indicator, "value": str(target.value), "document": target.document,
             })

@@ -5,11 +5,13 @@ outside the user's area is a 404, exactly like a unit that does not exist.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from gocua.accounts.permissions import OFFICERS
 from gocua.accounts.scope import in_scope, scope_of
 from gocua.errors import DomainError, NotFound
 from gocua.households import priority
-from gocua.indicators import charts, reports, selectors
+from gocua.indicators import charts, fragments, reports, selectors
 from gocua.indicators.figures import (
     KEY_MEASURES,
     KEY_SHORT_LABELS,
@@ -149,37 +151,96 @@ def _map(request, parsed: Request, children) -> str:
     return charts.scatter_map(points, title=str(label))
 
 
-def _keep(request) -> str:
+# The dashboard's own parameters: the only ones the figures fragment and its links depend on.
+FIGURE_PARAMS = ("date", "period", "start", "sort", "desc", "map")
+
+
+def figures_query(request, parsed: Request) -> QueryDict:
+    """Return the dashboard's parameters as asked, in a fixed order, without anything else the URL carried.
+
+    The figures fragment is shared by everyone who opens the unit: its links and hidden fields are
+    built from this, never from the raw query string, and its cache key holds it whole.
+    """
+    query = QueryDict(mutable=True)
+    for name in ("date", "period", "start"):  # already checked by _parse: a bad value is a 400
+        if request.GET.get(name):
+            query[name] = request.GET[name]
+    if request.GET.get("sort"):
+        query["sort"] = parsed.sort
+    if parsed.descending:
+        query["desc"] = "1"
+    maps = [v for v in request.GET.getlist("map") if v in selectors.MAP_ERAS or v in PERCENT_KEYS]
+    if maps:
+        query.setlist("map", maps)
+    return query
+
+
+def _keep(query: QueryDict) -> str:
     """Return the query string of the date and period, kept when moving to another unit or a report."""
-    kept = {k: request.GET[k] for k in ("date", "period", "start") if request.GET.get(k)}
-    if selectors.MAP_THEN in request.GET.getlist("map"):
+    kept = {k: query[k] for k in ("date", "period", "start") if query.get(k)}
+    if selectors.MAP_THEN in query.getlist("map"):
         kept["map"] = selectors.MAP_THEN
     return urlencode(kept)
 
 
-def dashboard_context(request, parsed: Request) -> dict:
+def figures_context(request, parsed: Request, query: QueryDict) -> dict:
+    """Return what the figures fragment draws: the rollups, the targets, the units and the teams, nothing personal."""
     user = request.user
     figures = selectors.unit_figures(user=user, unit=parsed.unit, on=parsed.on, period=parsed.period,
-                                     map_era=parsed.map_era)
+                                     map_era=parsed.map_era, with_community=False, with_alerts=False)
     children = selectors.children_figures(user=user, figures=figures, sort=parsed.sort, descending=parsed.descending)
     teams, teams_total = selectors.teams_ranked(user=user, unit=parsed.unit) if figures.available else ([], 0)
     trend = selectors.unit_trend(figures=figures) if figures.available else selectors.Trend()
     trend_svg, trend_legend = _trend_chart(trend, figures.summary)
+    summary = figures.summary
+    cards = [(indicator, _bar(indicator)) for indicator in summary.indicators] if summary else []
     return {
-        "unit": parsed.unit, "parsed": parsed, "figures": figures, "summary": figures.summary,
+        "unit": parsed.unit, "parsed": parsed, "figures": figures, "summary": summary,
+        "cards": [card for card in cards if card[0].has_target],
+        "other_cards": [card for card in cards if not card[0].has_target],
         "children": children, "children_title": CHILDREN_TITLE.get(parsed.unit.level, ""),
         "teams": teams, "teams_total": teams_total, "trend": trend, "trend_svg": trend_svg,
         "trend_legend": trend_legend, "map_svg": _map(request, parsed, children), "map_bins": charts.BINS,
-        "map_choices": PERCENT_CHOICES, "sort_choices": PERCENT_CHOICES, "period_kinds": KIND_LABELS.items(),
-        "crumbs": crumbs(user, parsed.unit), "key_labels": KEY_SHORT_LABELS,
+        "map_choices": PERCENT_CHOICES, "sort_choices": PERCENT_CHOICES, "key_labels": KEY_SHORT_LABELS,
         "children_rows": [
             (row, [(row.percent(key), row.summary.indicator(key).meets_target) for key in KEY_MEASURES])
             for row in children
         ],
-        "keep": _keep(request), "report_query": _keep(request),
-        "today": timezone.localdate(), **era_links(request, figures),
-        "priority_coverage": priority_coverage(user, parsed.unit, figures),
-        "learning": learning_counts(parsed.unit) if figures.available else None,
+        "keep": _keep(query), "query": query.urlencode(), "query_items": list(query.lists()),
+        **era_links(query, figures),
+    }
+
+
+def _figures_fragment(request, parsed: Request, query: QueryDict) -> fragments.Fragment:
+    context = figures_context(request, parsed, query)
+    html = render_to_string("indicators/_figures.html", context)  # no request: nothing of the viewer's in it
+    return fragments.Fragment(html, context["figures"].available)
+
+
+@dataclass
+class LiveFigures:
+    """What the sections outside the cached fragment read as `figures`: read for every request."""
+
+    period: Period
+    community: dict | None = None
+    alerts: list = field(default_factory=list)
+
+
+def live_context(request, parsed: Request, query: QueryDict, available: bool) -> dict:
+    """Return the page around the figures: filters, breadcrumbs and the sections that differ by role or app."""
+    user, unit = request.user, parsed.unit
+    on = selectors.figures_date(unit, parsed.on)
+    figures = LiveFigures(period=parsed.period)
+    if available:
+        figures.community = (selectors.community_of([unit.code]) or {}).get(unit.code)
+    if on is None:
+        figures.alerts = selectors.alerts_warned(unit)
+    return {
+        "unit": unit, "parsed": parsed, "figures": figures, "available": available,
+        "period_kinds": KIND_LABELS.items(), "crumbs": crumbs(user, unit), "report_query": _keep(query),
+        "today": timezone.localdate(),
+        "priority_coverage": priority_coverage(user, unit, on),
+        "learning": learning_counts(unit) if available else None,
     }
 
 
@@ -188,9 +249,9 @@ def dashboard_context(request, parsed: Request) -> dict:
 PRIORITY_COVERAGE_ROLES = (Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER)
 
 
-def priority_coverage(user, unit: Unit, figures) -> list:
+def priority_coverage(user, unit: Unit, on: dt.date | None) -> list:
     """Return the coverage of each priority group in `unit` for the roles that read figures, today only."""
-    if getattr(user, "role", None) not in PRIORITY_COVERAGE_ROLES or figures.on is not None:
+    if getattr(user, "role", None) not in PRIORITY_COVERAGE_ROLES or on is not None:
         return []
     rows = priority.coverage(unit)
     return rows if any(row.residents for row in rows) else []
@@ -203,11 +264,11 @@ def learning_counts(unit) -> dict | None:
     return unit_counts([unit.code]).get(unit.code)
 
 
-def era_links(request, figures) -> dict:
+def era_links(query: QueryDict, figures) -> dict:
     """Return the query strings that show the same page on today's map and on the map as it was."""
     if figures.on is None:
         return {}
-    query = request.GET.copy()
+    query = query.copy()
     query.setlist("map", [v for v in query.getlist("map") if v not in selectors.MAP_ERAS])
     now = query.urlencode()
     query.appendlist("map", selectors.MAP_THEN)
@@ -224,12 +285,17 @@ def _bar(indicator):
 
 @dashboard_view
 def unit_dashboard(request, parsed: Request):
-    """Show a unit's indicators against the targets, its trend, children, teams and (province) map."""
-    context = dashboard_context(request, parsed)
-    summary = context["summary"]
-    cards = [(indicator, _bar(indicator)) for indicator in summary.indicators] if summary else []
-    context["cards"] = [card for card in cards if card[0].has_target]
-    context["other_cards"] = [card for card in cards if not card[0].has_target]
+    """Show a unit's indicators against the targets, its trend, children, teams and (province) map.
+
+    The figures part comes from the cache while the unit's version stands (fragments.py); the rest
+    of the page is read for every request.
+    """
+    query = figures_query(request, parsed)
+    fragment, _cached = fragments.figures_fragment(
+        unit=parsed.unit, query=list(query.lists()), build=lambda: _figures_fragment(request, parsed, query),
+    )
+    context = live_context(request, parsed, query, fragment.available)
+    context["figures_html"] = fragment.html
     return render(request, "indicators/dashboard.html", context)
 
 

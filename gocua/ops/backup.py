@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection, connections
 
 from gocua.errors import DomainError
-from gocua.lib import partitions
+from gocua.lib import partitions, unit_versions
 from gocua.ops.errors import OpsErrorCode
 
 
@@ -120,6 +120,7 @@ def backup_restore(source: Path) -> None:
     source = Path(source)
     _restore_database(source)
     _restore_media(source)
+    unit_versions.bump_all()  # the dashboards' cached figures describe the rows just replaced
 
 
 def _restore_database(source: Path) -> None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError, Forbidden, NotFound
+from gocua.lib import unit_versions
 from gocua.lib.text import clean_name, fold
 from gocua.places.models import (
     LEVEL_OF_KIND,
@@ -259,6 +260,7 @@ def _apply(reorg: Reorganisation, *, actor) -> None:
         reorg.result = mover.result()
         reorg.save(update_fields=["status", "applied_at", "result"])
         _audit(actor, "reorg.apply", reorg)
+        unit_versions.bump_all()  # units opened and closed, lineages: any dashboard may draw them
 
 
 # --- unit rows ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import CommonErrorCode, DomainError, Forbidden
+from gocua.lib import unit_versions
 from gocua.lib.text import clean_name, fold
 from gocua.places.errors import PlaceErrorCode
 from gocua.places.models import LEVEL_OF_KIND, VILLAGE_KINDS, Kind, Level, Unit
@@ -121,6 +122,8 @@ def units_load(*, path: Path | None = None) -> LoadResult:
         if to_update:
             Unit.objects.bulk_update(to_update, [*_COMPARED, "name_folded"], batch_size=500)
         result.updated = len(to_update)
+        if result.created or result.updated:
+            unit_versions.bump_all()  # names, places on the maps, new communes in the tables
     return result
 
 
@@ -145,6 +148,7 @@ def village_create(*, actor, commune: Unit, name: str, kind: str, valid_from: dt
         code = f"{locked.code}-{seq:03d}"
         locked.next_child_seq = seq + 1
         locked.save(update_fields=["next_child_seq"])
+        unit_versions.bump([code, locked.code, locked.province_code])  # the commune's table of villages
         return Unit.objects.create(
             code=code,
             name=name,
@@ -171,6 +175,7 @@ def village_rename(*, actor, village: Unit, name: str) -> Unit:
     if fold(name) == village.name_folded:
         village.name = name  # a spelling fix of the same name: nothing to keep
         village.save(update_fields=["name"])
+        _village_named(village)
         return village
     from gocua.places.models import FormerName
 
@@ -183,4 +188,10 @@ def village_rename(*, actor, village: Unit, name: str) -> Unit:
         village.name = name
         village.name_folded = fold(name)
         village.save(update_fields=["name", "name_folded"])
+        _village_named(village)
     return village
+
+
+def _village_named(village: Unit) -> None:
+    """Make the dashboards that list the village (its commune's) show the new name."""
+    unit_versions.bump([village.code, village.commune_code, village.province_code])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gocua.accounts.permissions import can_manage_team
 from gocua.errors import CommonErrorCode, DomainError, Forbidden
-from gocua.lib import phone
+from gocua.lib import phone, unit_versions
 from gocua.lib.text import clean_name, fold
 from gocua.places.models import Level, Unit
 from gocua.teams.errors import TeamErrorCode
@@ -20,6 +20,11 @@ def _set_team_codes(team: Team, unit: Unit) -> None:
     team.province_code = unit.province_code
     team.commune_code = unit.commune_code
     team.village_code = unit.village_code
+
+
+def _figures_changed(team: Team) -> None:
+    """Make the dashboards of the team's units count its teams and members again (gocua/lib/unit_versions.py)."""
+    unit_versions.bump([team.village_code, team.commune_code, team.province_code])
 
 
 def _clean_date(value, field: str, *, required: bool = True) -> dt.date | None:
@@ -45,6 +50,7 @@ def team_create(*, actor, unit: Unit, name: str, founded_on: dt.date, is_active:
     team.is_active = is_active
     _set_team_codes(team, unit)
     team.save()
+    _figures_changed(team)
     return team
 
 
@@ -59,6 +65,7 @@ def team_update(*, actor, team: Team, name: str, founded_on: dt.date, is_active:
     team.founded_on = _clean_date(founded_on, "founded_on")
     team.is_active = is_active
     team.save(update_fields=["name", "name_folded", "founded_on", "is_active"])
+    _figures_changed(team)
     return team
 
 
@@ -96,6 +103,7 @@ def member_create(*, actor, team: Team, data: dict[str, Any]) -> Member:
     member = Member(team=team, **{f: cleaned[f] for f in MEMBER_FIELDS})
     member.name_folded = fold(member.full_name)
     member.save()
+    _figures_changed(team)
     return member
 
 
@@ -109,4 +117,5 @@ def member_update(*, actor, member: Member, data: dict[str, Any]) -> Member:
             setattr(member, field, cleaned[field])
         member.name_folded = fold(member.full_name)
         member.save()
+        _figures_changed(member.team)
     return member
