@@ -143,6 +143,11 @@ class Plan:
         return sorted((p for row in self.rows for p in row.problems), key=lambda p: (p.row, p.field))
 
     @property
+    def household_count(self) -> int:
+        """How many households the writer writes (as `stored.Stored.household_count`)."""
+        return len(self.valid_households)
+
+    @property
     def problem_rows(self) -> list[int]:
         return [row.number for row in self.rows if row.problems]
 

@@ -470,7 +470,7 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
             sheet, resolver = _load(batch)
             plan = roster_plan(actor=actor, commune=batch.commune, sheet=sheet, choices=chosen, resolver=resolver,
                                progress=progress)
-        households = _household_count(plan)
+        households = plan.household_count
         if not households:
             raise DomainError("nothing_to_import", _("No row can be imported: fix the problem rows first."))
         try:
@@ -481,10 +481,10 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
                 raise
             sheet, resolver = _load(batch)
             plan = roster_plan(actor=actor, commune=batch.commune, sheet=sheet, choices=chosen, resolver=resolver)
-            if not plan.valid_households:
+            households = plan.household_count
+            if not households:
                 raise DomainError("nothing_to_import", _("No row can be imported: fix the problem rows first.")) from None
             written, reason = writer.write(plan, actor=actor, source_ref=f"import:{batch.uuid}"), "conflict"
-            households = len(plan.valid_households)
         batch.result = {**written, "replanned": reason}
         batch.choices = chosen.as_dict()
         if sheet is not None:
@@ -498,11 +498,6 @@ def _confirm(actor, batch: ImportBatch, chosen: planner.Choices, same_choices: b
         audit_record(actor=actor, action=AuditEvent.Action.IMPORT_CONFIRMED, obj=batch, unit=batch.commune,
                      detail={"rows": households, "result": _counts(batch.result)})
     return batch
-
-
-def _household_count(plan) -> int:
-    """Return how many households `plan` writes (a planner.Plan, or a stored plan opened for writing)."""
-    return plan.household_count if isinstance(plan, stored.Stored) else len(plan.valid_households)
 
 
 def _counts(result) -> dict:
