@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from gocua.accounts.models import Role, User
 from gocua.households import services as household_services
@@ -25,6 +26,18 @@ from gocua.teams import services as team_services
 
 _seq = itertools.count(1)
 PASSWORD = "gocua-test-pass-42"
+
+
+def today() -> dt.date:
+    """Today in the project's time zone (Asia/Ho_Chi_Minh), asked when the test runs.
+
+    Tests call this instead of keeping a module constant or `dt.date.today()`: the machine's clock
+    is in UTC, seven hours behind Vietnam, so from 17:00 UTC `date.today()` is yesterday there;
+    and a constant read when the module is imported is yesterday for every test that runs after a
+    run crosses Vietnamese midnight. Either way the services, which ask the clock, then refuse a
+    visit dated before the household the test has just created.
+    """
+    return timezone.localdate()
 
 
 def unit(code: str) -> Unit:

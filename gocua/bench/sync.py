@@ -14,7 +14,6 @@ a few batches (both workers warm), half-way and at the end; flat means the end i
 after warm-up, give or take noise.
 """
 
-import datetime as dt
 import gzip
 import json
 import os
@@ -315,7 +314,7 @@ def sync(iterations: int) -> dict:
     village = villages[0]
     smoke = getattr(bench_options, "smoke", False)
     batches = 2 if smoke else max(iterations, 2)
-    started = dt.datetime.now()
+    started = timezone.localtime()
     with tempfile.TemporaryDirectory(prefix="gocua-bench-sync-") as tmp:
         copy = Path(tmp) / "gocua.sqlite3"
         _copy_database(copy)

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils import timezone
+
 from gocua.households import pii
 from gocua.imports import layout
 from gocua.imports.problems import Problem
@@ -78,7 +80,7 @@ def excel_date(serial: float) -> dt.date:
 
 
 def _year_of_two_digits(yy: int) -> int:
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     return 2000 + yy if 2000 + yy <= this_year else 1900 + yy
 
 

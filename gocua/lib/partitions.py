@@ -40,6 +40,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 # table → its time column (a timestamp, or for outcomes the visit's date copied onto each row).
 PARTITIONED: dict[str, str] = {
     "accounts_auditevent": "at",
@@ -143,7 +145,7 @@ def ensure(connection, *, since: dt.date | None = None, today: dt.date | None = 
     """
     if connection.vendor != "postgresql":
         return []
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     last = month_start(today)
     for _ in range(months_ahead):
         last = next_month(last)
@@ -199,8 +201,8 @@ def convert(connection, table: str, column: str, *, append_only_message: str | N
         cursor.execute(f'CREATE SEQUENCE "{sequence}" START WITH {int(next_id)} OWNED BY "{table}".id')
         cursor.execute(f"""ALTER TABLE "{table}" ALTER COLUMN id SET DEFAULT nextval('"{sequence}"')""")
         cursor.execute(f'CREATE TABLE "{table}_default" PARTITION OF "{table}" DEFAULT')
-        first = oldest.date() if isinstance(oldest, dt.datetime) else (oldest or today or dt.date.today())
-        today = today or dt.date.today()
+        first = oldest.date() if isinstance(oldest, dt.datetime) else (oldest or today or timezone.localdate())
+        today = today or timezone.localdate()
         last = month_start(today)
         for _ in range(MONTHS_AHEAD):
             last = next_month(last)

@@ -159,7 +159,7 @@ def village_create(*, actor, commune: Unit, name: str, kind: str, valid_from: dt
             province_code=locked.province_code,
             commune_code=locked.code,
             village_code=code,
-            valid_from=valid_from or dt.date.today(),
+            valid_from=valid_from or timezone.localdate(),
         )
 
 

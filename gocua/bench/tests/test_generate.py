@@ -231,7 +231,7 @@ def test_visits_agree_with_the_residents_they_changed():
     households = Household.objects.count()
     visits = Visit.objects.count()
     assert 2 * households <= visits <= 6 * households  # about 4 a year where a team works
-    today = dt.date.today()
+    today = f.today()
     assert all(today - dt.timedelta(days=366) <= v.visited_on <= today + dt.timedelta(days=1) for v in Visit.objects.all())
     for visit in Visit.objects.prefetch_related("members", "visit_residents__outcomes")[:50]:
         assert 1 <= visit.members.count() <= 2 and all(m.team_id == visit.team_id for m in visit.members.all())

@@ -1,6 +1,5 @@
 """The registry API does what the pages do: villages, teams and members, household and resident edits and moves."""
 
-import datetime as dt
 import json
 
 import pytest
@@ -10,8 +9,6 @@ from gocua.households.models import Household, HouseholdMove, Resident, Resident
 from gocua.places.models import Unit
 from gocua.teams.models import Member, Team
 from gocua.testing import ApiClient
-
-TODAY = dt.date.today().isoformat()
 
 
 def _as(world, who) -> ApiClient:
@@ -43,10 +40,10 @@ def test_an_officer_creates_a_team_and_adds_and_edits_a_member(world):
                                                        "strengths": ["youth_union"], "joined_on": "2024-05-01"})
     assert member.status_code == 201 and member.json()["role"] == "deputy"
     member_id = member.json()["id"]
-    left = client.patch(f"/members/{member_id}", {"left_on": TODAY})
+    left = client.patch(f"/members/{member_id}", {"left_on": f.today().isoformat()})
     assert left.status_code == 200
     saved = Member.objects.get(pk=member_id)
-    assert (saved.full_name, saved.left_on, saved.strengths) == ("Lê Thị Nga", dt.date.today(), ["youth_union"])
+    assert (saved.full_name, saved.left_on, saved.strengths) == ("Lê Thị Nga", f.today(), ["youth_union"])
     patched = client.patch(f"/teams/{team_id}", {"is_active": False})
     assert patched.status_code == 200 and Team.objects.get(pk=team_id).name == "Tổ CNSCĐ thôn Tháp Hạ"
     assert not Team.objects.get(pk=team_id).is_active
@@ -74,7 +71,7 @@ def test_a_household_is_edited_moved_and_given_a_head(world):
     )
     assert head.status_code == 200 and head.json()["head_name"] == "Trần Thị Mơ"
     officer = _as(world, "commune_officer")
-    moved = officer.post(f"/households/{world.household.pk}/move", {"village": world.village2.code, "moved_on": TODAY})
+    moved = officer.post(f"/households/{world.household.pk}/move", {"village": world.village2.code, "moved_on": f.today().isoformat()})
     assert moved.status_code == 200 and moved.json()["village_code"] == world.village2.code
     assert HouseholdMove.objects.get().to_village == world.village2
     assert Household.objects.get(pk=world.household.pk).address_line == "Ngõ 9"
@@ -88,7 +85,7 @@ def test_a_resident_is_edited_without_losing_the_citizen_id_and_moved(world):
     assert (resident.phone, resident.status, resident.full_name) == ("0912345678", "away", "Nguyễn Văn Trường")
     assert resident.citizen_id_masked  # kept
     other = f.make_household(world.village, "TT-002")
-    moved = client.post(f"/residents/{world.resident.pk}/move", {"household": other.pk, "moved_on": TODAY})
+    moved = client.post(f"/residents/{world.resident.pk}/move", {"household": other.pk, "moved_on": f.today().isoformat()})
     assert moved.status_code == 200 and ResidentMove.objects.get().to_household == other
 
 
@@ -98,7 +95,7 @@ def test_a_resident_is_edited_without_losing_the_citizen_id_and_moved(world):
         ("/residents/{r}", {"birth_year": 1700}, 400, "birth_year_impossible"),
         ("/residents/{r}", {"nickname": "Tí"}, 422, "invalid_input"),
         ("/households/{h}", {"household_key": ""}, 400, "household_key_required"),
-        ("/residents/{r}/move", {"household": 10**12, "moved_on": TODAY}, 404, "not_found"),
+        ("/residents/{r}/move", {"household": 10**12, "moved_on": f.today().isoformat()}, 404, "not_found"),
     ],
 )
 def test_refused_edits_change_nothing(world, path, payload, status, code):
@@ -117,6 +114,6 @@ def test_a_null_in_a_patch_keeps_the_value_unless_the_field_may_be_empty(world):
     team = Team.objects.get(pk=world.team.pk)
     assert team.is_active and team.name == world.team.name
     member = world.team.members.get(user=world.users["team_member"])
-    client.patch(f"/members/{member.pk}", {"left_on": TODAY})
+    client.patch(f"/members/{member.pk}", {"left_on": f.today().isoformat()})
     assert client.patch(f"/members/{member.pk}", {"left_on": None}).status_code == 200
     assert Member.objects.get(pk=member.pk).left_on is None

@@ -278,7 +278,7 @@ def test_a_sync_cut_off_mid_request_is_retried_without_duplicates(database_resto
     _wait_synced(page)
     assert Visit.objects.filter(household=household).count() == 1
     assert Resident.objects.get(full_name="Phạm Văn Hùng").smartphone == Tri.YES
-    assert dt.date.today() - Visit.objects.get().visited_on <= dt.timedelta(days=1)
+    assert f.today() - Visit.objects.get().visited_on <= dt.timedelta(days=1)
 
     # The leader logs the phone out from afar: at its next contact the app wipes what it holds.
     device = DeviceToken.objects.get(user__username="thanhvien")

@@ -4,7 +4,6 @@ The bulk path must answer and write exactly what applying the records one by one
 `visit_record` would: the tests run the same batch both ways on the same data and compare.
 """
 
-import datetime as dt
 import uuid
 
 import pytest
@@ -24,12 +23,11 @@ from gocua.outreach.services.visits import record as visit_recording
 from gocua.outreach.tests.factories import copies_disagreeing
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today().isoformat()
 
 
 def _visit(household, people, outcomes, **extra) -> dict:
     return {
-        "household": str(household.uuid), "visited_on": TODAY,
+        "household": str(household.uuid), "visited_on": f.today().isoformat(),
         "residents": [{"resident": str(p.uuid), "outcomes": [{"item": i.pk, "outcome": o} for i, o in outcomes]}
                       for p in people],
         **extra,
@@ -131,7 +129,7 @@ def test_a_copy_that_lands_meanwhile_sends_the_run_one_by_one(world, device_of, 
     constraint stops the bulk write, which is rolled back whole, and the careful path answers."""
     raced = uuid.uuid4()
     visit_services.visit_record(
-        actor=world.users["team_member"], uuid=raced, household=world.household, visited_on=dt.date.today(),
+        actor=world.users["team_member"], uuid=raced, household=world.household, visited_on=f.today(),
         member_ids=[world.team.members.get(user=world.users["team_member"]).pk],
         residents=[{"resident_id": world.resident.pk, "outcomes": []}],
     )
@@ -203,11 +201,11 @@ def test_an_in_memory_database_needs_no_lock(tmp_path, monkeypatch):
 def test_a_visit_with_a_bad_uuid_is_refused_alone(world, items):
     member = world.team.members.get(user=world.users["team_member"])
     good = visit_services.VisitInput(
-        uuid=uuid.uuid4(), household=world.household, visited_on=dt.date.today(), member_ids=[member.pk],
+        uuid=uuid.uuid4(), household=world.household, visited_on=f.today(), member_ids=[member.pk],
         residents=[{"resident_id": world.resident.pk, "outcomes": [{"item_id": items["vneid"].pk, "outcome": "done"}]}],
     )
     bad = visit_services.VisitInput(
-        uuid="not-a-uuid", household=world.household, visited_on=dt.date.today(), member_ids=[member.pk],
+        uuid="not-a-uuid", household=world.household, visited_on=f.today(), member_ids=[member.pk],
         residents=[{"resident_id": world.resident.pk, "outcomes": []}],
     )
     first, second = visit_services.visit_record_many(actor=world.users["team_member"], visits=[good, bad])
@@ -219,7 +217,7 @@ def test_a_uuid_given_twice_in_one_call_records_one_visit(world, items):
     member = world.team.members.get(user=world.users["team_member"])
     form_id = uuid.uuid4()
     visit = visit_services.VisitInput(
-        uuid=form_id, household=world.household, visited_on=dt.date.today(), member_ids=[member.pk],
+        uuid=form_id, household=world.household, visited_on=f.today(), member_ids=[member.pk],
         residents=[{"resident_id": world.resident.pk, "outcomes": [{"item_id": items["vneid"].pk, "outcome": "done"}]}],
     )
     again = visit_services.VisitInput(**{**visit.__dict__})

@@ -4,7 +4,6 @@ SQLite lets one writer at a time, so there is no race to test there; on PostgreS
 run in parallel transactions and meet at the UNIQUE constraints on the records' UUIDs.
 """
 
-import datetime as dt
 import threading
 import uuid
 
@@ -36,7 +35,7 @@ def test_two_uploads_of_one_batch_at_once_create_each_record_once(database_resto
              record("resident", {"household": str(new_household), "full_name": "Lê Văn Tám", "birth_year": 1970,
                                  "gender": "male", "relation": "head"})]
     batch += [
-        record("visit", {"household": str(household.uuid), "visited_on": dt.date.today().isoformat(),
+        record("visit", {"household": str(household.uuid), "visited_on": f.today().isoformat(),
                          "residents": [{"resident": str(p.uuid), "outcomes": [{"item": item.pk, "outcome": "done"}]}
                                        for p in people]})
         for _ in range(20)

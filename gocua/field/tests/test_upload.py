@@ -1,6 +1,5 @@
 """POST /api/v1/sync: one result per record, idempotent replays, nothing half-applied, bad input refused."""
 
-import datetime as dt
 import json
 import uuid
 
@@ -17,8 +16,6 @@ from gocua.outreach.models import CommunitySession, Visit, VisitOutcome, VisitRe
 from gocua.outreach.tests.factories import copies_disagreeing
 from gocua.testing import ApiClient
 
-TODAY = dt.date.today().isoformat()
-
 
 def _person(household_uuid, **extra):
     return {"household": str(household_uuid), "full_name": "Lê Văn Tám", "birth_year": 1970, "gender": "male",
@@ -26,7 +23,7 @@ def _person(household_uuid, **extra):
 
 
 def _visit(household_uuid, resident_uuid, item, outcome="done", **extra):
-    return {"household": str(household_uuid), "visited_on": TODAY,
+    return {"household": str(household_uuid), "visited_on": f.today().isoformat(),
             "residents": [{"resident": str(resident_uuid), "outcomes": [{"item": item.pk, "outcome": outcome}]}],
             **extra}
 
@@ -48,7 +45,7 @@ def offline_day(world, items):
         record("resident", _person(h, indicators={"smartphone": "no"}), r),
         record("visit", _visit(h, r, items["smartphone"])),
         record("visit", _visit(world.household.uuid, world.resident.uuid, items["scams"])),
-        record("session", {"held_on": TODAY, "place": "Nhà văn hoá thôn", "topics": [items["scams"].pk],
+        record("session", {"held_on": f.today().isoformat(), "place": "Nhà văn hoá thôn", "topics": [items["scams"].pk],
                            "attendees": [str(world.resident.uuid)]}),
     ]
 
@@ -100,7 +97,7 @@ def test_a_visit_first_sent_by_the_web_form_is_a_duplicate(world, device_of, ite
     visit = record("visit", _visit(world.household.uuid, world.resident.uuid, items["scams"]))
     member = world.team.members.get(user=world.users["team_member"])
     web = ApiClient(world.users["team_member"]).post("/outreach/visits", {
-        "uuid": visit["uuid"], "household": world.household.pk, "visited_on": TODAY, "members": [member.pk],
+        "uuid": visit["uuid"], "household": world.household.pk, "visited_on": f.today().isoformat(), "members": [member.pk],
         "residents": [{"resident": world.resident.pk, "outcomes": [{"item": items["scams"].pk, "outcome": "done"}]}],
     })
     assert web.status_code == 201

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from gocua import testing as f
 from gocua.field.tests.conftest import record
@@ -14,8 +13,6 @@ from gocua.places import reorg
 from gocua.places.models import Unit
 from gocua.places.tests.conftest import DECISION, age
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def aged(world):
@@ -24,7 +21,7 @@ def aged(world):
 
 def _queued_visit(world):
     return record("visit", {
-        "household": str(world.household.uuid), "visited_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+        "household": str(world.household.uuid), "visited_on": (f.today() - dt.timedelta(days=1)).isoformat(),
         "residents": [{"resident": str(world.resident.uuid), "present": True, "outcomes": []}],
     })
 
@@ -48,7 +45,7 @@ def test_queued_visits_for_a_commune_moved_to_another_province_land_there_exactl
     device = device_of("team_member")
     queued = _queued_visit(w)  # recorded on the phone before the move
     reorg.commune_move(actor=w.users["national_admin"], commune=f.unit("09784"), to_province=f.unit("19774").parent,
-                       code="99903", decision=DECISION, effective_on=TODAY)
+                       code="99903", decision=DECISION, effective_on=f.today())
     new_village = Household.objects.get(pk=w.household.pk).village
     assert new_village.province_code == f.unit("19774").province_code
     _lands_once(device, queued, new_village)
@@ -61,7 +58,7 @@ def test_queued_visits_for_a_split_commune_land_in_the_villages_new_commune_exac
     device = device_of("team_member")
     queued = _queued_visit(w)
     reorg.commune_split(actor=w.users["national_admin"], commune=f.unit("09784"), decision=DECISION,
-                        effective_on=TODAY, parts=[
+                        effective_on=f.today(), parts=[
                             {"code": "99901", "name": "Xã Đan Phượng Bắc", "villages": [w.village.code]},
                             {"code": "99902", "name": "Xã Đan Phượng Nam", "villages": [w.village2.code]}])
     new_village = Household.objects.get(pk=w.household.pk).village

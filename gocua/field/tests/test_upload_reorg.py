@@ -3,15 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from gocua import testing as f
 from gocua.field.tests.conftest import record
 from gocua.outreach.models import Visit
 from gocua.places import reorg
 from gocua.places.models import Unit
 from gocua.places.tests.conftest import DECISION, age
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -22,7 +20,7 @@ def aged(world):
 def _offline_day(world):
     """A visit to the world's household and a new household, recorded offline in Tháp Thượng."""
     visit = record("visit", {
-        "household": str(world.household.uuid), "visited_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+        "household": str(world.household.uuid), "visited_on": (f.today() - dt.timedelta(days=1)).isoformat(),
         "residents": [{"resident": str(world.resident.uuid), "present": True, "outcomes": []}],
     })
     household = record("household", {"village": world.village.code, "temp_key": "TẠM-1"})
@@ -34,7 +32,7 @@ def test_queued_visits_for_a_merged_village_land_in_the_successor_exactly_once(a
     device = device_of("team_member")
     queued = _offline_day(w)  # recorded on the phone before the merger
     change = reorg.village_merge(actor=w.users["commune_officer"], villages=[w.village, w.village2],
-                                 name="Thôn Đông Tiến", decision=DECISION, effective_on=TODAY)
+                                 name="Thôn Đông Tiến", decision=DECISION, effective_on=f.today())
     new = Unit.objects.get(code=change.result["opened"][0])
     first = device.sync(*queued)
     assert [r["status"] for r in first["results"]] == ["created", "created"]

@@ -4,14 +4,11 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from gocua import testing as f
 from gocua.households.digital import BASIC_SKILLS, Tri
 from gocua.households.services import resident_set_indicators
 from gocua.outreach.services.visits import visit_record
-
-TODAY = timezone.localdate()
 
 
 @dataclass
@@ -29,13 +26,13 @@ def data(world):
     all five skills yes), Dũng (smartphone no); Chi is a child with a smartphone (not counted).
     Tháp Hạ: Em (smartphone yes, internet yes). The first household was visited today, An checked.
     """
-    f.national_targets_in(TODAY.year)  # the seeded targets are 2025's; these tests look at today
+    f.national_targets_in(f.today().year)  # the seeded targets are 2025's; these tests look at today
     binh = f.make_resident(world.household, full_name="Trần Văn Bình", birth_year=1985, relation="child")
     resident_set_indicators(
         actor=f.admin(), resident=binh,
         values={"smartphone": Tri.YES, "payment_account": Tri.NO, **dict.fromkeys(BASIC_SKILLS, Tri.YES)},
     )
-    f.make_resident(world.household, full_name="Trần Thị Chi", birth_year=TODAY.year - 10, gender="female",
+    f.make_resident(world.household, full_name="Trần Thị Chi", birth_year=f.today().year - 10, gender="female",
                     relation="grandchild", indicators={"smartphone": Tri.YES})
     household2 = f.make_household(world.village, "TT-002")
     f.make_resident(household2, full_name="Lê Văn Dũng", birth_year=1990, indicators={"smartphone": Tri.NO})
@@ -44,7 +41,7 @@ def data(world):
                     indicators={"smartphone": Tri.YES, "internet": Tri.YES})
     leader = world.users["team_leader"]
     visit_record(
-        actor=leader, uuid=uuid.uuid4(), household=world.household, visited_on=TODAY,
+        actor=leader, uuid=uuid.uuid4(), household=world.household, visited_on=f.today(),
         member_ids=[leader.member.pk],
         residents=[{"resident_id": world.resident.pk, "present": True, "note": "", "outcomes": []}],
     )

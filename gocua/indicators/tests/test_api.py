@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from gocua import testing as f
 from gocua.indicators.services import rollups_rebuild
-from gocua.indicators.tests.conftest import TODAY, client_for
+from gocua.indicators.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_it_answers_counts_with_denominators_percentages_and_targets(data, offic
         "key": "smartphone", "label": None, "kind": "personal", "yes": 2, "no": 1, "unknown": 1,
         "unknown_percent": 25.0, "unknown_basis": "unknown_answer", "denominator": 4, "denominator_name": "adults",
         "percent": 50.0, "target_percent": 80.0, "meets_target": False, "target_count": None,
-        "target_document": "411/QĐ-TTg, 31/03/2022 (Thủ tướng Chính phủ)", "target_period": str(TODAY.year),
+        "target_document": "411/QĐ-TTg, 31/03/2022 (Thủ tướng Chính phủ)", "target_period": str(f.today().year),
     }
     assert indicator(body, "internet")["denominator_name"] == "households"
     assert body["activity"] == {"visits": 1, "sessions": 0, "teams": 1, "members": 2}
@@ -50,7 +51,7 @@ def test_children_come_with_the_same_figures_weakest_coverage_first(data, office
 
 
 def test_a_past_date_answers_from_the_snapshot(data, officer):
-    week_ago = TODAY - dt.timedelta(days=7)
+    week_ago = f.today() - dt.timedelta(days=7)
     rollups_rebuild(reference=week_ago)
     body = officer.get(f"/api/v1/units/09784/indicators?date={week_ago.isoformat()}&period=year").json()
     assert body["source"] == "snapshot" and body["snapshot_on"] == week_ago.isoformat()

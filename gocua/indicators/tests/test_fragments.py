@@ -12,7 +12,7 @@ from gocua.households.digital import Tri
 from gocua.households.services import resident_set_indicators
 from gocua.indicators import fragments
 from gocua.indicators.services import rollups_rebuild, target_withdraw
-from gocua.indicators.tests.conftest import TODAY, client_for
+from gocua.indicators.tests.conftest import client_for
 from gocua.indicators.tests.test_views import cards
 from gocua.lib import unit_versions
 from gocua.outreach.services.visits import visit_record
@@ -78,7 +78,7 @@ def test_a_visit_recorded_through_the_service_shows_on_the_next_view(data, offic
     assert "<b>1</b>visits, " in _headline(_get(officer)[0])
     leader = data.world.users["team_leader"]
     visit_record(
-        actor=leader, uuid=uuid.uuid4(), household=data.household2, visited_on=TODAY, member_ids=[leader.member.pk],
+        actor=leader, uuid=uuid.uuid4(), household=data.household2, visited_on=f.today(), member_ids=[leader.member.pk],
         residents=[{"resident_id": data.household2.residents.get().pk, "present": True, "note": "", "outcomes": []}],
     )
     headline = _headline(_get(officer)[0])
@@ -142,7 +142,7 @@ def test_a_team_change_a_village_rename_a_target_and_the_daily_roll_each_show_on
     assert "<b>2</b>team members" in html
     member = world.team.members.get(full_name="Trần Thu Hà")
     member_update(actor=f.admin(), member=member, data={
-        "full_name": member.full_name, "role": member.role, "joined_on": member.joined_on, "left_on": TODAY,
+        "full_name": member.full_name, "role": member.role, "joined_on": member.joined_on, "left_on": f.today(),
         "phone": "", "strengths": [],
     })
     assert "<b>1</b>team members" in _get(officer)[0]
@@ -150,14 +150,14 @@ def test_a_team_change_a_village_rename_a_target_and_the_daily_roll_each_show_on
     village_rename(actor=world.users["commune_officer"], village=world.village2, name="Thôn Tháp Hạ Mới")
     assert "Thôn Tháp Hạ Mới" in _get(officer)[0]
 
-    target = f.make_target("09784", "smartphone", 95, year=TODAY.year)
+    target = f.make_target("09784", "smartphone", 95, year=f.today().year)
     assert "target 95%" in _get(officer)[0]
     target_withdraw(actor=f.admin(), target=target)
     assert "target 95%" not in _get(officer)[0]
 
     _get(officer)
     stored.clear()
-    rollups_rebuild(reference=TODAY)
+    rollups_rebuild(reference=f.today())
     _get(officer)
     assert len(stored) == 1  # built again under the new global version
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from gocua import testing as f
 from gocua.indicators.reports import vietnamese_date_line
 from gocua.indicators.services import rollups_rebuild
-from gocua.indicators.tests.conftest import TODAY, client_for
+from gocua.indicators.tests.conftest import client_for
 from gocua.indicators.tests.test_views import cards
 
 pytestmark = pytest.mark.django_db
@@ -68,11 +68,11 @@ def test_the_workbook_opens_and_its_numbers_equal_the_dashboards(data, officer):
 
 
 def test_a_finished_period_is_reported_as_it_stood_at_its_end(data, officer):
-    last_month_end = TODAY.replace(day=1) - dt.timedelta(days=1)
+    last_month_end = f.today().replace(day=1) - dt.timedelta(days=1)
     if last_month_end < dt.date(2025, 7, 1):
         pytest.skip("needs a month after the 2025 reform")
     rollups_rebuild(reference=last_month_end)  # the snapshot of that day: 5 residents in the commune
-    rollups_rebuild(reference=TODAY)
+    rollups_rebuild(reference=f.today())
     f.make_resident(data.household3, full_name="Mới Đến", birth_year=1999)
     book = load_workbook(io.BytesIO(workbook_of(officer, period=f"{last_month_end:%Y-%m}").content))
     rows = sheet_rows(book["Figures"])
@@ -85,7 +85,7 @@ def test_the_a4_page_carries_the_national_motto_place_date_and_signature(data, o
     html = officer.get("/dashboards/09784/report/?period=month").content.decode()
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
     assert "Độc lập - Tự do - Hạnh phúc" in html
-    assert f"Đan Phượng, ngày {TODAY.day:02d} tháng" in html
+    assert f"Đan Phượng, ngày {f.today().day:02d} tháng" in html
     assert "XÃ ĐAN PHƯỢNG" in html and "THÀNH PHỐ HÀ NỘI" in html
     assert "/static/indicators/report_a4.css" in html  # a file, not a <style> block (the CSP refuses those)
     assert "@page{size:A4" in Path(finders.find("indicators/report_a4.css")).read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ from gocua.accounts.models import Role
 from gocua.households.digital import Tri
 from gocua.indicators import selectors
 from gocua.indicators.services import rollups_rebuild
-from gocua.indicators.tests.conftest import TODAY
 from gocua.places import services as place_services
 from gocua.places.models import Level, Unit
 
@@ -67,14 +66,14 @@ def test_national_targets_stand_beside_the_values(data):
 def test_teams_members_and_visits_are_counted_for_the_period(data):
     figures = figures_of(data.world.users["commune_officer"], "09784")
     assert (figures.teams, figures.members) == (1, 2)
-    assert figures.visits == 1 and figures.period.contains(TODAY)
-    last_year = selectors.period_of("year", dt.date(TODAY.year - 1, 6, 1))
+    assert figures.visits == 1 and figures.period.contains(f.today())
+    last_year = selectors.period_of("year", dt.date(f.today().year - 1, 6, 1))
     assert figures_of(data.world.users["commune_officer"], "09784", period=last_year).visits == 0
 
 
 def test_a_past_date_reads_the_nearest_snapshot_on_or_before_it(data):
     admin = data.world.users["national_admin"]
-    week_ago = TODAY - dt.timedelta(days=7)
+    week_ago = f.today() - dt.timedelta(days=7)
     rollups_rebuild(reference=week_ago)
     f.make_resident(data.household2, full_name="Mới Đến", birth_year=2000)
     then = figures_of(admin, "09784", on=week_ago + dt.timedelta(days=3))
@@ -84,7 +83,7 @@ def test_a_past_date_reads_the_nearest_snapshot_on_or_before_it(data):
 
 
 def test_a_date_before_the_unit_existed_says_so(data):
-    figures = figures_of(data.world.users["national_admin"], data.world.village.code, on=TODAY - dt.timedelta(days=3))
+    figures = figures_of(data.world.users["national_admin"], data.world.village.code, on=f.today() - dt.timedelta(days=3))
     assert figures.summary is None and figures.notice.code == "before_unit_existed"
     assert data.world.village.name in figures.notice.message
     commune = figures_of(data.world.users["national_admin"], "09784", on=dt.date(2024, 1, 1))
@@ -92,7 +91,7 @@ def test_a_date_before_the_unit_existed_says_so(data):
 
 
 def test_a_date_before_any_snapshot_says_so(data):
-    figures = figures_of(data.world.users["national_admin"], "09784", on=TODAY - dt.timedelta(days=1))
+    figures = figures_of(data.world.users["national_admin"], "09784", on=f.today() - dt.timedelta(days=1))
     assert figures.summary is None and figures.notice.code == "no_snapshot"
 
 
@@ -116,11 +115,11 @@ def test_children_come_weakest_coverage_first_and_empty_units_last(data):
 
 def test_children_at_a_past_date_are_the_units_that_existed_then(data):
     admin = data.world.users["national_admin"]
-    month_ago = TODAY - dt.timedelta(days=30)
+    month_ago = f.today() - dt.timedelta(days=30)
     old = place_services.village_create(actor=f.admin(), commune=f.unit("09784"), name="Thôn Cũ", kind="thon",
                                         valid_from=month_ago)
-    rollups_rebuild(reference=TODAY - dt.timedelta(days=7))
-    figures = figures_of(admin, "09784", on=TODAY - dt.timedelta(days=7))
+    rollups_rebuild(reference=f.today() - dt.timedelta(days=7))
+    figures = figures_of(admin, "09784", on=f.today() - dt.timedelta(days=7))
     assert [r.unit.code for r in selectors.children_figures(user=admin, figures=figures)] == [old.code]
 
 
@@ -159,11 +158,11 @@ def test_teams_are_ranked_by_the_coverage_of_their_village(data):
 
 def test_the_trend_is_the_snapshots_then_today(data):
     admin = data.world.users["national_admin"]
-    rollups_rebuild(reference=TODAY - dt.timedelta(days=14))
-    rollups_rebuild(reference=TODAY)  # this week's snapshot; rollups back at today
+    rollups_rebuild(reference=f.today() - dt.timedelta(days=14))
+    rollups_rebuild(reference=f.today())  # this week's snapshot; rollups back at today
     f.make_resident(data.household2, full_name="Mới Đến", birth_year=2000)
     trend = selectors.unit_trend(figures=figures_of(admin, "09784"))
-    assert [day for day, _s in trend.points] == [TODAY - dt.timedelta(days=14), TODAY]
+    assert [day for day, _s in trend.points] == [f.today() - dt.timedelta(days=14), f.today()]
     assert [s.residents for _d, s in trend.points] == [5, 6]  # today's point is the live value
     assert trend.change("smartphone") == (50.0, 40.0)
 

@@ -12,7 +12,7 @@ from gocua.indicators.models import Target
 from gocua.indicators.periods import period_of
 from gocua.indicators.services import target_set, target_withdraw
 from gocua.indicators.targets import targets_for
-from gocua.indicators.tests.conftest import TODAY, client_for
+from gocua.indicators.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_a_2026_target_changes_the_2026_dashboards_and_not_the_2025_ones(data, o
     assert "target 95%" in page_2026 and "7/QĐ-TTg" in page_2026 and "target 80%" not in page_2026
     assert "target 80%" in page_2025 and "411/QĐ-TTg" in page_2025 and "7/QĐ-TTg" not in page_2025
     report = officer.get("/dashboards/09784/report/?period=2026").content.decode()
-    assert f"Households meeting the target ({TODAY.year})" in report and "7/QĐ-TTg" in report
+    assert f"Households meeting the target ({f.today().year})" in report and "7/QĐ-TTg" in report
     api = officer.get("/api/v1/units/09784/indicators?period=2026").json()
     smartphone = next(i for i in api["figures"]["indicators"] if i["key"] == "smartphone")
     assert (smartphone["target_percent"], smartphone["target_period"]) == (95.0, "2026")

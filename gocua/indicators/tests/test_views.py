@@ -7,7 +7,7 @@ from gocua import testing as f
 from gocua.accounts.models import Role
 from gocua.households.digital import Tri
 from gocua.indicators.services import rollups_rebuild
-from gocua.indicators.tests.conftest import TODAY, client_for
+from gocua.indicators.tests.conftest import client_for
 from gocua.places.models import Level, Unit
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +49,8 @@ def test_the_teams_are_ranked_and_the_trend_explains_itself_without_snapshots(da
 
 
 def test_the_trend_chart_is_inline_svg_once_there_are_snapshots(data, officer):
-    rollups_rebuild(reference=TODAY - dt.timedelta(days=7))
-    rollups_rebuild(reference=TODAY)
+    rollups_rebuild(reference=f.today() - dt.timedelta(days=7))
+    rollups_rebuild(reference=f.today())
     html = officer.get("/dashboards/09784/").content.decode()
     assert '<svg class="chart"' in html and "<polyline" in html
     # The chart is drawn by the server: no inline script, and nothing loaded from another site.
@@ -60,7 +60,7 @@ def test_the_trend_chart_is_inline_svg_once_there_are_snapshots(data, officer):
 
 
 def test_a_date_shows_the_snapshot_and_says_so(data, officer):
-    week_ago = TODAY - dt.timedelta(days=7)
+    week_ago = f.today() - dt.timedelta(days=7)
     rollups_rebuild(reference=week_ago)
     f.make_resident(data.household3, full_name="Mới Đến", birth_year=1999, indicators={"smartphone": Tri.YES})
     html = officer.get(f"/dashboards/09784/?date={week_ago.isoformat()}").content.decode()

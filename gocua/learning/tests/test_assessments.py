@@ -11,7 +11,6 @@ from gocua.learning.services import assessment_record, framework_load
 from gocua.learning.tests.helpers import SHIPPED, all_yes, as_bytes, revision
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ def _counts(code):
 def test_a_member_records_an_assessment_and_the_result_per_group_is_kept(world, v1):
     member = world.users["team_member"]
     answers = all_yes(v1) | {"3.a": False, "3.b": False}  # group 3 (safety) not shown
-    assessment = assessment_record(actor=member, resident=world.resident, answers=answers, assessed_on=TODAY)
+    assessment = assessment_record(actor=member, resident=world.resident, answers=answers, assessed_on=f.today())
     assert assessment.passed is False and assessment.framework == v1 and assessment.member.full_name == "Trần Thu Hà"
     results = {r.group.code: (r.shown, r.asked, r.passed) for r in assessment.results.all()}
     assert results["0"] == (2, 2, True) and results["3"] == (0, 2, False)
@@ -36,11 +35,11 @@ def test_a_member_records_an_assessment_and_the_result_per_group_is_kept(world, 
 
 def test_a_later_assessment_replaces_the_counted_one_and_an_older_one_does_not(world, v1):
     actor = world.users["team_member"]
-    assessment_record(actor=actor, resident=world.resident, answers={}, assessed_on=TODAY - dt.timedelta(days=10))
-    assessment_record(actor=actor, resident=world.resident, answers=all_yes(v1), assessed_on=TODAY)
+    assessment_record(actor=actor, resident=world.resident, answers={}, assessed_on=f.today() - dt.timedelta(days=10))
+    assessment_record(actor=actor, resident=world.resident, answers=all_yes(v1), assessed_on=f.today())
     assert (_counts("09784")["assessed"], _counts("09784")["skills_passed"]) == (1, 1)
     late_entry = assessment_record(actor=actor, resident=world.resident, answers={},
-                                   assessed_on=TODAY - dt.timedelta(days=30))
+                                   assessed_on=f.today() - dt.timedelta(days=30))
     assert late_entry.is_latest is False
     assert (_counts("01")["assessed"], _counts("01")["skills_passed"]) == (1, 1)  # province: summed on read
     assert (_counts("VN")["assessed"], _counts("VN")["skills_passed"]) == (1, 1)
@@ -50,9 +49,9 @@ def test_a_later_assessment_replaces_the_counted_one_and_an_older_one_does_not(w
 
 def test_a_framework_revision_keeps_old_assessments_readable_under_the_old_version(world, v1):
     actor = world.users["team_member"]
-    old = assessment_record(actor=actor, resident=world.resident, answers=all_yes(v1), assessed_on=TODAY)
+    old = assessment_record(actor=actor, resident=world.resident, answers=all_yes(v1), assessed_on=f.today())
     v2 = framework_load(actor=None, data=as_bytes(revision()))[0]
-    new = assessment_record(actor=actor, resident=world.resident, answers={"0.a": True}, assessed_on=TODAY)
+    new = assessment_record(actor=actor, resident=world.resident, answers={"0.a": True}, assessed_on=f.today())
     assert new.framework == v2 and Framework.objects.count() == 2
     shown = {a.pk: a for a in selectors.assessments_of(world.resident)}
     old_groups = [(r.group.code, r.group.title) for r in shown[old.pk].results.all()]
@@ -73,7 +72,7 @@ def test_an_answer_to_a_question_of_another_version_is_refused(world, v1):
 def test_a_future_date_is_refused(world, v1):
     with pytest.raises(DomainError, match="future"):
         assessment_record(actor=world.users["team_member"], resident=world.resident, answers={},
-                          assessed_on=TODAY + dt.timedelta(days=1))
+                          assessed_on=f.today() + dt.timedelta(days=1))
 
 
 def test_a_resident_outside_the_area_cannot_be_assessed(world, v1):

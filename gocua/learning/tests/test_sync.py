@@ -1,10 +1,10 @@
 """Assessments made offline: downloaded framework, uploaded through POST /api/v1/sync as "assessment" records."""
 
-import datetime as dt
 import uuid
 
 import pytest
 
+from gocua import testing as f
 from gocua.field.tests.conftest import DeviceClient, issue, record
 from gocua.learning import stats
 from gocua.learning.models import Assessment
@@ -12,7 +12,6 @@ from gocua.learning.services import framework_load
 from gocua.learning.tests.helpers import SHIPPED, all_yes, as_bytes, revision
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today().isoformat()
 
 
 @pytest.fixture
@@ -25,7 +24,8 @@ def phone(world):
     return DeviceClient(issue(world.users["team_member"]).secret)
 
 
-def _assessment(resident_uuid, answers, version="2025.1", on=TODAY):
+def _assessment(resident_uuid, answers, version="2025.1", on=None):
+    on = on or f.today().isoformat()
     return {"resident": str(resident_uuid), "assessed_on": on, "framework": version, "answers": answers}
 
 
@@ -61,7 +61,7 @@ def test_bad_assessment_records_are_refused_one_by_one(world, v1, phone):
         record("assessment", _assessment(world.resident.uuid, {}, version="1999.9")),
         record("assessment", _assessment(world.resident.uuid, {"9.z": True})),
         record("assessment", _assessment(world.resident.uuid, {}, on="2999-01-01")),
-        record("assessment", {"resident": "không-phải-uuid", "assessed_on": TODAY, "framework": "2025.1"}),
+        record("assessment", {"resident": "không-phải-uuid", "assessed_on": f.today().isoformat(), "framework": "2025.1"}),
     )["results"]
     assert [r["status"] for r in answers] == ["rejected"] * 5
     assert [r["code"] for r in answers][1:4] == ["framework_unknown", "answer_unknown", "assessment_date_future"]

@@ -22,7 +22,7 @@ def test_a_member_assesses_a_resident_through_the_web_form(world, v1):
     assert page.status_code == 200 and "Sử dụng thiết bị và phần mềm trên thiết bị" in page.text
     ticks = {f"q_{code}": "on" for code in all_yes(v1)}
     answer = client.post(f"/learning/residents/{world.resident.pk}/assess/",
-                         {"assessed_on": dt.date.today().strftime("%d/%m/%Y"), **ticks})
+                         {"assessed_on": f.today().strftime("%d/%m/%Y"), **ticks})
     assert answer.status_code == 302
     assessment = Assessment.objects.get()
     assert assessment.passed and assessment.recorded_by == world.users["team_member"]
@@ -46,7 +46,7 @@ def test_the_dashboard_shows_the_skills_and_course_counts(world, v1):
 
 def test_a_bad_date_is_a_400_with_the_message_and_nothing_recorded(world, v1):
     client = f.logged_in(world.users["team_member"])
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (f.today() + dt.timedelta(days=3)).isoformat()
     for value in ("32/13/2025", future):
         answer = client.post(f"/learning/residents/{world.resident.pk}/assess/", {"assessed_on": value})
         assert answer.status_code == 400

@@ -42,7 +42,7 @@ def test_the_growing_tables_are_partitioned_by_month_with_months_ahead(table):
     )[0]
     assert strategy == "r"
     names = {p.name for p in partitions.listing(connection) if p.table == table}
-    month = partitions.month_start(dt.date.today())
+    month = partitions.month_start(f.today())
     for _ in range(partitions.MONTHS_AHEAD + 1):
         assert partitions.partition_name(table, month) in names
         month = partitions.next_month(month)
@@ -52,7 +52,7 @@ def test_the_growing_tables_are_partitioned_by_month_with_months_ahead(table):
 def test_rows_land_in_their_month_and_a_query_reads_across_months():
     from gocua.accounts.models import AuditEvent
 
-    today = dt.date.today()
+    today = f.today()
     this_month = timezone.make_aware(dt.datetime(today.year, today.month, 2, 10, 0))
     last_month_day = partitions.month_start(today) - dt.timedelta(days=3)
     last_month = timezone.make_aware(dt.datetime.combine(last_month_day, dt.time(9, 0)))
@@ -183,7 +183,7 @@ def _items():
 def test_outcomes_land_in_the_month_of_their_visit_and_a_query_reads_across_months(world):
     from gocua.outreach.models import VisitOutcome
 
-    today = dt.date.today()
+    today = f.today()
     last_month = partitions.month_start(today) - dt.timedelta(days=3)
     partitions.ensure(connection, since=last_month)
     items = _items()
@@ -200,8 +200,8 @@ def test_a_stray_outcome_in_the_default_moves_to_its_month(world):
     from gocua.outreach.models import VisitOutcome
 
     # Older than the first month the migration made (this month, on an empty table).
-    long_ago = partitions.month_start(dt.date.today()) - dt.timedelta(days=100)
-    visit = _visit_on(world, dt.date.today(), *_items()[:1])
+    long_ago = partitions.month_start(f.today()) - dt.timedelta(days=100)
+    visit = _visit_on(world, f.today(), *_items()[:1])
     # A back-dated row no month takes yet (as an import of old paper lists would write).
     VisitOutcome.objects.filter(visit_resident__visit=visit).update(visited_on=long_ago)
     assert _outcome_homes(visit) == {"outreach_visitoutcome_default"}
@@ -216,7 +216,7 @@ def test_correcting_a_visits_date_moves_its_outcomes_to_the_new_month(world):
     from gocua.outreach.services.visits import visit_correct
     from gocua.outreach.tests.factories import checked, copies_disagreeing, outcome
 
-    today = dt.date.today()
+    today = f.today()
     earlier = partitions.month_start(today) - dt.timedelta(days=10)
     partitions.ensure(connection, since=earlier)
     item = _items()[0]
@@ -240,7 +240,7 @@ def test_the_outcomes_keep_their_keys_and_nothing_points_at_them(world):
     assert any("outreach_visitresident" in d for d in foreign) and any("outreach_serviceitem" in d for d in foreign)
     # A leaf: no foreign key points at it (convert refuses a table that one points at).
     assert _rows("SELECT 1 FROM pg_constraint WHERE confrelid = 'outreach_visitoutcome'::regclass") == []
-    visit = _visit_on(world, dt.date.today(), *_items()[:1])
+    visit = _visit_on(world, f.today(), *_items()[:1])
     from gocua.outreach.models import VisitOutcome
 
     row = VisitOutcome.objects.get(visit_resident__visit=visit)
@@ -256,7 +256,7 @@ def test_convert_refuses_a_table_a_foreign_key_points_at():
 
 
 def test_outcomes_convert_and_unconvert_round_trip_keeps_rows_and_keys(world):
-    _visit_on(world, dt.date.today(), *_items())
+    _visit_on(world, f.today(), *_items())
     (count,) = _rows("SELECT COUNT(*) FROM outreach_visitoutcome")[0]
 
     def keys():

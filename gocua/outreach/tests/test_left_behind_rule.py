@@ -18,7 +18,6 @@ from gocua.indicators.services import rollups_rebuild
 from gocua.outreach import need
 from gocua.outreach.services.visits import visit_record
 
-TODAY = timezone.localdate()
 # TT-001 (world's, never visited, no one proficient) and the one visited exactly 30 days ago are left behind.
 LEFT_BEHIND = ["TT-001", "TT-030", "TT-031"]
 
@@ -34,7 +33,7 @@ def boundary(world):
         household.refresh_from_db()
         visit_record(
             actor=world.users["team_member"], uuid=uuid.uuid4(), household=household,
-            visited_on=TODAY - dt.timedelta(days=days), member_ids=[member.pk],
+            visited_on=f.today() - dt.timedelta(days=days), member_ids=[member.pk],
             residents=[{"resident_id": resident.pk, "outcomes": []}],
         )
     rollups_rebuild()  # the reference date is today
@@ -48,9 +47,9 @@ def _client(user) -> Client:
 
 
 def test_the_window_starts_29_days_before_today():
-    assert need.first_recent_day(TODAY) == TODAY - dt.timedelta(days=29)
-    assert need.visited_recently([TODAY - dt.timedelta(days=29)], TODAY)
-    assert not need.visited_recently([TODAY - dt.timedelta(days=30)], TODAY)
+    assert need.first_recent_day(f.today()) == f.today() - dt.timedelta(days=29)
+    assert need.visited_recently([f.today() - dt.timedelta(days=29)], f.today())
+    assert not need.visited_recently([f.today() - dt.timedelta(days=30)], f.today())
 
 
 def test_the_list_the_figures_the_download_and_the_api_agree_on_day_30(boundary):
@@ -69,7 +68,7 @@ def test_the_list_the_figures_the_download_and_the_api_agree_on_day_30(boundary)
 
     row = UnitStat.objects.get(code=world.village.code)
     assert (row.households_left_behind, row.residents_left_behind) == (3, 2)
-    recomputed = recompute.stats("village_code", TODAY)[world.village.code]
+    recomputed = recompute.stats("village_code", f.today())[world.village.code]
     assert (recomputed["households_left_behind"], recomputed["residents_left_behind"]) == (3, 2)
 
     download = DeviceClient(issue(world.users["team_member"]).secret).get("/sync").json()

@@ -12,7 +12,6 @@ from gocua.outreach.services.visits import visit_delete
 from gocua.outreach.tests.factories import backdate, checked, outcome, record
 
 ALL_YES = dict.fromkeys(INDICATOR_NAMES, Tri.YES)
-THIS_YEAR = timezone.localdate().year
 
 
 def _assign(world, households, member):
@@ -79,7 +78,7 @@ def test_a_household_without_anyone_proficient_in_five_skills_lacks_essentials(w
 def test_children_do_not_make_a_household_lack_essentials(world, items, member):
     household = f.make_household(world.village)
     adult = f.make_resident(household, indicators=ALL_YES)
-    f.make_resident(household, full_name="Bé Na", relation="child", birth_year=THIS_YEAR - 8,
+    f.make_resident(household, full_name="Bé Na", relation="child", birth_year=f.today().year - 8,
                     indicators={"smartphone": Tri.NO})
     _assign(world, [household], member)
     record(world.users["team_member"], household, [checked(adult)])
@@ -102,11 +101,11 @@ def commune(world, items):
     """Households across the two villages of Xã Đan Phượng in known situations."""
     officer = world.users["commune_officer"]
     h1 = f.make_household(world.village, "H1")
-    f.make_resident(h1, full_name="Trần Văn Một", birth_year=THIS_YEAR - 45, indicators={"smartphone": Tri.NO})
-    f.make_resident(h1, full_name="Bé Hai", relation="child", birth_year=THIS_YEAR - 10,
+    f.make_resident(h1, full_name="Trần Văn Một", birth_year=f.today().year - 45, indicators={"smartphone": Tri.NO})
+    f.make_resident(h1, full_name="Bé Hai", relation="child", birth_year=f.today().year - 10,
                     indicators={"smartphone": Tri.NO})
     h2 = f.make_household(world.village2, "H2")
-    f.make_resident(h2, full_name="Cụ Ba", birth_year=THIS_YEAR - 70, indicators={"vneid_level2": Tri.NO})
+    f.make_resident(h2, full_name="Cụ Ba", birth_year=f.today().year - 70, indicators={"vneid_level2": Tri.NO})
     h3 = f.make_household(world.village, "H3")
     f.make_resident(h3, full_name="Giỏi Giang", indicators=ALL_YES)
     h4 = backdate(f.make_household(world.village, "H4"))

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from gocua import testing as f
 from gocua.households.models import Household
@@ -13,10 +12,6 @@ from gocua.indicators.tests.conftest import client_for
 from gocua.places import reorg
 from gocua.places.tests.conftest import DECISION
 
-TODAY = timezone.localdate()
-LAST_WEEK = TODAY - dt.timedelta(days=7)
-TWO_WEEKS = TODAY - dt.timedelta(days=14)
-
 
 @pytest.fixture
 def merged(aged):
@@ -25,9 +20,9 @@ def merged(aged):
     for key in ("TH-001", "TH-002"):
         f.make_resident(f.make_household(w.village2, key), full_name="Phạm Thị Em", birth_year=1970, gender="female")
     Household.objects.update(created_at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
-    snapshot_take(on=TWO_WEEKS)
+    snapshot_take(on=(f.today() - dt.timedelta(days=14)))
     change = reorg.village_merge(actor=w.users["commune_officer"], villages=[w.village, w.village2],
-                                 name="Thôn Đông Tiến", decision=DECISION, effective_on=TODAY)
+                                 name="Thôn Đông Tiến", decision=DECISION, effective_on=f.today())
     w.new_code = change.result["opened"][0]
     return w
 
@@ -39,27 +34,27 @@ def _api(user, code, query):
 
 
 def test_on_todays_map_a_past_period_of_the_new_village_sums_the_old_villages(merged):
-    body = _api(merged.users["commune_officer"], merged.new_code, f"date={LAST_WEEK}&map=now")
+    body = _api(merged.users["commune_officer"], merged.new_code, f"date={(f.today() - dt.timedelta(days=7))}&map=now")
     assert body["map"] == "now" and body["source"] == "snapshot"
     assert body["figures"]["households"] == 3
     assert sorted(body["merged_in"]) == sorted([merged.village.code, merged.village2.code])
-    assert _api(merged.users["commune_officer"], merged.new_code, f"date={LAST_WEEK}")["figures"]["households"] == 3
+    assert _api(merged.users["commune_officer"], merged.new_code, f"date={(f.today() - dt.timedelta(days=7))}")["figures"]["households"] == 3
 
 
 def test_on_the_map_as_it_was_the_new_village_did_not_exist_and_the_old_ones_keep_their_figures(merged):
     officer = merged.users["commune_officer"]
-    body = _api(officer, merged.new_code, f"date={LAST_WEEK}&map=then")
+    body = _api(officer, merged.new_code, f"date={(f.today() - dt.timedelta(days=7))}&map=then")
     assert body["available"] is False and body["notice"]["code"] == "before_unit_existed"
-    assert _api(officer, merged.village.code, f"date={LAST_WEEK}&map=then")["figures"]["households"] == 1
-    assert _api(officer, merged.village2.code, f"date={LAST_WEEK}&map=then")["figures"]["households"] == 2
+    assert _api(officer, merged.village.code, f"date={(f.today() - dt.timedelta(days=7))}&map=then")["figures"]["households"] == 1
+    assert _api(officer, merged.village2.code, f"date={(f.today() - dt.timedelta(days=7))}&map=then")["figures"]["households"] == 2
 
 
 def test_the_communes_children_for_a_past_period_follow_the_chosen_map(merged):
     officer = merged.users["commune_officer"]
     client = client_for(officer)
-    now = client.get(f"/api/v1/units/09784/children/indicators?date={LAST_WEEK}&map=now").json()
+    now = client.get(f"/api/v1/units/09784/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     assert [(c["unit"]["code"], c["figures"]["households"]) for c in now["children"]] == [(merged.new_code, 3)]
-    then = client.get(f"/api/v1/units/09784/children/indicators?date={LAST_WEEK}&map=then").json()
+    then = client.get(f"/api/v1/units/09784/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=then").json()
     assert sorted((c["unit"]["code"], c["figures"]["households"]) for c in then["children"]) == sorted(
         [(merged.village.code, 1), (merged.village2.code, 2)])
 
@@ -73,17 +68,17 @@ def test_the_trend_runs_on_across_the_merger_on_todays_map_and_breaks_on_the_old
     officer = merged.users["commune_officer"]
     new = selectors.unit_for(user=officer, code=merged.new_code)
     trend = selectors.unit_trend(figures=selectors.unit_figures(user=officer, unit=new))
-    assert [(day, s.households) for day, s in trend.points] == [(TWO_WEEKS, 3), (TODAY, 3)]
+    assert [(day, s.households) for day, s in trend.points] == [((f.today() - dt.timedelta(days=14)), 3), (f.today(), 3)]
     old = selectors.unit_for(user=officer, code=merged.village.code)
     old_trend = selectors.unit_trend(figures=selectors.unit_figures(user=officer, unit=old))
-    assert [(day, s.households) for day, s in old_trend.points] == [(TWO_WEEKS, 1)]
+    assert [(day, s.households) for day, s in old_trend.points] == [((f.today() - dt.timedelta(days=14)), 1)]
 
 
 def test_the_dashboard_page_offers_both_maps_for_a_past_date(merged):
     client = client_for(merged.users["commune_officer"])
-    now = client.get(f"/dashboards/{merged.new_code}/?date={LAST_WEEK}").content.decode()
+    now = client.get(f"/dashboards/{merged.new_code}/?date={(f.today() - dt.timedelta(days=7))}").content.decode()
     assert "Thôn Đông Tiến" in now and "map=then" in now
-    then = client.get(f"/dashboards/{merged.new_code}/?date={LAST_WEEK}&map=then")
+    then = client.get(f"/dashboards/{merged.new_code}/?date={(f.today() - dt.timedelta(days=7))}&map=then")
     assert then.status_code == 200 and "did not exist yet" in then.content.decode()
-    report = client.get(f"/dashboards/09784/report/?date={LAST_WEEK}&map=then").content.decode()
+    report = client.get(f"/dashboards/09784/report/?date={(f.today() - dt.timedelta(days=7))}&map=then").content.decode()
     assert "Thôn Tháp Hạ" in report

@@ -20,11 +20,9 @@ from gocua.places.models import Reorganisation, Unit, UnitSuccession
 from gocua.places.tests.conftest import DECISION
 from gocua.teams.models import Team
 
-TODAY = timezone.localdate()
-LAST_WEEK = TODAY - dt.timedelta(days=7)
 
-
-def _visit(world, household, *, on=TODAY, follow_up_on=None):
+def _visit(world, household, *, on=None, follow_up_on=None):
+    on = on or f.today()
     leader = world.users["team_leader"]
     return visit_record(
         actor=leader, uuid=uuid.uuid4(), household=Household.objects.get(pk=household.pk), visited_on=on,
@@ -44,15 +42,15 @@ def two_villages(aged):
     f.make_resident(h2, full_name="Phạm Thị Em", birth_year=1970, gender="female")
     f.make_resident(h3, full_name="Lê Văn Dũng", birth_year=1990)
     Assignment.objects.create(household=w.household, member=w.users["team_member"].member)
-    _visit(w, w.household, on=LAST_WEEK)
-    snapshot_take(on=LAST_WEEK)
+    _visit(w, w.household, on=(f.today() - dt.timedelta(days=7)))
+    snapshot_take(on=(f.today() - dt.timedelta(days=7)))
     return w
 
 
 def _merge(world, **kwargs):
     return reorg.village_merge(
         actor=world.users["commune_officer"], villages=[world.village, world.village2], name="Thôn Đông Tiến",
-        decision=DECISION, effective_on=kwargs.pop("effective_on", TODAY), **kwargs,
+        decision=DECISION, effective_on=kwargs.pop("effective_on", f.today()), **kwargs,
     )
 
 
@@ -62,7 +60,7 @@ def test_merging_two_villages_moves_every_household_resident_team_and_assignment
     change = _merge(w)
     assert change.status == Reorganisation.Status.APPLIED
     new = Unit.objects.get(code=change.result["opened"][0])
-    assert new.name == "Thôn Đông Tiến" and new.valid_from == TODAY and new.parent.code == "09784"
+    assert new.name == "Thôn Đông Tiến" and new.valid_from == f.today() and new.parent.code == "09784"
     assert Household.objects.filter(village=new).count() == 3
     assert not Household.objects.filter(village_code__in=old_codes).exists()
     assert set(Resident.objects.filter(household__village=new).values_list("village_code", flat=True)) == {new.code}
@@ -75,7 +73,7 @@ def test_merging_two_villages_moves_every_household_resident_team_and_assignment
     # The two "TT-001" households cannot share a key in one village: the one from Tháp Hạ got a suffix.
     assert change.result["rekeyed"] == [{"from": "TT-001", "to": f"TT-001-{w.village2.code[-3:]}", "village": w.village2.code}]
     for old in Unit.objects.filter(code__in=old_codes):
-        assert old.valid_to == TODAY - dt.timedelta(days=1)
+        assert old.valid_to == f.today() - dt.timedelta(days=1)
         assert UnitSuccession.objects.filter(predecessor=old, successor=new, change="merge").exists()
     assert change.result["moved"]["households"] == 3
     assert AuditEvent.objects.filter(action="reorg.apply", object_id=str(change.pk)).exists()
@@ -83,7 +81,7 @@ def test_merging_two_villages_moves_every_household_resident_team_and_assignment
 
 def test_after_a_merge_the_figures_move_and_the_old_ones_stay_for_the_period_before(two_villages):
     w = two_villages
-    before = {c: UnitSnapshot.objects.get(code=c, on=LAST_WEEK).values for c in (w.village.code, w.village2.code)}
+    before = {c: UnitSnapshot.objects.get(code=c, on=(f.today() - dt.timedelta(days=7))).values for c in (w.village.code, w.village2.code)}
     change = _merge(w)
     new_code = change.result["opened"][0]
     stat = UnitStat.objects.get(code=new_code)
@@ -91,7 +89,7 @@ def test_after_a_merge_the_figures_move_and_the_old_ones_stay_for_the_period_bef
     assert UnitStat.objects.get(code=w.village.code).households == 0
     assert UnitStat.objects.get(code="09784").households == 3  # the commune neither lost nor gained
     for code, values in before.items():  # the snapshot of last week still reads the same, under the old code
-        assert UnitSnapshot.objects.get(code=code, on=LAST_WEEK).values == values
+        assert UnitSnapshot.objects.get(code=code, on=(f.today() - dt.timedelta(days=7))).values == values
     assert before[w.village.code]["households"] == 1 and before[w.village2.code]["households"] == 2
     assert rollups_check().differences == []
     call_command("check_rollups", "VN")  # exits 1 on drift
@@ -109,7 +107,7 @@ def test_a_dry_run_reports_what_would_move_and_writes_nothing(two_villages):
 def test_absorbing_a_village_keeps_the_absorbing_village_and_its_code(two_villages):
     w = two_villages
     reorg.village_absorb(actor=w.users["commune_officer"], villages=[w.village2], into=w.village,
-                         decision=DECISION, effective_on=TODAY)
+                         decision=DECISION, effective_on=f.today())
     assert Unit.objects.get(pk=w.village.pk).valid_to is None
     assert Household.objects.filter(village=w.village).count() == 3
     assert rollups_check().differences == []
@@ -119,9 +117,9 @@ def test_an_open_follow_up_moves_with_its_household_and_a_done_visit_stays(two_v
     from gocua.outreach.models import Visit
 
     w = two_villages
-    done = Visit.objects.get(household=w.household, visited_on=LAST_WEEK)
+    done = Visit.objects.get(household=w.household, visited_on=(f.today() - dt.timedelta(days=7)))
     follow = _visit(w, w.household)
-    Visit.objects.filter(pk=follow.pk).update(follow_up_on=TODAY + dt.timedelta(days=3))
+    Visit.objects.filter(pk=follow.pk).update(follow_up_on=f.today() + dt.timedelta(days=3))
     change = _merge(w)
     assert Visit.objects.get(pk=follow.pk).village_code == change.result["opened"][0]
     assert Visit.objects.get(pk=done.pk).village_code == w.village.code
@@ -132,7 +130,7 @@ def test_a_village_moved_to_another_commune_gets_a_code_of_that_commune(aged):
     w = aged
     other = f.unit("09787")
     change = reorg.village_move(actor=w.users["province_officer"], village=w.village, to_commune=other,
-                                decision=DECISION, effective_on=TODAY)
+                                decision=DECISION, effective_on=f.today())
     new = Unit.objects.get(code=change.result["opened"][0])
     assert new.code.startswith("09787-") and new.name == w.village.name
     assert Household.objects.get(pk=w.household.pk).commune_code == "09787"
@@ -142,20 +140,20 @@ def test_a_village_moved_to_another_commune_gets_a_code_of_that_commune(aged):
 def test_a_commune_officer_cannot_move_a_village_into_a_commune_outside_their_area(aged):
     with pytest.raises(Forbidden):
         reorg.village_move(actor=aged.users["commune_officer"], village=aged.village, to_commune=f.unit("09787"),
-                           decision=DECISION, effective_on=TODAY)
+                           decision=DECISION, effective_on=f.today())
 
 
 def test_an_officer_of_another_commune_cannot_merge_these_villages(aged):
     with pytest.raises(Forbidden):
         reorg.village_merge(actor=aged.users["other_commune_officer"], villages=[aged.village, aged.village2],
-                            name="Thôn X", decision=DECISION, effective_on=TODAY)
+                            name="Thôn X", decision=DECISION, effective_on=f.today())
     assert not Reorganisation.objects.exists()
 
 
 def test_only_a_national_administrator_changes_communes(aged):
     with pytest.raises(Forbidden):
         reorg.commune_rename(actor=aged.users["province_officer"], commune=f.unit("09784"), name="Xã Mới",
-                             decision=DECISION, effective_on=TODAY)
+                             decision=DECISION, effective_on=f.today())
 
 
 def test_renaming_a_village_keeps_its_code_and_the_old_name_searchable(aged):
@@ -163,7 +161,7 @@ def test_renaming_a_village_keeps_its_code_and_the_old_name_searchable(aged):
 
     w = aged
     reorg.village_rename_decided(actor=w.users["commune_officer"], village=w.village, name="Thôn Tháp Đông",
-                                 decision=DECISION, effective_on=TODAY)
+                                 decision=DECISION, effective_on=f.today())
     unit = Unit.objects.get(pk=w.village.pk)
     assert unit.name == "Thôn Tháp Đông" and unit.code == w.village.code
     found = unit_search(user=w.users["commune_officer"], query="Tháp Thượng")
@@ -181,18 +179,18 @@ def test_search_and_address_lookup_follow_a_merger_to_the_successor(two_villages
     assert [u.code for u in found] == [new_code] and found[0].formerly == "Thôn Tháp Hạ"
     assert village_by_name(commune=f.unit("09784"), name="Thôn Tháp Hạ").code == new_code
     # Asked for a date before the merger, the lookup answers the village as it was then.
-    assert village_by_name(commune=f.unit("09784"), name="Thôn Tháp Hạ", on=LAST_WEEK).code == w.village2.code
+    assert village_by_name(commune=f.unit("09784"), name="Thôn Tháp Hạ", on=(f.today() - dt.timedelta(days=7))).code == w.village2.code
 
 
 def test_bad_input_is_refused_with_a_domain_error_and_nothing_is_written(aged):
     w = aged
     officer = w.users["commune_officer"]
     with pytest.raises(DomainError) as err:
-        reorg.village_merge(actor=officer, villages=[w.village], name="X", decision=DECISION, effective_on=TODAY)
+        reorg.village_merge(actor=officer, villages=[w.village], name="X", decision=DECISION, effective_on=f.today())
     assert err.value.code == "merge_needs_two"
     with pytest.raises(DomainError) as err:
         reorg.village_merge(actor=officer, villages=[w.village, w.village2], name="X",
-                            decision=reorg.Decision("", DECISION.date, DECISION.issuer), effective_on=TODAY)
+                            decision=reorg.Decision("", DECISION.date, DECISION.issuer), effective_on=f.today())
     assert err.value.code == "decision_number_required"
     with pytest.raises(DomainError) as err:
         reorg.village_merge(actor=officer, villages=[w.village, w.village2], name="X", decision=DECISION,
@@ -204,26 +202,26 @@ def test_bad_input_is_refused_with_a_domain_error_and_nothing_is_written(aged):
 def test_retiring_a_village_with_households_is_refused(aged):
     with pytest.raises(DomainError) as err:
         reorg.village_retire(actor=aged.users["commune_officer"], village=aged.village, decision=DECISION,
-                             effective_on=TODAY)
+                             effective_on=f.today())
     assert err.value.code == "unit_not_empty"
 
 
 def test_an_empty_village_retires(aged):
     empty = Unit.objects.get(pk=aged.village2.pk)
-    reorg.village_retire(actor=aged.users["commune_officer"], village=empty, decision=DECISION, effective_on=TODAY)
-    assert Unit.objects.get(pk=empty.pk).valid_to == TODAY - dt.timedelta(days=1)
+    reorg.village_retire(actor=aged.users["commune_officer"], village=empty, decision=DECISION, effective_on=f.today())
+    assert Unit.objects.get(pk=empty.pk).valid_to == f.today() - dt.timedelta(days=1)
 
 
 def test_communes_merge_into_a_new_commune_with_their_villages_under_new_codes(aged):
     w = aged
     change = reorg.commune_merge(actor=w.users["national_admin"], communes=[f.unit("09784"), f.unit("09787")],
-                                 code="99901", name="Xã Đan Phượng Mới", decision=DECISION, effective_on=TODAY)
+                                 code="99901", name="Xã Đan Phượng Mới", decision=DECISION, effective_on=f.today())
     new = Unit.objects.get(code="99901", valid_to__isnull=True)
     assert new.parent.code == "01"
     household = Household.objects.get(pk=w.household.pk)
     assert household.commune_code == "99901" and household.village.code.startswith("99901-")
     assert User.objects.get(pk=w.users["commune_officer"].pk).scope_unit_id == new.pk
-    assert Unit.objects.get(code="09784").valid_to == TODAY - dt.timedelta(days=1)
+    assert Unit.objects.get(code="09784").valid_to == f.today() - dt.timedelta(days=1)
     assert change.result["moved"]["households"] == 1
     assert rollups_check().differences == []
 
@@ -244,7 +242,7 @@ def test_every_model_naming_a_unit_is_either_moved_or_kept_as_history():
 def test_team_roles_cannot_merge_villages(aged, role):
     with pytest.raises(Forbidden):
         reorg.village_merge(actor=aged.users[role.value], villages=[aged.village, aged.village2], name="Thôn X",
-                            decision=DECISION, effective_on=TODAY)
+                            decision=DECISION, effective_on=f.today())
 
 
 def _sheet(rows) -> bytes:
@@ -269,14 +267,14 @@ def test_a_village_splits_by_an_uploaded_sheet_of_household_keys(aged):
     data = _sheet([["Mã hộ", "Thôn mới"], ["TT-001", "Thôn Tháp Thượng 1"], ["TT-002", "Thôn Tháp Thượng 2"]])
     parts = split_parts(split_rows(data), {"TT-001", "TT-002"})
     change = reorg.village_split(actor=w.users["commune_officer"], village=w.village, parts=parts, decision=DECISION,
-                                 effective_on=TODAY, teams_to=1)
+                                 effective_on=f.today(), teams_to=1)
     one, two = (Unit.objects.get(code=c) for c in change.result["opened"])
     assert (one.name, two.name) == ("Thôn Tháp Thượng 1", "Thôn Tháp Thượng 2")
     assert Household.objects.get(pk=w.household.pk).village_id == one.pk
     assert Household.objects.get(pk=second.pk).village_id == two.pk
     assert Team.objects.get(pk=w.team.pk).unit_id == two.pk
     assert UnitSuccession.objects.filter(predecessor=w.village, change="split").count() == 2
-    assert Unit.objects.get(pk=w.village.pk).valid_to == TODAY - dt.timedelta(days=1)
+    assert Unit.objects.get(pk=w.village.pk).valid_to == f.today() - dt.timedelta(days=1)
     assert rollups_check().differences == []
 
 
@@ -284,7 +282,7 @@ def test_a_split_that_leaves_a_household_out_is_refused(aged):
     w = aged
     f.make_household(w.village, "TT-002")
     with pytest.raises(DomainError) as err:
-        reorg.village_split(actor=w.users["commune_officer"], village=w.village, decision=DECISION, effective_on=TODAY,
+        reorg.village_split(actor=w.users["commune_officer"], village=w.village, decision=DECISION, effective_on=f.today(),
                             parts=[{"name": "Thôn A", "households": ["TT-001"]}, {"name": "Thôn B", "households": []}])
     assert err.value.code == "split_incomplete" and "TT-002" in str(err.value.message)
     assert Unit.objects.get(pk=w.village.pk).valid_to is None
@@ -321,7 +319,7 @@ def test_a_truncated_old_xls_split_sheet_is_unreadable_not_a_crash(reader):
 
 def test_a_future_change_is_scheduled_and_applied_on_its_date_by_apply_due(two_villages, monkeypatch):
     w = two_villages
-    later = TODAY + dt.timedelta(days=10)
+    later = f.today() + dt.timedelta(days=10)
     change = _merge(w, effective_on=later)
     assert change.status == Reorganisation.Status.SCHEDULED
     assert Unit.objects.get(pk=w.village.pk).valid_to is None
@@ -344,7 +342,7 @@ def test_scheduling_enqueues_a_task_for_the_effective_date_that_applies_the_chan
     from gocua.places.tasks import reorganisation_apply_task
 
     w = two_villages
-    later = TODAY + dt.timedelta(days=3)
+    later = f.today() + dt.timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
         change = _merge(w, effective_on=later)
     task = DBTaskResult.objects.get()
@@ -360,7 +358,7 @@ def test_the_command_prints_what_a_dry_run_would_move(two_villages, capsys):
     w = two_villages
     call_command("units", "merge", w.village.code, w.village2.code, "--name", "Thôn Đông Tiến",
                  "--decision", "5/QĐ-UBND", "--decision-date", "2026-01-02", "--issuer", "UBND xã",
-                 "--effective", TODAY.isoformat(), "--as", w.users["commune_officer"].username, "--dry-run")
+                 "--effective", f.today().isoformat(), "--as", w.users["commune_officer"].username, "--dry-run")
     out = capsys.readouterr().out
     assert "DRY RUN" in out and "households 3" in out and "residents 3" in out
     assert not Reorganisation.objects.exists()
@@ -371,10 +369,10 @@ def test_the_command_refuses_bad_input_without_a_traceback(aged):
 
     with pytest.raises(CommandError, match="merge_needs_two"):
         call_command("units", "merge", aged.village.code, "--name", "X", "--decision", "1", "--decision-date",
-                     "2026-01-02", "--issuer", "UBND", "--effective", TODAY.isoformat())
+                     "2026-01-02", "--issuer", "UBND", "--effective", f.today().isoformat())
     with pytest.raises(CommandError, match="No current unit"):
         call_command("units", "retire", "nope", "--decision", "1", "--decision-date", "2026-01-02",
-                     "--issuer", "UBND", "--effective", TODAY.isoformat())
+                     "--issuer", "UBND", "--effective", f.today().isoformat())
 
 
 @pytest.mark.vietnamese
@@ -440,7 +438,7 @@ def test_search_understands_the_words_people_add_to_an_old_name(two_villages, qu
 
 def test_a_scheduled_change_can_be_cancelled_and_is_then_never_applied(two_villages, monkeypatch):
     w = two_villages
-    later = TODAY + dt.timedelta(days=5)
+    later = f.today() + dt.timedelta(days=5)
     change = _merge(w, effective_on=later)
     call_command("units", "cancel", str(change.pk), "--as", w.users["commune_officer"].username)
     monkeypatch.setattr(reorg, "_today", lambda: later)
@@ -451,7 +449,7 @@ def test_a_scheduled_change_can_be_cancelled_and_is_then_never_applied(two_villa
 
 
 def test_an_officer_of_another_commune_cannot_cancel_the_change(two_villages):
-    change = _merge(two_villages, effective_on=TODAY + dt.timedelta(days=5))
+    change = _merge(two_villages, effective_on=f.today() + dt.timedelta(days=5))
     with pytest.raises(Forbidden):
         reorg.reorganisation_cancel(actor=two_villages.users["other_commune_officer"], reorganisation=change)
 
@@ -460,7 +458,7 @@ def test_the_list_of_changes_shows_only_those_in_the_users_area(two_villages):
     from gocua.places.selectors import reorganisations_visible
 
     w = two_villages
-    change = _merge(w, effective_on=TODAY + dt.timedelta(days=5))
+    change = _merge(w, effective_on=f.today() + dt.timedelta(days=5))
     for role, seen in (("commune_officer", [change.pk]), ("province_officer", [change.pk]),
                        ("national_admin", [change.pk]), ("other_commune_officer", []), ("team_leader", [])):
         assert list(reorganisations_visible(user=w.users[role]).values_list("pk", flat=True)) == seen, role

@@ -24,9 +24,6 @@ from gocua.places.models import Reorganisation, Unit, UnitSuccession
 from gocua.places.tests.conftest import DECISION
 from gocua.teams.models import Team
 
-TODAY = timezone.localdate()
-LAST_WEEK = TODAY - dt.timedelta(days=7)
-
 
 def _visit(world, household, *, on):
     leader = world.users["team_leader"]
@@ -49,12 +46,12 @@ def commune(aged):
         f.make_resident(f.make_household(w.village2, key), full_name=name, birth_year=1975)
     Household.objects.update(created_at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
     Assignment.objects.create(household=w.household, member=w.users["team_member"].member)
-    w.done = _visit(w, w.household, on=LAST_WEEK)
-    w.follow = _visit(w, w.household, on=TODAY)
-    Visit.objects.filter(pk=w.follow.pk).update(follow_up_on=TODAY + dt.timedelta(days=3))
+    w.done = _visit(w, w.household, on=(f.today() - dt.timedelta(days=7)))
+    w.follow = _visit(w, w.household, on=f.today())
+    Visit.objects.filter(pk=w.follow.pk).update(follow_up_on=f.today() + dt.timedelta(days=3))
     w.project = make_project(w.users["team_leader"], w.village)
     give(w.users["team_leader"], w.project, money_vnd=200_000)
-    snapshot_take(on=LAST_WEEK)
+    snapshot_take(on=(f.today() - dt.timedelta(days=7)))
     return w
 
 
@@ -64,14 +61,14 @@ def _split(world, **kwargs):
         {"code": "99902", "name": "Xã Đan Phượng Nam", "villages": [world.village2.code]},
     ])
     return reorg.commune_split(actor=world.users["national_admin"], commune=f.unit("09784"), parts=parts,
-                               decision=DECISION, effective_on=kwargs.pop("effective_on", TODAY), **kwargs)
+                               decision=DECISION, effective_on=kwargs.pop("effective_on", f.today()), **kwargs)
 
 
 def _move(world, **kwargs):
     return reorg.commune_move(actor=world.users["national_admin"], commune=f.unit("09784"),
                               to_province=kwargs.pop("to_province", None) or f.unit("19774").parent,
                               code=kwargs.pop("code", "99903"), decision=DECISION,
-                              effective_on=kwargs.pop("effective_on", TODAY), **kwargs)
+                              effective_on=kwargs.pop("effective_on", f.today()), **kwargs)
 
 
 def _clean():
@@ -87,7 +84,7 @@ def test_splitting_a_commune_sends_each_village_with_its_households_to_its_new_c
     change = _split(w, teams_to=0)
     assert change.status == Reorganisation.Status.APPLIED
     north, south = Unit.objects.get(code="99901"), Unit.objects.get(code="99902")
-    assert (north.parent.code, south.parent.code, north.valid_from) == ("01", "01", TODAY)
+    assert (north.parent.code, south.parent.code, north.valid_from) == ("01", "01", f.today())
     household = Household.objects.get(pk=w.household.pk)
     assert household.commune_code == "99901" and household.village.parent_id == north.pk
     assert household.village.name == "Thôn Tháp Thượng" and household.village_code.startswith("99901-")
@@ -106,7 +103,7 @@ def test_splitting_a_commune_sends_each_village_with_its_households_to_its_new_c
     # The commune officer's area was the old commune: it is now the part chosen to keep the teams.
     assert User.objects.get(pk=w.users["commune_officer"].pk).scope_unit_id == north.pk
     old = Unit.objects.get(code="09784")
-    assert old.valid_to == TODAY - dt.timedelta(days=1)
+    assert old.valid_to == f.today() - dt.timedelta(days=1)
     assert set(UnitSuccession.objects.filter(predecessor=old, change="split").values_list(
         "successor__code", flat=True)) == {"99901", "99902"}
     assert UnitSuccession.objects.filter(predecessor=w.village, change="move").count() == 1
@@ -167,38 +164,38 @@ def test_a_split_listing_a_village_of_another_commune_is_refused(commune):
 def test_only_a_national_administrator_splits_or_moves_a_commune(commune, role):
     with pytest.raises(Forbidden):
         reorg.commune_split(actor=commune.users[role], commune=f.unit("09784"), decision=DECISION,
-                            effective_on=TODAY, parts=[{"code": "99901", "name": "A", "villages": []}] * 2)
+                            effective_on=f.today(), parts=[{"code": "99901", "name": "A", "villages": []}] * 2)
     with pytest.raises(Forbidden):
         reorg.commune_move(actor=commune.users[role], commune=f.unit("09784"), to_province=f.unit("19774").parent,
-                           code="99903", decision=DECISION, effective_on=TODAY)
+                           code="99903", decision=DECISION, effective_on=f.today())
 
 
 def test_a_split_commune_reads_as_it_was_then_and_its_villages_carry_their_history_on_todays_map(commune):
     w = commune
     _split(w)
     admin = client_for(w.users["national_admin"])
-    then = admin.get(f"/api/v1/units/09784/children/indicators?date={LAST_WEEK}&map=then").json()
+    then = admin.get(f"/api/v1/units/09784/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=then").json()
     assert sorted((c["unit"]["code"], c["figures"]["households"]) for c in then["children"]) == sorted(
         [(w.village.code, 1), (w.village2.code, 2)])
-    old = admin.get(f"/api/v1/units/09784/indicators?date={LAST_WEEK}&map=then").json()
+    old = admin.get(f"/api/v1/units/09784/indicators?date={(f.today() - dt.timedelta(days=7))}&map=then").json()
     assert old["figures"]["households"] == 3
     # On today's map each moved village carries its old figures, and a commune made by the split
     # carries the villages it received (a commune is split by whole villages, so its past adds up).
     moved = Unit.objects.get(parent__code="99902", valid_to__isnull=True)
-    village_now = admin.get(f"/api/v1/units/{moved.code}/indicators?date={LAST_WEEK}&map=now").json()
+    village_now = admin.get(f"/api/v1/units/{moved.code}/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     assert village_now["figures"]["households"] == 2 and village_now["merged_in"] == [w.village2.code]
-    south = admin.get(f"/api/v1/units/99902/indicators?date={LAST_WEEK}&map=now").json()
+    south = admin.get(f"/api/v1/units/99902/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     assert south["available"] is True and south["figures"]["households"] == 2
-    north = admin.get(f"/api/v1/units/99901/indicators?date={LAST_WEEK}&map=now").json()
+    north = admin.get(f"/api/v1/units/99901/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     assert north["figures"]["households"] == 1
     # On the map as it was, the new communes did not exist yet.
-    part = admin.get(f"/api/v1/units/99902/indicators?date={LAST_WEEK}&map=then").json()
+    part = admin.get(f"/api/v1/units/99902/indicators?date={(f.today() - dt.timedelta(days=7))}&map=then").json()
     assert part["available"] is False and part["notice"]["code"] == "before_unit_existed"
     # The province's children on today's map: the two new communes with their villages' past.
-    now = admin.get(f"/api/v1/units/01/children/indicators?date={LAST_WEEK}&map=now").json()
+    now = admin.get(f"/api/v1/units/01/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     listed = {c["unit"]["code"]: c["figures"]["households"] for c in now["children"]}
     assert (listed.get("99901"), listed.get("99902")) == (1, 2) and "09784" not in listed
-    province = admin.get(f"/api/v1/units/01/children/indicators?date={LAST_WEEK}&map=then").json()
+    province = admin.get(f"/api/v1/units/01/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=then").json()
     assert ("09784", 3) in [(c["unit"]["code"], c["figures"]["households"]) for c in province["children"]]
 
 
@@ -223,7 +220,7 @@ def test_moving_a_commune_to_another_province_rewrites_every_province_code_that_
     assert Visit.objects.get(pk=w.follow.pk).province_code == hue.code  # open follow-up: moved
     assert Visit.objects.get(pk=w.done.pk).province_code == "01"  # done visit: kept where it happened
     old = Unit.objects.get(code="09784")
-    assert old.valid_to == TODAY - dt.timedelta(days=1)
+    assert old.valid_to == f.today() - dt.timedelta(days=1)
     assert UnitSuccession.objects.filter(predecessor=old, successor=new, change="move").exists()
     # Audit events are history (KEPT): the events recorded in Hà Nội keep Hà Nội's codes.
     assert AuditEvent.objects.filter(action="reorg.apply", object_id=str(change.pk)).exists()
@@ -240,10 +237,10 @@ def test_the_rows_under_a_moved_follow_up_carry_its_new_province(commune):
     w, leader = commune, commune.users["team_leader"]
     item = ServiceItem.objects.get(code="vneid")
     follow = visit_record(
-        actor=leader, uuid=uuid.uuid4(), household=Household.objects.get(pk=w.household.pk), visited_on=TODAY,
+        actor=leader, uuid=uuid.uuid4(), household=Household.objects.get(pk=w.household.pk), visited_on=f.today(),
         member_ids=[leader.member.pk],
         residents=[{"resident_id": w.resident.pk, "outcomes": [
-            {"item_id": item.pk, "outcome": "follow_up", "follow_up_on": TODAY + dt.timedelta(days=5)}]}],
+            {"item_id": item.pk, "outcome": "follow_up", "follow_up_on": f.today() + dt.timedelta(days=5)}]}],
     )
     _move(w)
     hue = f.unit("19774").province_code
@@ -271,15 +268,15 @@ def test_a_moved_commune_reads_the_same_under_its_old_province_then_and_under_th
     hue = f.unit("19774").parent.code
     _move(w)
     admin = client_for(w.users["national_admin"])
-    then = admin.get(f"/api/v1/units/01/children/indicators?date={LAST_WEEK}&map=then").json()
+    then = admin.get(f"/api/v1/units/01/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=then").json()
     assert ("09784", 3) in [(c["unit"]["code"], c["figures"]["households"]) for c in then["children"]]
-    now_old = admin.get(f"/api/v1/units/01/children/indicators?date={LAST_WEEK}&map=now").json()
+    now_old = admin.get(f"/api/v1/units/01/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     assert "09784" not in [c["unit"]["code"] for c in now_old["children"]]
-    now_new = admin.get(f"/api/v1/units/{hue}/children/indicators?date={LAST_WEEK}&map=now").json()
+    now_new = admin.get(f"/api/v1/units/{hue}/children/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     assert ("99903", 3) in [(c["unit"]["code"], c["figures"]["households"]) for c in now_new["children"]]
-    moved = admin.get(f"/api/v1/units/99903/indicators?date={LAST_WEEK}&map=now").json()
+    moved = admin.get(f"/api/v1/units/99903/indicators?date={(f.today() - dt.timedelta(days=7))}&map=now").json()
     assert moved["figures"]["households"] == 3 and moved["merged_in"] == ["09784"]
-    assert admin.get(f"/api/v1/units/99903/indicators?date={LAST_WEEK}&map=then").json()["available"] is False
+    assert admin.get(f"/api/v1/units/99903/indicators?date={(f.today() - dt.timedelta(days=7))}&map=then").json()["available"] is False
 
 
 @pytest.mark.parametrize(("kwargs", "code"), [
@@ -310,7 +307,7 @@ def test_a_future_split_is_scheduled_and_applied_by_the_task_on_its_date(commune
 
     from gocua.places.tasks import reorganisation_apply_task
 
-    later = TODAY + dt.timedelta(days=4)
+    later = f.today() + dt.timedelta(days=4)
     with django_capture_on_commit_callbacks(execute=True):
         change = _split(commune, effective_on=later)
     assert change.status == Reorganisation.Status.SCHEDULED and not Unit.objects.filter(code="99901").exists()
@@ -325,7 +322,7 @@ def test_a_future_split_is_scheduled_and_applied_by_the_task_on_its_date(commune
 
 
 def test_a_future_move_is_applied_by_apply_due_once(commune, monkeypatch):
-    later = TODAY + dt.timedelta(days=9)
+    later = f.today() + dt.timedelta(days=9)
     change = _move(commune, effective_on=later)
     monkeypatch.setattr(reorg, "_today", lambda: later)
     call_command("units", "apply-due")
@@ -340,7 +337,7 @@ def test_a_future_move_is_applied_by_apply_due_once(commune, monkeypatch):
 
 def _decided(*args):
     return [*args, "--decision", "7/NQ-UBTVQH", "--decision-date", "2026-01-02", "--issuer", "Ủy ban Thường vụ Quốc hội",
-            "--effective", TODAY.isoformat()]
+            "--effective", f.today().isoformat()]
 
 
 def test_the_command_splits_a_commune_from_a_list_of_village_names(commune, tmp_path, capsys):

@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-from django.utils import timezone
 
 from gocua import testing as f
 from gocua.alerts.tests.factories import publish
@@ -14,9 +13,15 @@ from gocua.outreach.services.visits import visit_record
 from gocua.reports import content, sections
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-MONTH = period_of("month", TODAY)
-LAST_YEAR = period_of("year", TODAY.replace(year=TODAY.year - 1))
+
+
+def _month():
+    """This month, asked when the test runs (a run may cross midnight)."""
+    return period_of("month", f.today())
+
+
+def _last_year():
+    return period_of("year", f.today().replace(year=f.today().year - 1))
 
 
 def _sections(user, unit, period) -> dict:
@@ -41,11 +46,11 @@ def test_a_month_with_help_requests_and_a_warning_shows_both_sections(world):
     other = submit(world.village, phone="0987654321", address="203.0.113.9")
     help_services.help_close(actor=leader, request=other, reason="solved_by_phone")
     alert = publish(world.users["province_officer"], "01")
-    visit_record(actor=leader, uuid=uuid.uuid4(), household=world.household, visited_on=TODAY,
+    visit_record(actor=leader, uuid=uuid.uuid4(), household=world.household, visited_on=f.today(),
                  member_ids=[leader.member.pk], extras={"warned_alerts": [alert.pk]},
                  residents=[{"resident_id": world.resident.pk, "present": True, "note": "", "outcomes": []}])
 
-    found = _sections(officer, f.unit("09784"), MONTH)
+    found = _sections(officer, f.unit("09784"), _month())
     counts = _counts(found["help_requests"])
     assert (counts["received"], counts["asks"], counts["closed"], counts["open"], counts["spam"]) == (2, 3, 1, 1, 0)
     assert sorted(counts["reasons"]) == [0, 0, 0, 0, 1]
@@ -53,22 +58,22 @@ def test_a_month_with_help_requests_and_a_warning_shows_both_sections(world):
     (alert_row,) = found["alerts"]["rows"]
     assert alert_row[0] == alert.title and alert_row[-1] == 1
     # The province's report counts its communes' requests and warnings too.
-    province = _sections(world.users["province_officer"], f.unit("01"), MONTH)
+    province = _sections(world.users["province_officer"], f.unit("01"), _month())
     assert province["alerts"]["rows"][0][-1] == 1
     assert _counts(province["help_requests"])["received"] == 2
 
 
 def test_a_period_without_any_of_it_has_no_such_sections(world):
     submit(world.village)
-    found = _sections(world.users["commune_officer"], f.unit("09784"), LAST_YEAR)
+    found = _sections(world.users["commune_officer"], f.unit("09784"), _last_year())
     assert not {"help_requests", "alerts", "learning"} & set(found)
     # Another commune's report does not see this commune's requests.
-    other = _sections(world.users["other_commune_officer"], f.unit("19774"), MONTH)
+    other = _sections(world.users["other_commune_officer"], f.unit("19774"), _month())
     assert "help_requests" not in other
 
 
 def test_no_row_names_a_person_or_a_phone(world):
     submit(world.village, name="Nguyễn Thị Hoa", phone="0912345678")
-    found = _sections(world.users["commune_officer"], f.unit("09784"), MONTH)
+    found = _sections(world.users["commune_officer"], f.unit("09784"), _month())
     text = repr(found)
     assert "Hoa" not in text and "0912345678" not in text and "345678" not in text

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from gocua import testing as f
 from gocua.accounts.models import Role
@@ -11,8 +10,6 @@ from gocua.households.models import Household
 from gocua.indicators.tests.conftest import client_for
 from gocua.places.models import Reorganisation, Unit
 from gocua.places.tests.conftest import age
-
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -24,7 +21,7 @@ def _form(world, **extra):
     return {
         "operation": "village_merge", "units": [world.village.code, world.village2.code], "name": "Thôn Đông Tiến",
         "decision_number": "12/NQ-HĐND", "decision_date": "2026-01-05", "decision_issuer": "HĐND thành phố Hà Nội",
-        "effective_on": TODAY.isoformat(), **extra,
+        "effective_on": f.today().isoformat(), **extra,
     }
 
 
@@ -90,7 +87,7 @@ def test_commune_changes_are_for_national_administrators_only(aged):
 
 def test_a_future_change_is_scheduled_from_the_page(aged):
     client = client_for(aged.users["commune_officer"])
-    later = TODAY + dt.timedelta(days=30)
+    later = f.today() + dt.timedelta(days=30)
     client.post("/units/09784/map-changes/", _form(aged, effective_on=later.isoformat(), confirm="1"))
     assert Reorganisation.objects.get().status == "scheduled"
     assert Unit.objects.get(pk=aged.village.pk).valid_to is None
@@ -98,7 +95,7 @@ def test_a_future_change_is_scheduled_from_the_page(aged):
 
 def _commune_form(**extra):
     return {"decision_number": "7/NQ-UBTVQH", "decision_date": "2026-01-02", "decision_issuer": "Ủy ban Thường vụ Quốc hội",
-            "effective_on": TODAY.isoformat(), "units": ["09784"], **extra}
+            "effective_on": f.today().isoformat(), "units": ["09784"], **extra}
 
 
 def test_a_commune_split_is_previewed_from_a_typed_list_then_confirmed(aged):
