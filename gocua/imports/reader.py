@@ -27,7 +27,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from gocua.errors import DomainError
-from gocua.imports import layout, limits
+from gocua.imports import layout, limits, xlsxstream
 from gocua.imports.rows import PERSON_FIELDS
 from gocua.lib import vnfonts
 from gocua.lib.calamine import panics_as, release_memory
@@ -258,8 +258,66 @@ def _open_book(data: bytes):
         raise _corrupt() from None
 
 
+def stream_enabled() -> bool:
+    """Whether .xlsx/.xlsm sheets are streamed (`xlsxstream`) rather than read whole by calamine."""
+    return getattr(settings, "GOCUA_IMPORT_XLSX_READER", "stream") != "calamine"
+
+
 def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source]:
-    """Yield every visible worksheet (and the one asked for, even hidden), the one asked for marked."""
+    """Yield every visible worksheet (and the one asked for, even hidden), the one asked for marked.
+
+    An .xlsx or .xlsm is streamed (`xlsxstream`: memory that does not grow with the sheet); an old
+    .xls, an .ods, or a workbook the streaming reader declines is read by calamine.
+    """
+    if data[:4] == b"PK\x03\x04" and stream_enabled():
+        try:
+            sheets = _stream_sheets(data, wanted)
+        except xlsxstream.Unsupported:
+            sheets = None
+        if sheets is not None:
+            for name, sheet, is_wanted in sheets:
+                offset = sheet.start[1] if sheet.start else 0
+                source = _source(name, _stream_guard(sheet.iter_rows()), offset, _merges(sheet, offset))
+                source.wanted = is_wanted
+                yield source
+            return
+    yield from _calamine_sources(data, wanted)
+
+
+def _stream_sheets(data: bytes, wanted):
+    """Open the workbook and find every candidate sheet's used range and merges (the first pass).
+
+    Done for all candidates before the first is yielded, so that a sheet the reader declines sends
+    the whole workbook to calamine rather than half of it.
+    """
+    try:
+        book = xlsxstream.open_book(zipfile.ZipFile(io.BytesIO(data)))
+        metas = book.sheets
+        chosen = _sheet_index(metas, wanted) if wanted is not None else None
+        candidates = [i for i, m in enumerate(metas) if i == chosen or (m.visible and m.worksheet)] or [0]
+        if not metas:
+            raise xlsxstream.Unsupported("no sheets")
+        return [(metas[i].name, book.sheet(i), i == chosen) for i in candidates]
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+        raise _corrupt() from exc
+    except Exception as exc:  # zlib.error: a damaged part
+        if exc.__class__.__module__ == "zlib":
+            raise _corrupt() from None
+        raise
+
+
+def _stream_guard(rows: Iterator[list]) -> Iterator[list]:
+    try:
+        yield from rows
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _corrupt() from exc
+    except Exception as exc:
+        if exc.__class__.__module__ == "zlib":
+            raise _corrupt() from None
+        raise
+
+
+def _calamine_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source]:
     import python_calamine
 
     book = _open_book(data)

@@ -283,9 +283,27 @@ def test_a_sync_cut_off_mid_request_is_retried_without_duplicates(database_resto
     # The leader logs the phone out from afar: at its next contact the app wipes what it holds.
     device = DeviceToken.objects.get(user__username="thanhvien")
     tokens.token_revoke(actor=User.objects.get(username="totruong"), token=device)
-    page.click("#sync-now")
-    page.wait_for_selector("input[name=username]")
+    _contact_until_wiped(page)
     assert page.evaluate(COUNT_HOUSEHOLDS) == 0
+
+
+def _contact_until_wiped(page) -> None:
+    """Press "sync now" until the app hears it was logged out and shows the login form.
+
+    A press while a sync is running is ignored (the app's 60-second sync may have begun just
+    before the revocation and end well); the next press is the next contact, which wipes.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        page.wait_for_function("() => document.body.dataset.syncing === '0'", timeout=15000)
+        page.click("#sync-now")
+        try:
+            page.wait_for_selector("input[name=username]", timeout=10000 * (attempt + 1))
+            return
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_selector("input[name=username]", timeout=1000)
 
 
 COUNT_HOUSEHOLDS = """() => new Promise((resolve) => {
