@@ -345,6 +345,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 GOCUA_IMPORT_BACKGROUND_ROWS = env_int("GOCUA_IMPORT_BACKGROUND_ROWS", 5_000)
 if GOCUA_IMPORT_BACKGROUND_ROWS < 0:
     raise ImproperlyConfigured("GOCUA_IMPORT_BACKGROUND_ROWS must be 0 or more (rows).")
+# How .xlsx/.xlsm rosters are read: "calamine" (the whole sheet at once, as .xls and .ods always are) or
+# "stream" (gocua/imports/xlsxstream.py, row by row: the read in 40 MB instead of 206 MB for 100,000 rows,
+# but 2.9x slower, and the import's peak, set by the plan, is the same either way; docs/PERFORMANCE.md).
+GOCUA_IMPORT_XLSX_READER = env_str("GOCUA_IMPORT_XLSX_READER", "calamine")
+if GOCUA_IMPORT_XLSX_READER not in ("stream", "calamine"):
+    raise ImproperlyConfigured('GOCUA_IMPORT_XLSX_READER must be "stream" or "calamine".')
 
 # Web Push (the field app's daily digest, gocua/field/push.py): the VAPID private key lives in the data
 # directory (created by `gocua push_keys`, never committed); the subject is the contact push services see.

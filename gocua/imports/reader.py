@@ -260,14 +260,15 @@ def _open_book(data: bytes):
 
 def stream_enabled() -> bool:
     """Whether .xlsx/.xlsm sheets are streamed (`xlsxstream`) rather than read whole by calamine."""
-    return getattr(settings, "GOCUA_IMPORT_XLSX_READER", "stream") != "calamine"
+    return settings.GOCUA_IMPORT_XLSX_READER == "stream"
 
 
 def _workbook_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source]:
     """Yield every visible worksheet (and the one asked for, even hidden), the one asked for marked.
 
-    An .xlsx or .xlsm is streamed (`xlsxstream`: memory that does not grow with the sheet); an old
-    .xls, an .ods, or a workbook the streaming reader declines is read by calamine.
+    With GOCUA_IMPORT_XLSX_READER = "stream" an .xlsx or .xlsm is streamed (`xlsxstream`: memory
+    that does not grow with the sheet); an old .xls, an .ods, a workbook the streaming reader
+    declines, and every workbook under the default "calamine" are read by calamine.
     """
     if data[:4] == b"PK\x03\x04" and stream_enabled():
         try:

@@ -25,6 +25,12 @@ from gocua.imports.tests.test_gallery import CASES
 XLSX_CASES = [name for name, case in CASES.items() if case.filename.endswith(".xlsx")]
 
 
+@pytest.fixture(autouse=True)
+def _streamed(settings):
+    """The importer reads .xlsx with the streaming reader here (the default is calamine)."""
+    settings.GOCUA_IMPORT_XLSX_READER = "stream"
+
+
 def _both(data: bytes):
     return (python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)),
             xlsxstream.open_book(zipfile.ZipFile(io.BytesIO(data))))
