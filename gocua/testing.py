@@ -40,6 +40,13 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def this_month():
+    """This month's reporting period, asked when the test runs (see `today`)."""
+    from gocua.indicators.periods import period_of
+
+    return period_of("month", today())
+
+
 def unit(code: str) -> Unit:
     return Unit.objects.get(code=code, valid_to__isnull=True)
 

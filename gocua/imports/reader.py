@@ -21,6 +21,7 @@ import unicodedata
 import zipfile
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -196,24 +197,31 @@ def _protected() -> ReadError:
     )
 
 
+@contextmanager
+def _zip_damage_as_corrupt():
+    """Turn a damaged zip or part (bad header, CRC, truncated or unknown compression) into "damaged"."""
+    try:
+        yield
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise _corrupt() from None
+    except Exception as exc:  # zlib.error: a damaged part
+        if exc.__class__.__module__ == "zlib":
+            raise _corrupt() from None
+        raise
+
+
 def detect_format(data: bytes, filename: str) -> str:
     """Return "workbook" or "csv" for these bytes, or raise ReadError (hostile workbooks included)."""
     name = (filename or "").lower()
     if data[:4] == b"PK\x03\x04":
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with _zip_damage_as_corrupt(), zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
                 if "xl/workbook.xml" not in names and "content.xml" not in names:
                     raise _corrupt() if name.endswith(WORKBOOK_EXTENSIONS) else _not_spreadsheet()
                 limits.check_archive(archive)
         except limits.LimitError as exc:
             raise ReadError(exc.code, exc.message, field="file") from None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-            raise _corrupt() from None
-        except Exception as exc:  # zlib.error and friends: a damaged part
-            if exc.__class__.__module__ == "zlib":
-                raise _corrupt() from None
-            raise
         return "workbook"
     if data[:8] == OLE_MAGIC:
         if any(stream in data for stream in ENCRYPTED_STREAMS):
@@ -291,31 +299,19 @@ def _stream_sheets(data: bytes, wanted):
     Done for all candidates before the first is yielded, so that a sheet the reader declines sends
     the whole workbook to calamine rather than half of it.
     """
-    try:
+    with _zip_damage_as_corrupt():
         book = xlsxstream.open_book(zipfile.ZipFile(io.BytesIO(data)))
         metas = book.sheets
-        chosen = _sheet_index(metas, wanted) if wanted is not None else None
-        candidates = [i for i, m in enumerate(metas) if i == chosen or (m.visible and m.worksheet)] or [0]
         if not metas:
             raise xlsxstream.Unsupported("no sheets")
+        chosen = _sheet_index(metas, wanted) if wanted is not None else None
+        candidates = [i for i, m in enumerate(metas) if i == chosen or (m.visible and m.worksheet)] or [0]
         return [(metas[i].name, book.sheet(i), i == chosen) for i in candidates]
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
-        raise _corrupt() from exc
-    except Exception as exc:  # zlib.error: a damaged part
-        if exc.__class__.__module__ == "zlib":
-            raise _corrupt() from None
-        raise
 
 
 def _stream_guard(rows: Iterator[list]) -> Iterator[list]:
-    try:
+    with _zip_damage_as_corrupt():
         yield from rows
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise _corrupt() from exc
-    except Exception as exc:
-        if exc.__class__.__module__ == "zlib":
-            raise _corrupt() from None
-        raise
 
 
 def _calamine_sources(data: bytes, wanted: str | int | None) -> Iterator[_Source]:

@@ -1,24 +1,25 @@
 """Read an .xlsx/.xlsm worksheet row by row, in memory that does not grow with the sheet.
 
-calamine (the reader of .xls and .ods, and of any workbook this module declines) builds the whole
-used range of a sheet before it gives the first row: for a 100,000-row roster that is ~270 MB at
-the end of a bare read, before the importer has planned anything (docs/PERFORMANCE.md, issue 13).
-A roster is a flat list of rows, so this module reads the sheet's XML straight from the zip, one
-megabyte at a time, and yields each row as soon as it is complete.
+calamine (the default reader, and always the reader of .xls, .ods and of any workbook this module
+declines) builds the whole used range of a sheet before it gives the first row: 206 MB for the
+100,000-row benchmark roster, against 40 MB here. Chosen with GOCUA_IMPORT_XLSX_READER = "stream";
+not the default, because it is 2.9x slower and the import's peak is set by the plan, not by the
+reader (docs/PERFORMANCE.md, "a streaming .xlsx reader").
 
 It gives what calamine gives for the same file (the importer's tests compare the two over the
 whole roster gallery, `imports/tests/test_xlsxstream.py`): rows from row 1, each as wide as the
 sheet's used range, which starts at the first column with a value; numbers as floats, dates
-formatted as dates as `date` (a whole serial) or `datetime`, times as `time`, booleans, error
-cells and empty cells as "". Dates follow Excel's 1900 system, leap-year quirk included (serial 60,
-the 29 February 1900 that never was, reads as the 28th, as calamine reads it), or the 1904 system
-the workbook declares. Text comes from the shared-string table (rich runs joined, phonetic guides
-dropped), inline strings or cached formula results, with XML entities and Excel's `_xHHHH_`
-escapes decoded. Formulas are never evaluated: the value Excel cached is the value.
+formatted as dates as `date` (a whole serial) or `datetime`, times as `time`, elapsed times as
+`timedelta`, booleans, error cells and empty cells as "". Dates follow Excel's 1900 system,
+leap-year quirk included (serial 60, the 29 February 1900 that never was, reads as the 28th, as
+calamine reads it), or the 1904 system the workbook declares. Text comes from the shared-string
+table (rich runs joined, phonetic guides dropped), inline strings or cached formula results, with
+XML entities and Excel's `_xHHHH_` escapes decoded. Formulas are never evaluated: the value Excel
+cached is the value.
 
-The sheet is read twice: a first pass finds its used range and its merged cells (which Excel
-writes after the rows), the second yields the rows. Both are one zlib stream and a regular
-expression, about as fast together as calamine's one pass.
+The sheet is read twice, a megabyte at a time: a first pass over the bytes finds its used range
+and its merged cells (which Excel writes after the rows), the second decodes the rows and yields
+each as soon as it is complete.
 
 It declines (`Unsupported`, and the caller reads the file with calamine) what it does not know
 for sure: cells without an `r` reference, XML written with a namespace prefix (`<x:c>`), a
@@ -34,7 +35,8 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from gocua.imports.limits import column_number
 
 CHUNK = 1 << 20
 MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -68,7 +70,7 @@ _IS = re.compile(r"<is>(.*?)</is>", re.S)
 # inline string. A formula whose cached value is empty, or a cell with only a style, is not one.
 _VALUED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [\w:]+="[^"]*")* ?>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?(?:<v>[^<]|<is>)')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-# What this reader declines: a cell without its reference, a namespace prefix on rows or cells.
+# A namespace prefix on the sheet's elements (<x:c>), which this reader declines (cells without a reference: counted).
 _PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row|c)\b")
 _SHEET_DATA_END = "</sheetData>"
 
@@ -237,13 +239,13 @@ class Book:
             if found:
                 # In bulk, not cell by cell: a roster has a million cells and a dozen columns.
                 letters, digits = zip(*found, strict=True)
-                columns = [_column(x.decode()) for x in set(letters)]
+                columns = [_column(x) for x in set(letters)]
                 numbers = list(map(int, digits))
                 top, bottom = min(top, min(numbers) - 1), max(bottom, max(numbers) - 1)
                 left, right = min(left, min(columns)), max(right, max(columns))
             for a, r0, b, r1 in _MERGE.findall(data):
-                top_left = (int(r0) - 1, _column(a.decode()))
-                merges.append((top_left, (int(r1) - 1, _column(b.decode())) if b else top_left))
+                top_left = (int(r0) - 1, _column(a))
+                merges.append((top_left, (int(r1) - 1, _column(b)) if b else top_left))
         if bottom >= 0:
             sheet.start, sheet.end = (top, left), (bottom, right)
         sheet.merged_cell_ranges = merges
@@ -337,13 +339,9 @@ def open_book(archive: zipfile.ZipFile) -> Book:
     return Book(archive)
 
 
-@lru_cache(maxsize=16384)
-def _column(letters: str) -> int:
+def _column(letters: str | bytes) -> int:
     """Return the 0-based column of Excel letters ("A" → 0)."""
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number - 1
+    return column_number(letters if isinstance(letters, bytes) else letters.encode()) - 1
 
 
 def _text(raw: bytes | str) -> str:

@@ -23,10 +23,6 @@ from gocua.reports import exports, services, tasks
 
 pytestmark = pytest.mark.django_db
 
-
-def _month():
-    """This month, asked when the test runs (a run may cross midnight)."""
-    return period_of("month", f.today())
 QUEUE = "/reports/exports/dashboard/09784/"
 
 
@@ -38,7 +34,7 @@ def _visit(world):
 
 
 def _queued(client, **data) -> ExportJob:
-    response = client.post(QUEUE, {"period": _month().token, **data})
+    response = client.post(QUEUE, {"period": f.this_month().token, **data})
     assert response.status_code == 302, response.content[:300]
     job = ExportJob.objects.get(uuid=response["Location"].split("/")[-2])
     assert response["Location"] == f"/reports/exports/{job.uuid}/" and job.kind == ExportJob.Kind.DASHBOARD
@@ -58,12 +54,12 @@ def _exported() -> int:
 def test_the_dashboard_posts_the_workbook_to_the_worker_and_its_owner_downloads_the_dashboards_figures(world):
     _visit(world)
     client = f.logged_in(world.users["commune_officer"])
-    dashboard = client.get(f"/dashboards/09784/?period={_month().token}").content.decode()
+    dashboard = client.get(f"/dashboards/09784/?period={f.this_month().token}").content.decode()
     assert f'action="{QUEUE}"' in dashboard and "csrfmiddlewaretoken" in dashboard
     assert "report.xlsx" not in dashboard  # no more in-request workbook
 
     job = _queued(client)
-    assert job.state == ExportJob.State.QUEUED and job.period == _month().token and job.params == {}
+    assert job.state == ExportJob.State.QUEUED and job.period == f.this_month().token and job.params == {}
     assert job.unit.code == "09784" and job.owner == world.users["commune_officer"]
     waiting = DBTaskResult.objects.get(task_path="gocua.reports.tasks.dashboard_workbook")
     assert waiting.args_kwargs["args"] == [job.pk, "en"] and waiting.status == "READY"
@@ -87,7 +83,7 @@ def test_the_dashboard_posts_the_workbook_to_the_worker_and_its_owner_downloads_
 
     download = client.get(f"/reports/exports/{job.uuid}/report.xlsx")
     assert download.status_code == 200 and download["Content-Type"] == exports.XLSX_TYPE
-    assert download["Content-Disposition"] == f'attachment; filename="gocua-09784-{_month().token}-report.xlsx"'
+    assert download["Content-Disposition"] == f'attachment; filename="gocua-09784-{f.this_month().token}-report.xlsx"'
     assert download["Cache-Control"] == "no-store"
     rows, figures = _figures(download.content)
     assert rows[1][0] == "Xã Đan Phượng (09784)"
@@ -96,7 +92,7 @@ def test_the_dashboard_posts_the_workbook_to_the_worker_and_its_owner_downloads_
     assert _exported() == 1  # audited once, when prepared, however often it is downloaded
     event = AuditEvent.objects.get(action="dashboard_exported")
     assert event.actor == world.users["commune_officer"] and event.unit_code == "09784"
-    assert event.detail == {"label": f"Xã Đan Phượng · {_month().label}", "period": _month().token, "format": "xlsx"}
+    assert event.detail == {"label": f"Xã Đan Phượng · {f.this_month().label}", "period": f.this_month().token, "format": "xlsx"}
 
 
 def test_the_day_and_the_map_asked_on_the_dashboard_travel_with_the_job(world):
@@ -152,12 +148,12 @@ def test_only_its_owner_sees_or_downloads_the_workbook(world):
 
 def test_a_unit_outside_the_area_or_unknown_is_a_404_and_queues_nothing(world):
     outsider = f.logged_in(world.users["other_commune_officer"])
-    response = outsider.post(QUEUE, {"period": _month().token})
+    response = outsider.post(QUEUE, {"period": f.this_month().token})
     assert response.status_code == 404 and "There is no unit with code" in response.content.decode()
     assert outsider.get(QUEUE).status_code == 404
     assert outsider.get("/dashboards/09784/report.xlsx").status_code == 404
     officer = f.logged_in(world.users["commune_officer"])
-    assert officer.post("/reports/exports/dashboard/99999/", {"period": _month().token}).status_code == 404
+    assert officer.post("/reports/exports/dashboard/99999/", {"period": f.this_month().token}).status_code == 404
     assert not ExportJob.objects.exists()
 
 
@@ -179,7 +175,7 @@ def test_bad_input_is_told_in_vietnamese(world):
     client = f.logged_in(world.users["commune_officer"], language="vi")
     response = client.post(QUEUE, {"period": "2025-13"})
     assert response.status_code == 400 and "không phải là một kỳ" in response.content.decode()
-    response = client.post("/reports/exports/dashboard/99999/", {"period": _month().token})
+    response = client.post("/reports/exports/dashboard/99999/", {"period": f.this_month().token})
     assert response.status_code == 404 and "Không có đơn vị nào mang mã" in response.content.decode()
 
 
@@ -213,7 +209,7 @@ def test_the_old_download_link_leads_to_the_page_that_prepares_it(world):
 def test_the_queue_is_a_post_with_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["commune_officer"])
-    assert client.post(QUEUE, {"period": _month().token}).status_code == 403
+    assert client.post(QUEUE, {"period": f.this_month().token}).status_code == 403
     assert not ExportJob.objects.exists()
 
 
@@ -234,7 +230,7 @@ def test_a_failed_workbook_says_why_and_keeps_nothing(world, monkeypatch):
     assert "Công việc dừng bất ngờ; chưa ghi gì." in page
     assert "Trường" not in page and "Traceback" not in page and "RuntimeError" not in page
     assert client.get(f"/reports/exports/{job.uuid}/report.xlsx").status_code == 409
-    client.post(QUEUE, {"period": _month().token})  # asking again queues a new workbook
+    client.post(QUEUE, {"period": f.this_month().token})  # asking again queues a new workbook
     assert ExportJob.objects.filter(kind=ExportJob.Kind.DASHBOARD, state=ExportJob.State.QUEUED).count() == 1
 
 

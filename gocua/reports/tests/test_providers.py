@@ -15,10 +15,6 @@ from gocua.reports import content, sections
 pytestmark = pytest.mark.django_db
 
 
-def _month():
-    """This month, asked when the test runs (a run may cross midnight)."""
-    return period_of("month", f.today())
-
 
 def _last_year():
     return period_of("year", f.today().replace(year=f.today().year - 1))
@@ -50,7 +46,7 @@ def test_a_month_with_help_requests_and_a_warning_shows_both_sections(world):
                  member_ids=[leader.member.pk], extras={"warned_alerts": [alert.pk]},
                  residents=[{"resident_id": world.resident.pk, "present": True, "note": "", "outcomes": []}])
 
-    found = _sections(officer, f.unit("09784"), _month())
+    found = _sections(officer, f.unit("09784"), f.this_month())
     counts = _counts(found["help_requests"])
     assert (counts["received"], counts["asks"], counts["closed"], counts["open"], counts["spam"]) == (2, 3, 1, 1, 0)
     assert sorted(counts["reasons"]) == [0, 0, 0, 0, 1]
@@ -58,7 +54,7 @@ def test_a_month_with_help_requests_and_a_warning_shows_both_sections(world):
     (alert_row,) = found["alerts"]["rows"]
     assert alert_row[0] == alert.title and alert_row[-1] == 1
     # The province's report counts its communes' requests and warnings too.
-    province = _sections(world.users["province_officer"], f.unit("01"), _month())
+    province = _sections(world.users["province_officer"], f.unit("01"), f.this_month())
     assert province["alerts"]["rows"][0][-1] == 1
     assert _counts(province["help_requests"])["received"] == 2
 
@@ -68,12 +64,12 @@ def test_a_period_without_any_of_it_has_no_such_sections(world):
     found = _sections(world.users["commune_officer"], f.unit("09784"), _last_year())
     assert not {"help_requests", "alerts", "learning"} & set(found)
     # Another commune's report does not see this commune's requests.
-    other = _sections(world.users["other_commune_officer"], f.unit("19774"), _month())
+    other = _sections(world.users["other_commune_officer"], f.unit("19774"), f.this_month())
     assert "help_requests" not in other
 
 
 def test_no_row_names_a_person_or_a_phone(world):
     submit(world.village, name="Nguyễn Thị Hoa", phone="0912345678")
-    found = _sections(world.users["commune_officer"], f.unit("09784"), _month())
+    found = _sections(world.users["commune_officer"], f.unit("09784"), f.this_month())
     text = repr(found)
     assert "Hoa" not in text and "0912345678" not in text and "345678" not in text

@@ -17,10 +17,6 @@ from gocua.reports.sections import Section
 pytestmark = pytest.mark.django_db
 
 
-def _month():
-    """This month, asked when the test runs (a run may cross midnight)."""
-    return period_of("month", f.today())
-
 
 def _visit(world, household=None):
     leader = world.users["team_leader"]
@@ -45,27 +41,27 @@ def alerts_section():
 def test_submit_return_resubmit_accept_and_the_accepted_figures_stay_after_a_later_visit(world, alerts_section):
     commune, officer, province = f.unit("09784"), world.users["commune_officer"], world.users["province_officer"]
     _visit(world)
-    sent = services.report_submit(actor=officer, unit=commune, period=_month(), number="15/BC-UBND")
+    sent = services.report_submit(actor=officer, unit=commune, period=f.this_month(), number="15/BC-UBND")
     assert sent.status == "submitted" and sent.content["activity"]["visits"] == 1
     assert [s["key"] for s in sent.content["sections"]] == ["test_alerts"]
     with pytest.raises(Conflict):  # waiting for review: not again
-        services.report_submit(actor=officer, unit=commune, period=_month())
+        services.report_submit(actor=officer, unit=commune, period=f.this_month())
     with pytest.raises(DomainError) as caught:
-        services.report_return(actor=province, unit=commune, period=_month(), comment="   ")
+        services.report_return(actor=province, unit=commune, period=f.this_month(), comment="   ")
     assert caught.value.code == "report_comment"
-    services.report_return(actor=province, unit=commune, period=_month(), comment="Thiếu số liệu thôn Tháp Hạ")
+    services.report_return(actor=province, unit=commune, period=f.this_month(), comment="Thiếu số liệu thôn Tháp Hạ")
     _visit(world)
-    again = services.report_submit(actor=officer, unit=commune, period=_month(), number="16/BC-UBND")
+    again = services.report_submit(actor=officer, unit=commune, period=f.this_month(), number="16/BC-UBND")
     assert (again.times_submitted, again.content["activity"]["visits"]) == (2, 2)
-    accepted = services.report_accept(actor=province, unit=commune, period=_month())
+    accepted = services.report_accept(actor=province, unit=commune, period=f.this_month())
     assert accepted.status == "accepted"
     _visit(world)  # a later visit changes the live figures, not the accepted report
     with pytest.raises(Conflict):
-        services.report_submit(actor=officer, unit=commune, period=_month())
+        services.report_submit(actor=officer, unit=commune, period=f.this_month())
     with pytest.raises(Conflict):
-        services.report_return(actor=province, unit=commune, period=_month(), comment="muộn")
+        services.report_return(actor=province, unit=commune, period=f.this_month(), comment="muộn")
     client = f.logged_in(province)
-    page = client.get(f"/reports/09784/{_month().token}/").content.decode()
+    page = client.get(f"/reports/09784/{f.this_month().token}/").content.decode()
     stored = UnitReport.objects.get(pk=accepted.pk)
     assert stored.content["activity"]["visits"] == 2 and "16/BC-UBND" in page
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page and "Độc lập - Tự do - Hạnh phúc" in page
@@ -75,8 +71,8 @@ def test_submit_return_resubmit_accept_and_the_accepted_figures_stay_after_a_lat
 
 
 def test_the_supervisor_sees_who_has_sent_and_who_has_not(world):
-    services.report_submit(actor=world.users["commune_officer"], unit=f.unit("09784"), period=_month())
-    html = f.logged_in(world.users["province_officer"]).get(f"/reports/01/?period={_month().token}").content.decode()
+    services.report_submit(actor=world.users["commune_officer"], unit=f.unit("09784"), period=f.this_month())
+    html = f.logged_in(world.users["province_officer"]).get(f"/reports/01/?period={f.this_month().token}").content.decode()
     assert 'data-code="09784" data-status="submitted"' in html
     assert 'data-code="00004" data-status="missing"' in html
 
@@ -84,23 +80,23 @@ def test_the_supervisor_sees_who_has_sent_and_who_has_not(world):
 def test_only_the_unit_sends_and_only_the_level_above_reviews(world):
     commune = f.unit("09784")
     with pytest.raises(Forbidden):
-        services.report_submit(actor=world.users["other_commune_officer"], unit=commune, period=_month())
+        services.report_submit(actor=world.users["other_commune_officer"], unit=commune, period=f.this_month())
     with pytest.raises(Forbidden):
-        services.report_submit(actor=world.users["team_leader"], unit=commune, period=_month())
-    services.report_submit(actor=world.users["commune_officer"], unit=commune, period=_month())
+        services.report_submit(actor=world.users["team_leader"], unit=commune, period=f.this_month())
+    services.report_submit(actor=world.users["commune_officer"], unit=commune, period=f.this_month())
     with pytest.raises(Forbidden):  # the commune officer cannot accept their own
-        services.report_accept(actor=world.users["commune_officer"], unit=commune, period=_month())
+        services.report_accept(actor=world.users["commune_officer"], unit=commune, period=f.this_month())
     with pytest.raises(DomainError) as caught:
         services.report_submit(actor=world.users["commune_officer"], unit=f.unit("09784"),
                                period=period_of("month", f.today().replace(year=f.today().year + 1)))
     assert caught.value.code == "report_not_started"
     other = f.logged_in(world.users["other_commune_officer"])
-    assert other.get(f"/reports/09784/{_month().token}/").status_code == 404
-    assert other.post(f"/reports/09784/{_month().token}/accept/").status_code == 404
+    assert other.get(f"/reports/09784/{f.this_month().token}/").status_code == 404
+    assert other.post(f"/reports/09784/{f.this_month().token}/accept/").status_code == 404
     officer = f.logged_in(world.users["commune_officer"])
-    assert officer.post(f"/reports/09784/{_month().token}/accept/").status_code == 403
+    assert officer.post(f"/reports/09784/{f.this_month().token}/accept/").status_code == 403
     assert officer.get("/reports/09784/2026-13/").status_code == 400
-    assert officer.post(f"/reports/09784/{_month().token}/submit/", {"number": "x" * 41}).status_code in (400, 409)
+    assert officer.post(f"/reports/09784/{f.this_month().token}/submit/", {"number": "x" * 41}).status_code in (400, 409)
 
 
 def test_the_monthly_xlsx_opens_as_an_a4_form_with_print_titles_dates_and_percent_formats(world, alerts_section,
@@ -110,7 +106,7 @@ def test_the_monthly_xlsx_opens_as_an_a4_form_with_print_titles_dates_and_percen
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     f.make_target("01", "smartphone", 85, year=f.today().year)
     client = f.logged_in(world.users["commune_officer"])
-    job_page = client.post(f"/reports/09784/{_month().token}/xlsx/", follow=True)  # the worker runs it at once here
+    job_page = client.post(f"/reports/09784/{f.this_month().token}/xlsx/", follow=True)  # the worker runs it at once here
     assert job_page.status_code == 200 and "Download the file" in job_page.content.decode()
     response = client.get(f"{job_page.redirect_chain[-1][0]}report.xlsx")
     assert response.status_code == 200
@@ -140,7 +136,7 @@ def test_a_failing_section_provider_does_not_take_the_report_down(world):
 
     sections.register("broken", broken)
     try:
-        report = services.report_submit(actor=world.users["commune_officer"], unit=f.unit("09784"), period=_month())
+        report = services.report_submit(actor=world.users["commune_officer"], unit=f.unit("09784"), period=f.this_month())
     finally:
         sections.unregister("broken")
     assert report.content["sections"][0]["key"] == "broken" and report.content["sections"][0]["note"]
@@ -149,14 +145,14 @@ def test_a_failing_section_provider_does_not_take_the_report_down(world):
 def test_a_province_sends_its_report_with_its_communes_and_the_national_admin_accepts_it(world):
     province, officer = f.unit("01"), world.users["province_officer"]
     client = f.logged_in(officer)
-    page = client.get(f"/reports/01/{_month().token}/")
+    page = client.get(f"/reports/01/{f.this_month().token}/")
     assert page.status_code == 200 and "Xã Đan Phượng" in page.content.decode()
-    assert client.post(f"/reports/01/{_month().token}/submit/", {"number": "7/BC-UBND"}).status_code == 302
+    assert client.post(f"/reports/01/{f.this_month().token}/submit/", {"number": "7/BC-UBND"}).status_code == 302
     admin = f.logged_in(world.users["national_admin"])
-    assert 'data-code="01" data-status="submitted"' in admin.get(f"/reports/VN/?period={_month().token}").content.decode()
-    assert admin.post(f"/reports/01/{_month().token}/accept/").status_code == 302
+    assert 'data-code="01" data-status="submitted"' in admin.get(f"/reports/VN/?period={f.this_month().token}").content.decode()
+    assert admin.post(f"/reports/01/{f.this_month().token}/accept/").status_code == 302
     assert UnitReport.objects.get(unit_code="01").status == "accepted"
     with pytest.raises(Forbidden):  # the province officer does not review the province's own report
-        services.report_accept(actor=officer, unit=province, period=_month())
-    assert client.post(f"/reports/09784/{_month().token}/return/", {"comment": ""}).status_code == 400
-    assert client.post(f"/reports/09784/{_month().token}/return/", {"comment": "Sửa số liệu"}).status_code == 409
+        services.report_accept(actor=officer, unit=province, period=f.this_month())
+    assert client.post(f"/reports/09784/{f.this_month().token}/return/", {"comment": ""}).status_code == 400
+    assert client.post(f"/reports/09784/{f.this_month().token}/return/", {"comment": "Sửa số liệu"}).status_code == 409

@@ -13,16 +13,11 @@ from gocua import testing as f
 from gocua.accounts.models import AuditEvent
 from gocua.imports import payload
 from gocua.imports.models import ExportJob
-from gocua.indicators.periods import period_of
 from gocua.outreach.services.visits import visit_record
 from gocua.reports import content, exports, services, tasks
 
 pytestmark = pytest.mark.django_db
 
-
-def _month():
-    """This month, asked when the test runs (a run may cross midnight)."""
-    return period_of("month", f.today())
 
 
 def _visit(world):
@@ -33,7 +28,7 @@ def _visit(world):
 
 
 def _queued(client) -> ExportJob:
-    response = client.post(f"/reports/09784/{_month().token}/xlsx/")
+    response = client.post(f"/reports/09784/{f.this_month().token}/xlsx/")
     job = ExportJob.objects.get(kind=ExportJob.Kind.REPORT)
     assert response.status_code == 302 and response["Location"] == f"/reports/exports/{job.uuid}/"
     return job
@@ -52,7 +47,7 @@ def test_the_xlsx_is_queued_run_by_the_worker_and_downloaded_by_its_owner_with_t
     _visit(world)
     client = f.logged_in(world.users["commune_officer"])
     job = _queued(client)
-    assert job.state == ExportJob.State.QUEUED and job.period == _month().token and job.unit.code == "09784"
+    assert job.state == ExportJob.State.QUEUED and job.period == f.this_month().token and job.unit.code == "09784"
     waiting = DBTaskResult.objects.get(task_path="gocua.reports.tasks.report_workbook")  # waits for the worker
     assert waiting.args_kwargs["args"] == [job.pk, "en"] and waiting.status == "READY"
     page = client.get(f"/reports/exports/{job.uuid}/").content.decode()
@@ -61,7 +56,7 @@ def test_the_xlsx_is_queued_run_by_the_worker_and_downloaded_by_its_owner_with_t
     assert client.get(f"/reports/exports/{job.uuid}/report.xlsx").status_code == 409
     assert _exported() == 0
     # The page links the job while it waits, so an officer who left finds it from the report.
-    assert f"/reports/exports/{job.uuid}/" in client.get(f"/reports/09784/{_month().token}/").content.decode()
+    assert f"/reports/exports/{job.uuid}/" in client.get(f"/reports/09784/{f.this_month().token}/").content.decode()
 
     assert tasks.report_workbook.call(job.pk, "en") == "done"
     job.refresh_from_db()
@@ -76,19 +71,19 @@ def test_the_xlsx_is_queued_run_by_the_worker_and_downloaded_by_its_owner_with_t
 
     download = client.get(f"/reports/exports/{job.uuid}/report.xlsx")
     assert download.status_code == 200 and download["Content-Type"] == exports.XLSX_TYPE
-    assert download["Content-Disposition"] == f'attachment; filename="bao-cao-09784-{_month().token}.xlsx"'
+    assert download["Content-Disposition"] == f'attachment; filename="bao-cao-09784-{f.this_month().token}.xlsx"'
     assert download["Cache-Control"] == "no-store"
     figures = _figures(download.content)
     assert (figures["Visits"], figures["Households visited"]) == (1, 1)
     assert client.get(f"/reports/exports/{job.uuid}/report.xlsx").status_code == 200  # again: same file
     assert _exported() == 1  # audited once, when prepared, however often it is downloaded
     event = AuditEvent.objects.get(action="report_exported")
-    assert event.actor == world.users["commune_officer"] and event.detail["period"] == _month().token
+    assert event.actor == world.users["commune_officer"] and event.detail["period"] == f.this_month().token
 
 
 def test_a_sent_report_is_prepared_as_sent(world):
     officer = world.users["commune_officer"]
-    services.report_submit(actor=officer, unit=f.unit("09784"), period=_month(), number="15/BC-UBND")
+    services.report_submit(actor=officer, unit=f.unit("09784"), period=f.this_month(), number="15/BC-UBND")
     _visit(world)  # after sending: the workbook shows the report as sent
     client = f.logged_in(officer)
     job = _queued(client)
@@ -106,7 +101,7 @@ def test_another_user_gets_a_404_on_the_job_page_its_status_and_the_download(wor
         for url in (f"/reports/exports/{job.uuid}/", f"/reports/exports/{job.uuid}/?format=json",
                     f"/reports/exports/{job.uuid}/report.xlsx"):
             assert client.get(url).status_code == 404, (user, url)
-    assert f.logged_in(world.users["other_commune_officer"]).post(f"/reports/09784/{_month().token}/xlsx/").status_code == 404
+    assert f.logged_in(world.users["other_commune_officer"]).post(f"/reports/09784/{f.this_month().token}/xlsx/").status_code == 404
     assert f.logged_in(world.users["commune_officer"]).get(f"/reports/exports/{uuid.uuid4()}/").status_code == 404
     assert _exported() == 1
 
@@ -141,7 +136,7 @@ def test_a_failed_workbook_says_why_in_vietnamese_and_keeps_nothing(world, monke
     assert status["failed"] is True and status["pending"] is False
     assert client.get(f"/reports/exports/{job.uuid}/report.xlsx").status_code == 409
     # Asking again queues a new workbook (the failed one is not waiting).
-    client.post(f"/reports/09784/{_month().token}/xlsx/")
+    client.post(f"/reports/09784/{f.this_month().token}/xlsx/")
     assert ExportJob.objects.filter(kind=ExportJob.Kind.REPORT, state=ExportJob.State.QUEUED).count() == 1
 
 
@@ -160,7 +155,7 @@ def test_an_officer_moved_out_of_the_area_before_the_worker_ran_is_told_so(world
 def test_a_second_click_follows_the_workbook_already_waiting(world):
     client = f.logged_in(world.users["commune_officer"])
     first = _queued(client)
-    again = client.post(f"/reports/09784/{_month().token}/xlsx/")
+    again = client.post(f"/reports/09784/{f.this_month().token}/xlsx/")
     assert again["Location"] == f"/reports/exports/{first.uuid}/"
     assert ExportJob.objects.filter(kind=ExportJob.Kind.REPORT).count() == 1
     assert tasks.report_workbook.call(first.pk, "en") == "done"
@@ -174,7 +169,7 @@ def test_an_expired_workbook_is_not_downloaded_and_the_page_says_so(world):
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert client.get(f"/reports/exports/{job.uuid}/report.xlsx").status_code == 404
     assert "prepare it again from the report" in client.get(f"/reports/exports/{job.uuid}/").content.decode()
-    client.post(f"/reports/09784/{_month().token}/xlsx/")  # queuing a new one deletes the expired files
+    client.post(f"/reports/09784/{f.this_month().token}/xlsx/")  # queuing a new one deletes the expired files
     assert not ExportJob.objects.filter(pk=job.pk).exists()
 
 
@@ -183,7 +178,7 @@ def test_the_download_is_a_post_with_the_csrf_token(world):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["commune_officer"])
-    assert client.post(f"/reports/09784/{_month().token}/xlsx/").status_code == 403
-    assert client.get(f"/reports/09784/{_month().token}/xlsx/").status_code == 405
-    page = client.get(f"/reports/09784/{_month().token}/").content.decode()
-    assert f'action="{f"/reports/09784/{_month().token}/xlsx/"}"' in page and "csrfmiddlewaretoken" in page
+    assert client.post(f"/reports/09784/{f.this_month().token}/xlsx/").status_code == 403
+    assert client.get(f"/reports/09784/{f.this_month().token}/xlsx/").status_code == 405
+    page = client.get(f"/reports/09784/{f.this_month().token}/").content.decode()
+    assert f'action="{f"/reports/09784/{f.this_month().token}/xlsx/"}"' in page and "csrfmiddlewaretoken" in page
