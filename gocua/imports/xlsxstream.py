@@ -72,7 +72,6 @@ _VALUED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: [\w:]+="[^"]*")* ?>(?:<f[
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 # A namespace prefix on the sheet's elements (<x:c>), which this reader declines (cells without a reference: counted).
 _PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row|c)\b")
-_SHEET_DATA_END = "</sheetData>"
 
 # calamine's built-in date formats (ECMA-376 18.8.30 ids): dates, times, date-times, durations.
 _BUILTIN_DATES = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
