@@ -786,19 +786,34 @@ def _read_data(sheet: Sheet, source: _Source) -> None:
     active: list[tuple[int, int, int, object]] = []  # (last row number, first col, last col, value)
     blanks: list[int] = []  # blank rows not yet known to be inside the list
     in_footer = False
-    # Rosters repeat their marks, genders, relations and addresses: keep one copy of each text.
+    # Rosters repeat their marks, genders, relations and addresses: keep one copy of each text,
+    # and clean each distinct text once (`known`: the text as read → as cleaned). Only texts: a
+    # dict would take 1, 1.0 and True for one key.
     seen: dict = {}
+    known: dict = {}
+
+    def clean(raw):
+        value = cell_value(raw)
+        if value.__class__ is str:
+            value = seen.setdefault(value, value)
+            if raw.__class__ is str:
+                known[raw] = value
+        return value
 
     def rows() -> Iterator[tuple[int, list]]:
         for number, cells in source.first:
             if number > sheet.header_row:
                 yield number, cells
         number = source.first[-1][0] if source.first else 0
+        lookup = known.get
         for raw in source.rows:
             number += 1
-            cells = [cell_value(c) for c in raw]
-            if convert is not None:
-                cells = _converted(cells, convert)
+            if convert is None:
+                yield number, [
+                    hit if c.__class__ is str and (hit := lookup(c)) is not None else clean(c) for c in raw
+                ]
+                continue
+            cells = _converted([cell_value(c) for c in raw], convert)
             yield number, [seen.setdefault(c, c) if c.__class__ is str else c for c in cells]
 
     empty_run = 0
