@@ -168,7 +168,13 @@ def mark_value(cell) -> int | None:
         return Tri.YES if cell else Tri.NO
     if isinstance(cell, int | float) and cell in (0, 1):
         return Tri.YES if cell == 1 else Tri.NO
-    text = fold(str(cell if cell is not None else "")).strip(" .")
+    return _mark_text(str(cell if cell is not None else ""))
+
+
+@lru_cache(maxsize=4096)
+def _mark_text(cell: str) -> int | None:
+    # Cached: a roster holds a few distinct marks in 14 columns of every row.
+    text = fold(cell).strip(" .")
     if text in YES_MARKS:
         return Tri.YES
     if text in NO_MARKS:

@@ -29,6 +29,7 @@ PERSON_FIELDS = frozenset({
     layout.BIRTH_YEAR, layout.BIRTH_DATE, layout.BIRTH_YEAR_MALE, layout.BIRTH_YEAR_FEMALE, layout.CITIZEN_ID,
     layout.PHONE, layout.GENDER_MALE, layout.GENDER_FEMALE, *layout.INDICATOR_FIELDS, layout.BASIC_SKILLS_ALL,
 })
+_MARK_FIELDS = frozenset({*layout.INDICATOR_FIELDS, layout.BASIC_SKILLS_ALL})
 _VILLAGE_PART = re.compile(r"^(thon|xom|ap|ban|to|to dan pho|tdp|khu pho|khu|doi|lang|buon|soc|khom)\b")
 _COMMUNE_PART = re.compile(r"^(xa|phuong|thi tran|dac khu|p\.|x\.)")
 
@@ -165,7 +166,7 @@ def parse_row(number: int, cells: list, fields: dict[int, str]) -> RowInput:
         cell = cells[index] if index < len(cells) else ""
         if cell == "":
             continue
-        if name in layout.INDICATOR_FIELDS or name == layout.BASIC_SKILLS_ALL:
+        if name in _MARK_FIELDS:
             value = layout.mark_value(cell)
             if value is None:
                 row.problem(name, "mark_unknown", value=_text(cell)[:20])

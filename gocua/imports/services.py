@@ -22,6 +22,7 @@ from gocua.imports.addresses import Resolver
 from gocua.imports.models import ExportJob, ImportBatch, RosterMapping
 from gocua.imports.reader import Sheet, read_roster
 from gocua.imports.rows import parse_row
+from gocua.lib.calamine import release_memory
 from gocua.places.models import Level, Unit
 from gocua.places.selectors import OWN_CODE_FIELD
 
@@ -278,6 +279,7 @@ def _preview(batch: ImportBatch, *, actor, sheet: Sheet, progress=None) -> None:
         # The plan's objects (~150 MB at 100,000 rows) go before the blobs are encrypted, so that
         # the memory they free is there for the copies encryption and the database make.
         del plan
+        release_memory()  # and the pages they held go back to the system, not under the next step
         batch.payload = payload.pack_sheet({"sheet_pickle": kept, "addresses": resolver.dump()})
         del kept
         batch.plan, dumped = payload.seal(dumped), None

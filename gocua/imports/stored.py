@@ -10,7 +10,7 @@ import json
 import zlib
 
 from gocua.households.services import RESIDENT_FIELDS
-from gocua.imports.planner import HouseholdPlan, Plan, Proposal, ResidentPlan
+from gocua.imports.planner import HouseholdPlan, Plan, Proposal, ResidentPlan, ResidentValues
 from gocua.imports.rows import RowInput
 from gocua.places.models import Unit
 
@@ -167,9 +167,10 @@ def _resident_plan(raw: list) -> ResidentPlan:
     number, full_name, name_folded, existing, values, citizen, indicators, changes, indicator_changes = raw
     if values[_DATE] is not None:
         values[_DATE] = dt.date.fromisoformat(values[_DATE])
+    row = RowInput(number=number, full_name=full_name, name_folded=name_folded)
     return ResidentPlan(
-        RowInput(number=number, full_name=full_name, name_folded=name_folded),
-        {"id": existing} if existing is not None else None,
-        dict(zip(RESIDENT_FIELDS, values, strict=True)), tuple(citizen) if citizen else None, indicators, changes,
+        row, {"id": existing} if existing is not None else None,
+        ResidentValues(dict(zip(RESIDENT_FIELDS, values, strict=True)), row), tuple(citizen) if citizen else None,
+        indicators, changes,
         {name: tuple(pair) for name, pair in indicator_changes.items()},
     )
