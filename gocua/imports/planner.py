@@ -102,13 +102,6 @@ class ResidentValues:
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in RESIDENT_FIELDS}
 
-    def __eq__(self, other) -> bool:
-        if isinstance(other, ResidentValues | dict):
-            return self.as_dict() == dict(other.items() if isinstance(other, dict) else other.as_dict())
-        return NotImplemented
-
-    __hash__ = None
-
     def __repr__(self) -> str:
         return f"ResidentValues({self.as_dict()!r})"
 

@@ -221,9 +221,9 @@ def _insert_residents(households: list[HouseholdPlan], actor, now) -> dict[int, 
     citizen_at = [at[n] for n in CITIZEN_COLUMNS]
     codes_at = [at[n] for n in ("province_code", "commune_code", "village_code")]
     no_citizen = ("", None, "")
-    if set(order) - {"uuid", "household_id", "name_folded", *RESIDENT_FIELDS, *CITIZEN_COLUMNS,
-                     "created_at", "updated_at", "created_by_id", "province_code", "commune_code",
-                     "village_code", *(f.attname for f in _indicator_fields())} - inserter.defaults.keys():
+    filled = {"uuid", "household_id", "name_folded", *RESIDENT_FIELDS, *CITIZEN_COLUMNS, "created_at", "updated_at",
+              "created_by_id", "province_code", "commune_code", "village_code", *(f.attname for f in _indicator_fields())}
+    if set(order) - filled - inserter.defaults.keys():  # a new column would silently be written as NULL
         raise RuntimeError("Resident has a column the importer does not fill")
     ids: dict[int, int] = {}
     numbers: dict[uuid.UUID, int] = {}
